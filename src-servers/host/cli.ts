@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { loadConfigFile, type HostConfig } from './config.js';
+import type { HostOptions } from './host.js';
+
+/** Flags shared by `npm run serve` and `npm run web` (PROTOCOL.md §9). */
+export const HOST_FLAGS = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'in-memory': { type: 'boolean' },
+  'service-port': { type: 'string' },
+  'provider-port': { type: 'string' },
+  'mailbox-port': { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'studio-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const HOST_USAGE = `Options:
+  --config FILE          JSON config (see PROTOCOL.md §9); unknown keys are an error
+  --data-dir DIR         where the databases and keys live (default: the app-data folder)
+  --in-memory            keep everything in memory; nothing is written to disk
+  --service-port N       default 8000 (0 = any free port)
+  --provider-port N      default 4000
+  --mailbox-port N       default 8025 (the inbox's HTTP API)
+  --smtp-port N          default 2525 (the inbox's SMTP listener)
+  --studio-port N        default 5178 (npm run web only)`;
+
+export class UsageError extends Error {}
+
+function portFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${flag} must be a port number from 0 to 65535, not "${value}"`);
+  return n;
+}
+
+export interface ParsedHostArgs {
+  help: boolean;
+  hostOptions: HostOptions & { config: HostConfig | undefined };
+  studioPort?: number;
+}
+
+export function parseHostArgs(argv: string[]): ParsedHostArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: HOST_FLAGS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values['in-memory'] && values['data-dir']) throw new UsageError('use either --data-dir or --in-memory, not both');
+  return {
+    help: Boolean(values.help),
+    studioPort: portFlag(values['studio-port'], 'studio-port'),
+    hostOptions: {
+      config: values.config ? loadConfigFile(values.config) : undefined,
+      dataDir: values['data-dir'],
+      inMemory: Boolean(values['in-memory']),
+      ports: {
+        service: portFlag(values['service-port'], 'service-port'),
+        provider: portFlag(values['provider-port'], 'provider-port'),
+        mailbox: portFlag(values['mailbox-port'], 'mailbox-port'),
+        smtp: portFlag(values['smtp-port'], 'smtp-port'),
+      },
+    },
+  };
+}
+
+/** SIGTERM/SIGINT: finish in-flight requests, close the databases, exit 0 within 5 s (PROTOCOL.md §9). */
+export function exitCleanlyOnSignals(stop: () => Promise<void>, log: (line: string) => void) {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing in-flight requests and closing the databases…`);
+    const force = setTimeout(() => {
+      log('shutdown took longer than 5 s; exiting anyway');
+      process.exit(1);
+    }, 4_500);
+    force.unref();
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        log(`shutdown error: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}

@@ -1,0 +1,182 @@
+import type { Server } from 'node:http';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer as createNetServer } from 'node:net';
+import { openDatabase, type Db } from '../db/sqlite.js';
+import { parseConfig, type HostConfig, type HostConfigInput } from './config.js';
+import { closeServer, createSwappableServer, listenWithFallback, LOOPBACK } from './ports.js';
+import { defaultDataDir } from './dataDir.js';
+import { createService, serviceMigrations, type ServiceHandle } from '../service/index.js';
+import { createSmtpMailer } from '../service/mail.js';
+import { createProvider, providerMigrations, type ProviderHandle } from '../provider/index.js';
+import { createMailbox, mailboxMigrations, type MailboxHandle } from '../mailbox/index.js';
+import { createTraceRecorder, traceMigrations, type TraceRecorder } from '../trace/index.js';
+
+export interface HostOptions {
+  config?: HostConfigInput | HostConfig;
+  /** Where the roles keep their databases and keys; default: the platform's app-data folder. */
+  dataDir?: string;
+  /** Keep everything in memory (tests, demos that must leave nothing behind). */
+  inMemory?: boolean;
+  /** undefined = defaults (service 8000, provider 4000, mailbox 8025, smtp 2525); 0 = any free port. */
+  ports?: { service?: number; provider?: number; mailbox?: number; smtp?: number };
+  log?: (line: string) => void;
+}
+
+export interface HostUrls {
+  service: string;
+  provider: string;
+  mailbox: string;
+  smtp: string;
+}
+
+export interface Host {
+  readonly urls: HostUrls;
+  readonly config: HostConfig;
+  readonly trace: TraceRecorder;
+  readonly service: ServiceHandle;
+  readonly provider: ProviderHandle;
+  readonly mailbox: MailboxHandle;
+  readonly dataDir: string | null;
+  /** Wipe every role's data (databases, keys, trace) and start the roles afresh on the same ports. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORTS = { service: 8000, provider: 4000, mailbox: 8025, smtp: 2525 } as const;
+
+interface Roles {
+  dbs: Db[];
+  service: ServiceHandle;
+  provider: ProviderHandle;
+  mailbox: MailboxHandle;
+}
+
+/** Start the service, provider and mailbox on loopback, each with its own database (DESIGN.md rule 5). */
+export async function startHost(opts: HostOptions = {}): Promise<Host> {
+  const log = opts.log ?? (() => {});
+  const config = parseConfig(opts.config ?? {});
+  const dataDir = opts.inMemory ? null : (opts.dataDir ?? defaultDataDir());
+  const port = (name: keyof typeof DEFAULT_PORTS) => opts.ports?.[name] ?? DEFAULT_PORTS[name];
+
+  // Listen first: each role needs its own public URL (the AS issuer, the provider's iss) to start.
+  const service = createSwappableServer();
+  const provider = createSwappableServer();
+  const mailbox = createSwappableServer();
+  const servicePort = await listenWithFallback(service.server, port('service'), 'service', log);
+  const providerPort = await listenWithFallback(provider.server, port('provider'), 'provider', log);
+  const mailboxPort = await listenWithFallback(mailbox.server, port('mailbox'), 'mailbox', log);
+  // The SMTP listener is created by the mailbox; reserve its port now so the URL is known.
+  const smtpPort = await reservePort(port('smtp'), log);
+  const urls: HostUrls = {
+    service: `http://${LOOPBACK}:${servicePort}`,
+    provider: `http://${LOOPBACK}:${providerPort}`,
+    mailbox: `http://${LOOPBACK}:${mailboxPort}`,
+    smtp: `smtp://${LOOPBACK}:${smtpPort}`,
+  };
+
+  const dbFile = (role: string) => (dataDir ? join(dataDir, `${role}.db`) : ':memory:');
+  const traceDb = openDatabase(dbFile('trace'), traceMigrations);
+  const trace = createTraceRecorder({ db: traceDb });
+  trace.registerOrigin(urls.service, 'Service');
+  trace.registerOrigin(urls.provider, 'Provider');
+  trace.registerOrigin(urls.mailbox, 'Inbox');
+
+  async function startRoles(): Promise<Roles> {
+    const mailboxDb = openDatabase(dbFile('mailbox'), mailboxMigrations);
+    const providerDb = openDatabase(dbFile('provider'), providerMigrations);
+    const serviceDb = openDatabase(dbFile('service'), serviceMigrations);
+    const mb = createMailbox({ db: mailboxDb, recorder: trace });
+    await listenSmtp(mb, smtpPort);
+    const pv = await createProvider({
+      baseUrl: urls.provider,
+      config: config.provider,
+      db: providerDb,
+      keysFile: dataDir ? join(dataDir, 'provider-keys.json') : undefined,
+      fetch: trace.fetchAs('Provider'),
+      recorder: trace,
+    });
+    const trustedIssuers = [
+      ...(config.service.trustBundledProvider ? [urls.provider] : []),
+      ...config.service.trustedIssuers,
+    ];
+    const sv = createService({
+      baseUrl: urls.service,
+      config: config.service,
+      db: serviceDb,
+      trustedIssuers,
+      sendMail: createSmtpMailer(config.mail.smtpUrl ?? urls.smtp),
+      fetch: trace.fetchAs('Service'),
+      recorder: trace,
+    });
+    service.setHandler(sv.app);
+    provider.setHandler(pv.app);
+    mailbox.setHandler(mb.app);
+    return { dbs: [serviceDb, providerDb, mailboxDb], service: sv, provider: pv, mailbox: mb };
+  }
+
+  async function stopRoles(r: Roles) {
+    r.service.stop();
+    r.provider.stop();
+    await r.mailbox.stop();
+    for (const db of r.dbs) db.close();
+  }
+
+  let roles = await startRoles();
+  let stopped = false;
+
+  return {
+    urls,
+    config,
+    trace,
+    dataDir,
+    get service() {
+      return roles.service;
+    },
+    get provider() {
+      return roles.provider;
+    },
+    get mailbox() {
+      return roles.mailbox;
+    },
+    async reset() {
+      for (const s of [service, provider, mailbox]) s.setHandler(null);
+      await stopRoles(roles);
+      if (dataDir) {
+        for (const role of ['service', 'provider', 'mailbox'])
+          for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `${role}.db${suffix}`), { force: true });
+        rmSync(join(dataDir, 'provider-keys.json'), { force: true });
+      }
+      trace.clear();
+      roles = await startRoles();
+      log('all data reset');
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([service, provider, mailbox].map((s) => closeServer(s.server as Server)));
+      await stopRoles(roles);
+      traceDb.close();
+    },
+  };
+}
+
+/** Find the SMTP port now (default 2525, or a free one when taken) so every URL is known up front. */
+async function reservePort(wanted: number, log: (line: string) => void): Promise<number> {
+  const probe = createNetServer();
+  const chosen = await listenWithFallback(probe, wanted, 'mailbox SMTP', log);
+  await new Promise<void>((r) => probe.close(() => r()));
+  return chosen;
+}
+
+function listenSmtp(mb: MailboxHandle, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = mb.smtp.server;
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    mb.smtp.listen(port, LOOPBACK, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
