@@ -67,9 +67,12 @@ export function closeServer(server: Server, graceMs = 3_000): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    // Keep-alive sockets turn idle as their last response ends; close each as soon as it does.
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
     timer.unref();
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();
