@@ -1,0 +1,29 @@
+/**
+ * The desktop extras the preload puts on `window.studio` (DESIGN.md rule 2: each optional in the
+ * renderer, which works the same without them in a browser tab). Names and shapes only, so the
+ * sandboxed preload can import this without pulling anything else into its bundle.
+ */
+
+/** IPC channels, answered by ipcMain.handle in the main process. */
+export const IPC = {
+  openExternal: 'studio:open-external',
+  saveFile: 'studio:save-file',
+} as const;
+
+export interface SaveFileRequest {
+  /** Suggested file name, e.g. "trace.har". Only the name is used: the user picks the folder. */
+  defaultName?: string;
+  /** Accepted too (the renderer's DesktopBridge type names it so); reduced to its last segment. */
+  defaultPath?: string;
+  content: string;
+}
+
+export type SaveFileResult = { saved: true; fileName: string } | { saved: false };
+
+export interface StudioBridge {
+  readonly isDesktop: true;
+  /** Open an http(s) URL in the system browser. Rejects anything else. */
+  openExternal(url: string): Promise<void>;
+  /** Ask where to save `content` (native dialog) and write it there. */
+  saveFile(request: SaveFileRequest): Promise<SaveFileResult>;
+}

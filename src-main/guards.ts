@@ -1,0 +1,60 @@
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { shouldApplyCsp, studioCsp, withCsp } from './csp.js';
+import { navigationAction, permissionAllowed, type AppOrigins, type NavigationAction } from './security.js';
+import { childWindowOptions } from './window-options.js';
+
+/**
+ * Wiring of the pure rules in security.ts and csp.ts into Electron's hooks. Nothing is decided
+ * here; each hook asks the rule and does what it says.
+ */
+
+/** Apply the studio CSP and deny permission requests for every page in this session. */
+export function secureSession(session: Session, origins: AppOrigins): void {
+  const policy = studioCsp(origins);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: shouldApplyCsp(details.url, origins) ? withCsp(details.responseHeaders, policy) : details.responseHeaders,
+    });
+  });
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(permissionAllowed(permission, details?.requestingUrl ?? contents.getURL(), origins));
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, origins));
+}
+
+/** Open a role page (consent, inbox, claim page) in its own app window: no preload, same guards. */
+export function openAppWindow(url: string): void {
+  const win = new BrowserWindow(childWindowOptions());
+  void win.loadURL(url);
+}
+
+function perform(action: NavigationAction, url: string): void {
+  if (action === 'system-browser') void shell.openExternal(url);
+  else if (action === 'app-window') openAppWindow(url);
+}
+
+/**
+ * Limit where a page can go (installed on every WebContents the app creates, including child
+ * windows). `isMain` is asked at event time: the main window's contents exist before its
+ * BrowserWindow constructor returns.
+ */
+export function guardContents(contents: WebContents, origins: () => AppOrigins | null, isMain: () => boolean): void {
+  const onNavigate = (event: { preventDefault(): void }, url: string) => {
+    const known = origins();
+    const action = known ? navigationAction(url, known, isMain() ? 'main' : 'child') : 'deny';
+    if (action === 'allow') return;
+    event.preventDefault();
+    perform(action, url);
+  };
+  contents.on('will-navigate', onNavigate);
+  contents.on('will-redirect', onNavigate);
+  // No <webview>: it would be a second, unguarded browser inside the page.
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const known = origins();
+    const action = known ? navigationAction(url, known, 'window-open') : 'deny';
+    if (action === 'allow') return { action: 'allow', overrideBrowserWindowOptions: childWindowOptions() };
+    perform(action, url);
+    return { action: 'deny' };
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Where the window may go. The app is a browser pointed at its own loopback servers, so the rule is
+ * an allow-list of those origins (Electron security checklist §13 "Disable or limit navigation",
+ * §14 "Disable or limit creation of new windows"); any other web page belongs in the system browser,
+ * and anything that is not http(s) goes nowhere (§15: shell.openExternal with untrusted content).
+ * Pure functions of strings: no electron import, tested in plain Node.
+ */
+
+/** The app's own origins: the studio (the window's page) and the three role servers it frames. */
+export interface AppOrigins {
+  studio: string;
+  /** Service, provider, mailbox: what the studio shows in iframes or opens in its own windows. */
+  roles: readonly string[];
+}
+
+/** Build AppOrigins from the URLs the host and studio report (e.g. "http://127.0.0.1:8000"). */
+export function appOrigins(urls: { studio: string; service: string; provider: string; mailbox: string }): AppOrigins {
+  return { studio: new URL(urls.studio).origin, roles: [urls.service, urls.provider, urls.mailbox].map((u) => new URL(u).origin) };
+}
+
+export type UrlKind = 'studio' | 'app' | 'external' | 'blocked';
+
+/** Longest URL we hand to the OS: far above any real link, far below what could hurt a URL handler. */
+export const MAX_EXTERNAL_URL_LENGTH = 8192;
+
+/** Parse and classify a URL by origin. Origins compare exactly (scheme, host, port), so
+ *  `http://127.0.0.1:8000@evil.example` (userinfo trick) is evil.example, not ours. */
+export function classifyUrl(url: string, origins: AppOrigins): UrlKind {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'blocked';
+  }
+  if (parsed.origin === origins.studio) return 'studio';
+  if (origins.roles.includes(parsed.origin)) return 'app';
+  // Only web links leave the app: file:, javascript:, smb:, custom schemes can run things locally.
+  if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && url.length <= MAX_EXTERNAL_URL_LENGTH) return 'external';
+  return 'blocked';
+}
+
+/**
+ * What to do with a navigation or window.open:
+ * - `allow`: let it happen in place (or as a new app window, for window.open);
+ * - `app-window`: the main window must stay the studio, so a role page opens in a child window;
+ * - `system-browser`: prevent it here and hand the URL to shell.openExternal;
+ * - `deny`: prevent it, do nothing.
+ */
+export type NavigationAction = 'allow' | 'app-window' | 'system-browser' | 'deny';
+
+/** `where`: a navigation of the main (studio) window, of a child window, or a window.open request. */
+export function navigationAction(url: string, origins: AppOrigins, where: 'main' | 'child' | 'window-open'): NavigationAction {
+  const kind = classifyUrl(url, origins);
+  if (kind === 'external') return 'system-browser';
+  if (kind === 'blocked') return 'deny';
+  // Leaving the studio page in the main window would strand the user (the window has no back button).
+  if (where === 'main' && kind === 'app') return 'app-window';
+  return 'allow';
+}
+
+/** Validate a URL the renderer asks us to open in the system browser (IPC argument: untrusted). */
+export function externalUrlOrNull(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > MAX_EXTERNAL_URL_LENGTH) return null;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Permission requests (camera, geolocation, notifications, …) are denied (security checklist §5):
+ * the studio needs none. The one exception is writing text to the clipboard from the studio page,
+ * which its "Copy" buttons use; Chromium asks for it as "clipboard-sanitized-write".
+ */
+export function permissionAllowed(permission: string, requestingUrl: string | undefined, origins: AppOrigins): boolean {
+  if (permission !== 'clipboard-sanitized-write' || !requestingUrl) return false;
+  return classifyUrl(requestingUrl, origins) === 'studio';
+}
+
+/** IPC is answered only for the studio page itself, never for a framed role page or a stray window
+ *  (security checklist §17 "Validate the sender of all IPC messages"). */
+export function isTrustedSender(frameUrl: string | undefined, origins: AppOrigins): boolean {
+  return !!frameUrl && classifyUrl(frameUrl, origins) === 'studio';
+}
