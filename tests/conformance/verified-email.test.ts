@@ -1,0 +1,96 @@
+/** PROTOCOL.md §2 identity_assertion + verified_email, then §3 through the mailbox (§8) → a credential. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnHost, type RunningHost } from './support/host.js';
+import { expectError, expectOk, get } from './support/http.js';
+import {
+  challenge,
+  claimLinkFrom,
+  complete,
+  discover,
+  mailIds,
+  readResource,
+  registerVerifiedEmail,
+  uniqueEmail,
+  waitForMail,
+  writeResource,
+  type Discovered,
+} from './support/service.js';
+
+let host: RunningHost;
+let d: Discovered;
+
+beforeAll(async () => {
+  host = await spawnHost();
+  d = await discover(host.urls.service);
+});
+afterAll(async () => {
+  await host?.stop();
+});
+
+async function verify(requested: 'api_key' | 'access_token') {
+  const email = uniqueEmail(`ve-${requested}`);
+  const before = await mailIds(host.urls.mailbox);
+  const res = await registerVerifiedEmail(d, email, requested);
+  expectOk(res);
+  expect(res.json).toMatchObject({
+    registration_type: 'email-verification',
+    claim_url: expect.any(String),
+    post_claim_scopes: ['api.read', 'api.write'],
+  });
+  expect(res.json.registration_id).toMatch(/^reg_/);
+  expect(res.json.claim_token).toMatch(/^clm_/);
+  expect(Date.parse(res.json.claim_token_expires)).toBeGreaterThan(Date.now());
+  expect(res.json, 'no credential before the email is verified').not.toHaveProperty('credential');
+
+  // "The claim email is sent now."
+  const mail = await waitForMail(host.urls.mailbox, email, { after: before });
+  const link = claimLinkFrom(mail.text);
+  const page = await get(link.url);
+  expect(page.status, page.describe).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  expectError(await complete(d, res.json.claim_token, '123456'), 400, 'otp_not_generated');
+
+  const ch = await challenge(d, link.token);
+  expectOk(ch);
+  const done = await complete(d, res.json.claim_token, ch.json.challenge);
+  expectOk(done);
+  return { email, reg: res.json, done: done.json, describe: done.describe };
+}
+
+describe('§2/§3 verified email', () => {
+  it('api_key: the completed claim hands over an sk_test_ key with the post-claim scopes', async () => {
+    const { email, reg, done, describe: why } = await verify('api_key');
+    expect(done, why).toMatchObject({
+      registration_id: reg.registration_id,
+      status: 'claimed',
+      credential_type: 'api_key',
+      credential_expires: null,
+      scopes: reg.post_claim_scopes,
+    });
+    expect(done.credential).toMatch(/^sk_test_/);
+    const who = await readResource(d, done.credential);
+    expect(who.status, who.describe).toBe(200);
+    expect(who.text).toContain(email);
+    expect((await writeResource(d, done.credential)).status).toBe(201);
+  });
+
+  it('access_token: the completed claim hands over an access token with an expiry', async () => {
+    const { email, done, describe: why } = await verify('access_token');
+    expect(done, why).toMatchObject({ status: 'claimed', credential_type: 'access_token', credential: expect.any(String) });
+    expect(Date.parse(done.credential_expires)).toBeGreaterThan(Date.now());
+    expect(done).not.toHaveProperty('refresh_token');
+    const who = await readResource(d, done.credential);
+    expect(who.status, who.describe).toBe(200);
+    expect(who.text).toContain(email);
+  });
+
+  it('a completed verification cannot be completed again', async () => {
+    const { reg, done } = await verify('api_key');
+    expectError(await complete(d, reg.claim_token, '000000'), 409, 'previously_claimed');
+    expect((await readResource(d, done.credential)).status).toBe(200);
+  });
+
+  it('an address that is not an email is invalid_request', async () => {
+    expectError(await registerVerifiedEmail(d, 'not-an-email'), 400, 'invalid_request');
+  });
+});
