@@ -1,0 +1,105 @@
+import type { Host } from '../host/host.js';
+import type { Wallet } from './decision.js';
+import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from './discovery.js';
+import type { StepKey } from './flows.js';
+import type { HttpResult, RequestOptions } from './http.js';
+import type { ScenarioDef } from './scenarios.js';
+import type { FlowId, Method, UserAction, UserActionKind } from './types.js';
+import type { ConsentChoice, SimulatedUser } from './user.js';
+
+/** Everything the agent has learned or holds during a run. Only discovery fills the URLs. */
+export interface Knowledge {
+  /** The one given: the API the user asked the agent to use. */
+  resourceUrl: string;
+  providerUrl: string;
+  mailboxUrl: string;
+  userEmail: string;
+  wallet: Wallet;
+  /** Methods ruled out by an answer, with the reason (fed to the decision tree). */
+  excluded: Partial<Record<Method, string>>;
+  method?: Method;
+  provider?: { issuer: string; session: string; endpoints: Record<string, string> };
+  /** From the 401's WWW-Authenticate resource_metadata (RFC 9728 §5.1). */
+  prmUrl?: string;
+  prm?: ProtectedResourceMetadata;
+  as?: AuthorizationServerMetadata;
+  consent?: { requestId?: string; url?: string; status: 'pending' | 'approved' | 'denied'; grantId?: string };
+  /** The last ID-JAG the agent sent; a fresh one is minted for every registration. */
+  idJag?: string;
+  credential?: {
+    value: string; type: string; scopes: string[]; expires?: string | null;
+    registrationId?: string; worked: boolean;
+  };
+  claim?: {
+    token: string; registrationId: string; postClaimScopes?: string[];
+    /** When the claim mail was triggered (the person looks for mail newer than this). */
+    sentAt: number;
+    /** The last code sent to complete the claim. */
+    lastOtp?: string;
+  };
+  /** The code the person told the agent, waiting to be used. */
+  otp?: string;
+  /** After a credential died: discover again and end at the consent prompt (revocation flow). */
+  rediscovering?: boolean;
+  goalReached?: boolean;
+  /** Scenario faults applied so far (each applies once). */
+  faults: Set<string>;
+}
+
+export type StepResult = void | { status: 'done' | 'skipped' | 'failed'; detail?: string };
+
+/** Thrown by a step to end the run now. */
+export class AgentStop extends Error {
+  constructor(readonly ok: boolean, readonly summary: string) {
+    super(summary);
+  }
+}
+
+export interface StepCtx {
+  readonly k: Knowledge;
+  readonly key: StepKey;
+  readonly stepName: string;
+  readonly flow: FlowId;
+  readonly runId: string;
+  readonly scenario?: ScenarioDef;
+  readonly autopilot: boolean;
+  readonly user: SimulatedUser;
+  readonly host?: Host;
+  readonly signal: AbortSignal;
+  /** A request as the Agent, recorded in the trace under this step. */
+  agent(method: string, url: string, opts?: RequestOptions): Promise<HttpResult>;
+  say(text: string): void;
+  /** Record the method chosen and why (RunState.decision). */
+  decided(method: Method, why: string[]): void;
+  /** Replace every step after this one. */
+  plan(keys: StepKey[]): void;
+  /** Put steps right after this one. */
+  insert(keys: StepKey[]): void;
+  /** Mark that this run reached what its flow set out to do. */
+  reachGoal(summary: string): void;
+  /** The failure the scenario is about happened / its remedy was applied. */
+  sawExpected(code: string): void;
+  appliedRemedy(): void;
+  /** How many times this remedy has been applied in the run, counting this one. */
+  countRemedy(code: string): number;
+  /** Forget that the person already did these (they must do them again). */
+  rearm(kinds: UserActionKind[]): void;
+  sleep(ms: number): Promise<void>;
+  /** Where the last step stood: a detail line shown under the step. */
+  detail(text: string): void;
+}
+
+/** A step the person performs. Autopilot calls `perform`; otherwise the run waits. */
+export interface UserStepDef {
+  action(ctx: StepCtx): UserAction;
+  /** Do it as the person would, with real requests recorded as the User. Returns a narration line. */
+  perform(ctx: StepCtx, choice?: ConsentChoice): Promise<string>;
+  /** The agent's own way to notice the person acted (e.g. polling the consent request). */
+  check?(ctx: StepCtx): Promise<boolean>;
+  /** There is no page to act in: continuing (Next/Play) means the person agreed. */
+  confirmable?(ctx: StepCtx): boolean;
+  /** The agent's work once the person acted. */
+  after?(ctx: StepCtx): Promise<StepResult>;
+}
+
+export type AgentStepDef = (ctx: StepCtx) => Promise<StepResult>;

@@ -1,0 +1,71 @@
+import { AgentStop, type StepCtx } from './context.js';
+import { mintForeignIdJag, peek, tamperClaims, UNTRUSTED_ISSUER } from './tokens.js';
+
+/**
+ * The lessons' broken ID-JAGs. Each fault applies once per run, to the first token the agent
+ * gets; the remedy then fetches a good one. Tokens that need the provider's own key
+ * (wrong audience, expired) come from the host's forge helper; the others need no secret.
+ */
+
+export interface BrokenToken {
+  jwt: string;
+  /** What happened to it, for the narration. */
+  story: string;
+  detail: string;
+}
+
+export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken | undefined> {
+  const id = ctx.scenario?.id;
+  if (!id || ctx.k.faults.has(id)) return undefined;
+  const claims = peek(jwt)?.claims ?? {};
+  let broken: BrokenToken | undefined;
+  switch (id) {
+    case 'tampered-signature':
+      broken = {
+        jwt: tamperClaims(jwt, (c) => {
+          c.email = 'mallory@example.com';
+        }),
+        story: 'For this lesson the token is changed on the way: its email claim now says mallory@example.com, but the signature is still the provider\'s original.',
+        detail: 'email claim edited after signing',
+      };
+      break;
+    case 'untrusted-provider': {
+      const foreign = await mintForeignIdJag({
+        sub: String(claims.sub ?? 'user'), aud: ctx.k.as!.issuer, email: ctx.k.userEmail, resource: ctx.k.prm?.resource,
+      });
+      broken = {
+        jwt: foreign.jwt,
+        story: `For this lesson my ID-JAG comes from a provider the service has never heard of (${UNTRUSTED_ISSUER}), signed with that provider's own key.`,
+        detail: `issued by ${UNTRUSTED_ISSUER}`,
+      };
+      break;
+    }
+    case 'wrong-audience':
+      broken = {
+        jwt: await forgeWithProviderKey(ctx, jwt, { aud: ctx.k.prm!.resource }),
+        story: `For this lesson I make a classic mistake: the ID-JAG is addressed to the API URL (${ctx.k.prm!.resource}) instead of the issuer (${ctx.k.as!.issuer}).`,
+        detail: `aud = ${ctx.k.prm!.resource}`,
+      };
+      break;
+    case 'expired-id-jag': {
+      const past = Math.floor(Date.now() / 1000) - 3600;
+      broken = {
+        jwt: await forgeWithProviderKey(ctx, jwt, { iat: past - 300, exp: past }),
+        story: 'For this lesson the ID-JAG sat too long in a queue: it expired an hour ago.',
+        detail: 'exp one hour ago',
+      };
+      break;
+    }
+  }
+  if (broken) ctx.k.faults.add(id);
+  return broken;
+}
+
+/** A token signed by our provider's real key but with some claims changed (host power: provider/forge.ts). */
+async function forgeWithProviderKey(ctx: StepCtx, jwt: string, changes: Record<string, unknown>): Promise<string> {
+  if (!ctx.host)
+    throw new AgentStop(false, 'This lesson needs a token signed with the provider\'s own key, which only the host can make. Run it inside the studio or without --service/--provider so I start the host myself.');
+  void jwt;
+  void changes;
+  throw new AgentStop(false, 'The provider\'s forge helper is not available yet.');
+}

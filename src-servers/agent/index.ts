@@ -1,0 +1,12 @@
+/**
+ * The simulated agent (CONTRACTS.md "Agent"): follows AUTH.md against any service URL, using
+ * only what it discovers, and narrates each step for learners.
+ */
+export type {
+  AgentRunOptions, FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
+} from './types.js';
+export { AgentRun } from './run.js';
+export { FLOWS } from './flows.js';
+export { SCENARIOS, scenarioHostConfig } from './scenarios.js';
+export { decide, type Decision, type Wallet } from './decision.js';
+export type { ConsentChoice } from './user.js';

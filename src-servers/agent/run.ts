@@ -1,0 +1,437 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { Host } from '../host/host.js';
+import type { Exchange } from '../trace/types.js';
+import { AgentStop, type Knowledge, type StepCtx, type StepResult, type UserStepDef } from './context.js';
+import { flowPlan, nameSteps, STEP_TEXT, type StepKey } from './flows.js';
+import { request } from './http.js';
+import { observe } from './observe.js';
+import { describeOutcome } from './outcome.js';
+import { scenarioDef, type ScenarioDef } from './scenarios.js';
+import { AGENT_STEPS, USER_STEP_DEFS } from './steps/index.js';
+import type { AgentRunOptions, RunState, StepState, UserActionKind } from './types.js';
+import { SimulatedUser, UserActionError, type ConsentChoice } from './user.js';
+
+/** A person's step the run is waiting on. */
+interface Wait {
+  index: number;
+  def: UserStepDef;
+  satisfied: boolean;
+  /** The drive call that created it (a later call re-checks it; the same call does not). */
+  drive: number;
+  timer?: NodeJS.Timeout;
+}
+
+const TERMINAL = new Set<RunState['status']>(['succeeded', 'failed']);
+const CEREMONY_KINDS: UserActionKind[] = ['open_mail', 'open_link', 'reveal_code', 'enter_otp'];
+/** Without autopilot, how often the agent asks the provider for your consent answer anyway. */
+const CONSENT_POLL_MS = 5_000;
+
+/**
+ * The simulated agent: a step machine over a plan of steps (flows.ts). Each step is an agent
+ * action (steps/*.ts) or the person's (autopilot performs those as the User; otherwise the run
+ * waits). Operations are serialised: one step, check or user action at a time.
+ */
+export class AgentRun extends EventEmitter {
+  readonly id = `run_${randomUUID().slice(0, 8)}`;
+  #s: RunState;
+  #keys: StepKey[];
+  #k: Knowledge;
+  #scenario?: ScenarioDef;
+  #opts: AgentRunOptions;
+  #user: SimulatedUser;
+  #agentFetch: typeof fetch;
+  #abort = new AbortController();
+  #wait?: Wait;
+  #queue: Promise<unknown> = Promise.resolve();
+  #drives = 0;
+  #observed = new Set<UserActionKind>();
+  #remedies = new Map<string, number>();
+  #lesson = { seen: false, remedied: false };
+  #goal?: string;
+  #host?: Host;
+  #privateHost?: Host;
+  #prepared = false;
+  #onExchange = (e: Exchange) => this.#observeExchange(e);
+
+  constructor(opts: AgentRunOptions) {
+    super();
+    this.#opts = opts;
+    this.#scenario = scenarioDef(opts.scenario);
+    if (opts.scenario && !this.#scenario) throw new Error(`Unknown scenario "${opts.scenario}".`);
+    if (this.#scenario && this.#scenario.flow !== opts.flow)
+      throw new Error(`Scenario "${opts.scenario}" belongs to the ${this.#scenario.flow} flow, not ${opts.flow}.`);
+    this.#host = opts.host;
+    const userEmail = opts.userEmail ?? this.#scenario?.userEmail ?? 'alice@example.com';
+    // The only given: the API the user pointed the agent at.
+    this.#k = {
+      resourceUrl: `${opts.serviceUrl.replace(/\/$/, '')}/api/resource`,
+      providerUrl: opts.providerUrl.replace(/\/$/, ''),
+      mailboxUrl: opts.mailboxUrl.replace(/\/$/, ''),
+      userEmail, wallet: {}, excluded: {}, faults: new Set(),
+    };
+    const title = this.#scenario ? `Scenario: ${this.#scenario.title}` : `Flow: ${opts.flow}`;
+    const traceId = opts.trace.beginTrace({ title, flow: opts.flow, scenario: opts.scenario });
+    const getStep = () => this.#s.steps[this.#s.current]?.name;
+    this.#agentFetch = opts.trace.fetchAs('Agent', { getStep });
+    this.#user = this.#makeUser(opts.trace.fetchAs('User', { getStep }));
+    this.#keys = flowPlan(opts.flow);
+    this.#s = {
+      id: this.id, traceId, flow: opts.flow, scenario: opts.scenario, autopilot: opts.autopilot,
+      status: 'ready', steps: [], current: 0, narration: [],
+    };
+    this.#renumber();
+    opts.trace.on('exchange', this.#onExchange);
+  }
+
+  state(): RunState {
+    return structuredClone(this.#s);
+  }
+
+  /** Run until the end, or until the person has to act (status "waiting"). */
+  run(): Promise<RunState> {
+    return this.#serial(() => this.#drive('play'));
+  }
+
+  /** Exactly one step (or, while waiting, one check of whether the person has acted). */
+  step(): Promise<RunState> {
+    return this.#serial(() => this.#drive('step'));
+  }
+
+  setAutopilot(on: boolean): void {
+    this.#s.autopilot = on;
+    this.#emit();
+    if (on && this.#wait) void this.#serial(() => this.#actNow());
+  }
+
+  /** The person reads the code back to the agent: the ceremony's waiting steps are done. */
+  provideOtp(otp: string): void {
+    this.#k.otp = otp.trim();
+    this.#say('You told me the code.');
+    void this.#serial(async () => {
+      const w = this.#wait;
+      if (!w || !CEREMONY_KINDS.includes(this.#keys[w.index] as UserActionKind)) return this.#emit();
+      // Everything up to "enter_otp" is done by you, whether or not I saw it.
+      const end = this.#keys.indexOf('enter_otp', w.index);
+      for (let i = w.index; i < end; i++) this.#mark(i, 'done', 'done by you');
+      this.#clearWait();
+      this.#s.current = end;
+      await this.#completeStep(end, { status: 'done', detail: 'you told me the code' });
+      this.#pauseIfLive();
+    });
+  }
+
+  /** Do the awaited user action as the person, the way autopilot would (CLI "do it for me", y/n). */
+  actAsUser(choice?: ConsentChoice): Promise<RunState> {
+    return this.#serial(() => this.#actNow(choice));
+  }
+
+  cancel(): void {
+    if (TERMINAL.has(this.#s.status)) return;
+    this.#abort.abort();
+    void this.#finish(new AgentStop(false, 'Cancelled.'));
+  }
+
+  // ——— driving ———
+
+  #serial(op: () => Promise<void>): Promise<RunState> {
+    const next = this.#queue.then(op).catch((err) => this.#crash(err));
+    this.#queue = next;
+    return next.then(() => this.state());
+  }
+
+  async #drive(mode: 'play' | 'step') {
+    if (TERMINAL.has(this.#s.status)) return;
+    const drive = ++this.#drives;
+    await this.#prepare();
+    while (!TERMINAL.has(this.#s.status)) {
+      const w = this.#wait;
+      if (w) {
+        if (!w.satisfied && w.drive !== drive) await this.#recheck(w);
+        if (this.#wait !== w) {
+          if (mode === 'step') return this.#pauseIfLive();
+          continue;
+        }
+        if (!w.satisfied) return this.#setStatus('waiting');
+        await this.#finishWait(w);
+        if (mode === 'step') return this.#pauseIfLive();
+        continue;
+      }
+      if (this.#s.current >= this.#s.steps.length) return this.#finish();
+      await this.#runStep(drive);
+      if (mode === 'step' && !this.#wait) return this.#pauseIfLive();
+      if (mode === 'step' && this.#wait && !this.#wait.satisfied) return this.#setStatus('waiting');
+    }
+  }
+
+  async #runStep(drive: number) {
+    const i = this.#s.current;
+    const key = this.#keys[i];
+    this.#mark(i, 'active');
+    this.#setStatus('running');
+    const ctx = this.#ctx(i);
+    try {
+      const userDef = USER_STEP_DEFS[key];
+      if (userDef && this.#s.autopilot) {
+        this.#say(await userDef.perform(ctx));
+        return await this.#completeStep(i, await userDef.after?.(ctx));
+      }
+      if (userDef) return this.#startWait(i, userDef, drive);
+      await this.#completeStep(i, await AGENT_STEPS[key]!(ctx));
+    } catch (err) {
+      await this.#stepFailed(i, err);
+    }
+  }
+
+  #startWait(index: number, def: UserStepDef, drive: number) {
+    const key = this.#keys[index] as UserActionKind;
+    const ctx = this.#ctx(index);
+    const w: Wait = { index, def, drive, satisfied: this.#observed.has(key) || (key === 'enter_otp' && Boolean(this.#k.otp)) };
+    this.#wait = w;
+    this.#s.waitingFor = def.action(ctx);
+    this.#mark(index, 'waiting');
+    this.#say(`Waiting for you: ${this.#s.waitingFor.prompt}${this.#s.waitingFor.url ? ` (${this.#s.waitingFor.url})` : ''}`);
+    if (def.check && key === 'approve_consent' && !def.confirmable?.(ctx)) {
+      w.timer = setInterval(() => void this.#serial(() => this.#recheck(w, true)), CONSENT_POLL_MS);
+      w.timer.unref();
+    }
+  }
+
+  /** Has the person acted? Ask (poll), or — when there is no page to act in — take "continue" as yes. */
+  async #recheck(w: Wait, background = false) {
+    if (this.#wait !== w || w.satisfied) return;
+    const ctx = this.#ctx(w.index);
+    try {
+      if (w.def.check && (await w.def.check(ctx))) w.satisfied = true;
+      else if (!background && w.def.confirmable?.(ctx)) return await this.#actNow();
+    } catch (err) {
+      return this.#stepFailed(w.index, err);
+    }
+    if (w.satisfied && background) {
+      await this.#finishWait(w);
+      this.#pauseIfLive();
+    }
+  }
+
+  async #actNow(choice?: ConsentChoice) {
+    const w = this.#wait;
+    if (!w) return;
+    const ctx = this.#ctx(w.index);
+    try {
+      this.#say(await w.def.perform(ctx, choice));
+      w.satisfied = true;
+      await this.#finishWait(w);
+    } catch (err) {
+      await this.#stepFailed(w.index, err);
+    }
+    this.#pauseIfLive();
+  }
+
+  async #finishWait(w: Wait) {
+    this.#clearWait();
+    this.#s.current = w.index;
+    try {
+      await this.#completeStep(w.index, await w.def.after?.(this.#ctx(w.index)));
+    } catch (err) {
+      await this.#stepFailed(w.index, err);
+    }
+  }
+
+  #clearWait() {
+    if (this.#wait?.timer) clearInterval(this.#wait.timer);
+    this.#wait = undefined;
+    this.#s.waitingFor = undefined;
+  }
+
+  async #completeStep(i: number, result: StepResult) {
+    this.#mark(i, result?.status ?? 'done', result?.detail);
+    this.#s.current = i + 1;
+    this.#emit();
+  }
+
+  async #stepFailed(i: number, err: unknown) {
+    if (err instanceof AgentStop) {
+      this.#mark(i, err.ok ? 'done' : 'failed', err.summary);
+      return this.#finish(err);
+    }
+    const why = err instanceof UserActionError ? `I could not do this as you: ${err.message}` : `${(err as Error).message ?? err}`;
+    this.#mark(i, 'failed', why);
+    return this.#finish(new AgentStop(false, why));
+  }
+
+  #crash(err: unknown) {
+    if (TERMINAL.has(this.#s.status)) return;
+    this.#s.status = 'failed';
+    this.#s.outcome = { ok: false, summary: `The agent hit an unexpected error: ${(err as Error).message ?? err}` };
+    this.#cleanup();
+    this.#emit();
+  }
+
+  async #finish(stop?: AgentStop) {
+    if (TERMINAL.has(this.#s.status)) return;
+    this.#clearWait();
+    this.#s.outcome = describeOutcome({ scenario: this.#scenario, lesson: this.#lesson, goal: this.#goal, stop, flow: this.#s.flow });
+    this.#s.status = this.#s.outcome.ok ? 'succeeded' : 'failed';
+    for (let i = this.#s.current; i < this.#s.steps.length; i++) if (this.#s.steps[i].status === 'pending') this.#mark(i, 'skipped');
+    this.#say(this.#s.outcome.summary);
+    await this.#cleanup();
+  }
+
+  async #cleanup() {
+    this.#opts.trace.off('exchange', this.#onExchange);
+    const h = this.#privateHost;
+    this.#privateHost = undefined;
+    this.#emit();
+    if (h) await h.stop().catch(() => {});
+  }
+
+  #pauseIfLive() {
+    if (TERMINAL.has(this.#s.status)) return;
+    this.#setStatus(this.#wait && !this.#wait.satisfied ? 'waiting' : 'paused');
+  }
+
+  #setStatus(status: RunState['status']) {
+    this.#s.status = status;
+    this.#emit();
+  }
+
+  // ——— the plan ———
+
+  #renumber() {
+    const names = nameSteps(this.#keys);
+    this.#s.steps = this.#keys.map((key, i): StepState => {
+      const old = this.#s.steps[i];
+      if (old && old.status !== 'pending') return old;
+      return { name: names[i], title: STEP_TEXT[key].title, explanation: STEP_TEXT[key].explanation, status: 'pending' };
+    });
+  }
+
+  #mark(i: number, status: StepState['status'], detail?: string) {
+    const step = this.#s.steps[i];
+    if (!step) return;
+    step.status = status;
+    if (detail !== undefined) step.detail = detail;
+    this.#emit();
+  }
+
+  #say(text: string) {
+    this.#s.narration.push({ at: new Date().toISOString(), text });
+    this.#emit();
+  }
+
+  #emit() {
+    this.emit('state', this.state());
+  }
+
+  #ctx(i: number): StepCtx {
+    let insertAt = i + 1;
+    return {
+      k: this.#k, key: this.#keys[i], stepName: this.#s.steps[i]?.name, flow: this.#s.flow, runId: this.id,
+      scenario: this.#scenario, autopilot: this.#s.autopilot, user: this.#user, host: this.#host, signal: this.#abort.signal,
+      agent: (method, url, opts) => request(this.#agentFetch, method, url, { ...opts, signal: this.#abort.signal }),
+      say: (t) => this.#say(t),
+      decided: (method, why) => {
+        this.#s.decision = { method, why };
+        this.#emit();
+      },
+      plan: (keys) => {
+        this.#keys = [...this.#keys.slice(0, i + 1), ...keys];
+        this.#s.steps = this.#s.steps.slice(0, i + 1);
+        insertAt = i + 1 + keys.length;
+        this.#renumber();
+        this.#emit();
+      },
+      insert: (keys) => {
+        this.#keys.splice(insertAt, 0, ...keys);
+        this.#s.steps.splice(insertAt, 0, ...keys.map(() => undefined as unknown as StepState));
+        insertAt += keys.length;
+        this.#renumber();
+        this.#emit();
+      },
+      reachGoal: (summary) => {
+        this.#goal = summary;
+      },
+      sawExpected: (code) => {
+        if (code === this.#scenario?.expectedCode) this.#lesson.seen = true;
+      },
+      appliedRemedy: () => {
+        if (this.#lesson.seen) this.#lesson.remedied = true;
+      },
+      countRemedy: (code) => {
+        const n = (this.#remedies.get(code) ?? 0) + 1;
+        this.#remedies.set(code, n);
+        return n;
+      },
+      rearm: (kinds) => kinds.forEach((kind) => this.#observed.delete(kind)),
+      sleep: (ms) => sleep(ms, this.#abort.signal),
+      detail: (text) => this.#mark(i, this.#s.steps[i].status, text),
+    };
+  }
+
+  // ——— the person, and what the trace shows of them ———
+
+  #makeUser(fetchAsUser: typeof fetch) {
+    return new SimulatedUser(fetchAsUser, this.#k.userEmail, { provider: this.#k.providerUrl, mailbox: this.#k.mailboxUrl }, this.#abort.signal);
+  }
+
+  #observeExchange(e: Exchange) {
+    if (e.traceId && e.traceId !== this.#s.traceId) return;
+    const seen = observe(e);
+    if (!seen) return;
+    const w = this.#wait;
+    if (seen === 'provider_activity') {
+      if (w && this.#keys[w.index] === 'approve_consent') void this.#serial(() => this.#recheck(w, true));
+      return;
+    }
+    this.#observed.add(seen);
+    if (w && !w.satisfied && this.#keys[w.index] === seen) {
+      w.satisfied = true;
+      void this.#serial(async () => {
+        if (this.#wait !== w) return;
+        await this.#finishWait(w);
+        this.#pauseIfLive();
+      });
+    }
+  }
+
+  /** Scenarios that need a specially configured service get a private in-memory host. */
+  async #prepare() {
+    if (this.#prepared) return;
+    this.#prepared = true;
+    const sc = this.#scenario;
+    if (!sc) return;
+    if (sc.needsHost && !this.#host) {
+      this.#say('This lesson needs host powers (a token signed with the provider\'s key); without a host I can only try.');
+    }
+    if (!sc.hostConfig || !sc.hostFits) return;
+    if (this.#host && sc.hostFits(this.#host.config)) return;
+    if (!this.#host) {
+      this.#say(`This lesson assumes the service is configured with ${JSON.stringify(sc.hostConfig)}.`);
+      return;
+    }
+    const { startHost } = await import('../host/host.js');
+    const host = await startHost({ inMemory: true, config: sc.hostConfig, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 } });
+    this.#privateHost = host;
+    this.#host = host;
+    this.#k.resourceUrl = `${host.urls.service}/api/resource`;
+    this.#k.providerUrl = host.urls.provider;
+    this.#k.mailboxUrl = host.urls.mailbox;
+    this.#user = this.#makeUser(this.#opts.trace.fetchAs('User', { getStep: () => this.#s.steps[this.#s.current]?.name }));
+    this.#say(`This lesson needs a service configured with ${JSON.stringify(sc.hostConfig)}, so I started a private one at ${host.urls.service}.`);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AgentStop(false, 'Cancelled.'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AgentStop(false, 'Cancelled.'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

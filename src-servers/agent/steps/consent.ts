@@ -1,0 +1,83 @@
+import { AgentStop, type AgentStepDef, type StepCtx, type UserStepDef } from '../context.js';
+import { describeError } from '../http.js';
+
+/**
+ * Consent: the agent never registers on your behalf without your yes. With an ID-JAG the
+ * provider asks you on its consent page (our addition to PROTOCOL.md §6: consent requests);
+ * with verified email the agent asks you itself before using your address.
+ */
+
+/** POST /consent/requests (Bearer session) → 201 {request_id, consent_url, status:"pending"}. */
+export const requestConsent: AgentStepDef = async (ctx) => {
+  const { k } = ctx;
+  const r = await ctx.agent('POST', k.provider!.endpoints.consentRequests, {
+    bearer: k.provider!.session,
+    json: {
+      audience: k.as!.issuer,
+      resource_name: k.prm?.resource_name,
+      // Where the provider sends the logout token if you later revoke (PROTOCOL.md §4).
+      revocation_uri: k.as!.agent_auth?.revocation_uri,
+    },
+  });
+  if (r.status !== 201 && r.status !== 200)
+    throw new AgentStop(false, `Asking my provider for a consent prompt answered ${describeError(r)}.`);
+  k.consent = { requestId: r.json.request_id, url: r.json.consent_url, status: r.json.status ?? 'pending' };
+  ctx.say(`I asked my provider to show you a consent prompt: ${r.json.consent_url}`);
+  if (k.rediscovering) {
+    ctx.reachGoal(
+      'The old credential died, so I discovered the service again and asked for your consent anew — the same way I started. I stop here until you decide.',
+    );
+    ctx.plan([]);
+  }
+  return { status: 'done', detail: `request ${r.json.request_id}` };
+};
+
+/** GET /consent/requests/:id — the agent learns your answer. */
+async function pollConsent(ctx: StepCtx): Promise<boolean> {
+  const { k } = ctx;
+  const r = await ctx.agent('GET', `${k.provider!.endpoints.consentRequests}/${encodeURIComponent(k.consent!.requestId!)}`, {
+    bearer: k.provider!.session,
+  });
+  if (r.status !== 200) throw new AgentStop(false, `Checking the consent request answered ${describeError(r)}.`);
+  if (r.json.status === 'pending') return false;
+  k.consent = { ...k.consent!, status: r.json.status, grantId: r.json.grant_id };
+  return true;
+}
+
+const viaProvider = (ctx: StepCtx) => ctx.k.method === 'id-jag';
+
+export const approveConsent: UserStepDef = {
+  action(ctx) {
+    const { k } = ctx;
+    const name = k.prm?.resource_name ?? k.as?.issuer ?? 'the service';
+    return viaProvider(ctx)
+      ? { kind: 'approve_consent', prompt: `Your provider asks whether the agent may sign you in to ${name}. Answer on the consent page.`, url: k.consent?.url }
+      : { kind: 'approve_consent', prompt: `May I register at ${name} with your email ${k.userEmail}? The service will email you a code to prove it is yours.` };
+  },
+  confirmable: (ctx) => !viaProvider(ctx),
+  async perform(ctx, choice) {
+    const answer = choice ?? ctx.scenario?.consentChoice ?? 'once';
+    if (viaProvider(ctx)) return ctx.user.answerConsent(ctx.k.consent!.url!, answer);
+    ctx.k.consent = { status: answer === 'deny' ? 'denied' : 'approved' };
+    return answer === 'deny' ? 'You said no.' : `You said yes: the agent may use ${ctx.k.userEmail}.`;
+  },
+  check: (ctx) => (viaProvider(ctx) && ctx.k.consent?.requestId ? pollConsent(ctx) : Promise.resolve(ctx.k.consent?.status !== undefined && ctx.k.consent.status !== 'pending')),
+  async after(ctx) {
+    const { k } = ctx;
+    if (viaProvider(ctx)) {
+      // The person acted in their browser; the agent hears the answer only from the provider.
+      for (let i = 0; k.consent?.status === 'pending' && i < 20; i++) {
+        if (await pollConsent(ctx)) break;
+        await ctx.sleep(250);
+      }
+    }
+    if (k.consent?.status === 'denied') {
+      ctx.sawExpected('consent_denied');
+      ctx.appliedRemedy();
+      throw new AgentStop(false, 'You denied consent, so I stopped: I never register without your consent.');
+    }
+    if (k.consent?.status !== 'approved') throw new AgentStop(false, 'I never heard your answer to the consent prompt.');
+    ctx.say(viaProvider(ctx) ? `You approved${k.consent.grantId ? ` (grant ${k.consent.grantId})` : ''}.` : 'You agreed.');
+    return { status: 'done', detail: 'approved' };
+  },
+};
