@@ -1,0 +1,93 @@
+/** Spawn bench/host-process.ts and talk to it: wait for READY, ask for its RSS, stop it. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface RssReport {
+  peakRssBytes: number;
+  sampledPeakRssBytes: number;
+  rssBytes: number;
+}
+
+export interface HostChild {
+  urls: { service: string; provider?: string; mailbox?: string; smtp?: string };
+  pid: number;
+  /** Everything the READY line carried (the es256 floor puts its result there). */
+  ready: Record<string, unknown>;
+  rss(): Promise<RssReport>;
+  /** Stop the child; resolves with its final RSS report. */
+  stop(): Promise<RssReport>;
+}
+
+const HOST_PROCESS = fileURLToPath(new URL('./host-process.ts', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * `node --import tsx` rather than `npx tsx`: the same TypeScript loader, but the spawned pid *is* the
+ * measured process (no npx/tsx wrapper processes in between), so stopping it is exact.
+ */
+export function spawnHostChild(args: string[]): Promise<HostChild> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', HOST_PROCESS, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let stderrTail = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+
+  const waiters: { prefix: string; resolve: (rest: string) => void }[] = [];
+  let exited = false;
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    const i = waiters.findIndex((w) => line.startsWith(w.prefix));
+    if (i < 0) return;
+    const [w] = waiters.splice(i, 1);
+    w.resolve(line.slice(w.prefix.length));
+  });
+
+  function next(prefix: string, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      if (exited) return reject(new Error(`host process has exited\n${stderrTail}`));
+      const timer = setTimeout(() => reject(new Error(`host process: no ${prefix.trim()} within ${timeoutMs} ms\n${stderrTail}`)), timeoutMs);
+      waiters.push({
+        prefix,
+        resolve: (rest) => {
+          clearTimeout(timer);
+          resolve(rest);
+        },
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`host process exited (${code}) before ${prefix.trim()}\n${stderrTail}`));
+      });
+    });
+  }
+  child.on('exit', () => {
+    exited = true;
+  });
+
+  return next('READY ', START_TIMEOUT_MS).then((rest) => {
+    const ready = JSON.parse(rest) as HostChild['urls'] & { pid: number };
+    const askRss = async () => {
+      const p = next('RSS ', 10_000);
+      child.stdin.write('rss\n');
+      return JSON.parse(await p) as RssReport;
+    };
+    return {
+      urls: ready,
+      pid: ready.pid,
+      ready,
+      rss: askRss,
+      async stop() {
+        const last = next('RSS ', 10_000);
+        child.stdin.write('stop\n');
+        try {
+          return JSON.parse(await last) as RssReport;
+        } finally {
+          if (!exited) await new Promise<void>((r) => child.once('exit', () => r()));
+        }
+      },
+    };
+  });
+}

@@ -1,0 +1,312 @@
+/**
+ * What the bench measures, one row at a time. Every row gets a fresh host child process (so its
+ * peak RSS and its databases are that row's alone), is warmed up with the same requests, then
+ * measured.
+ */
+import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
+import type { FlowId } from '../src-servers/agent/index.js';
+import { spawnHostChild, type HostChild, type RssReport } from './child.js';
+import type { BenchIssuer } from './issuer.js';
+import { runLoad, type LoadResult, type LoadSpec } from './load.js';
+import { runFlow, type FlowResult } from './flows.js';
+import {
+  ANONYMOUS_BODY,
+  idJagBody,
+  preparePendingClaims,
+  registerAnonymous,
+  registerWithIdJag,
+  verifiedEmailBody,
+} from './prepare.js';
+
+export type Storage = 'memory' | 'disk';
+
+export interface Settings {
+  quick: boolean;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  flowRuns: number;
+  flowWarmupRuns: number;
+  /** Most pending claims prepared for the claim/complete row (preparing costs ~4 requests each). */
+  maxPreparedClaims: number;
+}
+
+export interface RowContext {
+  settings: Settings;
+  issuer: BenchIssuer;
+  /** Short progress notes while a row prepares ("signing 31,000 assertions…"). */
+  note: (text: string) => void;
+}
+
+export interface RowResult {
+  id: string;
+  title: string;
+  kind: 'load' | 'flow' | 'floor';
+  storage: Storage | null;
+  /** load & floor rows */
+  requestsPerSec?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  meanMs?: number;
+  requests?: number;
+  durationS?: number;
+  connections?: number;
+  non2xx?: number;
+  errors?: number;
+  statusCodes?: Record<string, number>;
+  /** flow rows */
+  runs?: number;
+  succeeded?: number;
+  medianMs?: number;
+  /** the measured process (host child, or the floor's child) */
+  hostPeakRssBytes?: number;
+  hostIdleRssBytes?: number;
+  error?: string;
+}
+
+export interface RowSpec {
+  id: string;
+  title: string;
+  kind: RowResult['kind'];
+  storage: Storage | null;
+  run(ctx: RowContext): Promise<Partial<RowResult>>;
+}
+
+/** The host config of every row: trust the bench issuer, and rate limits far above any bench load. */
+export function benchHostConfig(issuer: BenchIssuer) {
+  const high = 1_000_000_000;
+  return {
+    service: {
+      trustedIssuers: [issuer.url],
+      rateLimits: {
+        anonymousPerIpPerHour: high,
+        identityAssertionPerIpPerHour: high,
+        anonymousPerTenantPerHour: high,
+        identityAssertionPerTenantPerHour: high,
+      },
+    },
+  };
+}
+
+function fromLoad(r: LoadResult, connections: number): Partial<RowResult> {
+  return {
+    requestsPerSec: r.requestsPerSec,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    meanMs: r.meanMs,
+    requests: r.ok,
+    durationS: r.durationS,
+    connections,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    statusCodes: r.statusCodes,
+  };
+}
+
+/** Spawn a host for one row, run `body`, and attach the host's idle and peak RSS. */
+async function withHost(
+  ctx: RowContext,
+  storage: Storage,
+  body: (host: HostChild) => Promise<Partial<RowResult>>,
+): Promise<Partial<RowResult>> {
+  const host = await spawnHostChild(['--storage', storage, '--config', JSON.stringify(benchHostConfig(ctx.issuer))]);
+  let final: RssReport | undefined;
+  try {
+    const idle = await host.rss();
+    const result = await body(host);
+    final = await host.stop();
+    return { ...result, hostIdleRssBytes: idle.rssBytes, hostPeakRssBytes: final.peakRssBytes };
+  } finally {
+    if (!final) await host.stop().catch(() => undefined);
+  }
+}
+
+/** Warm up, then measure, the same kind of request. */
+async function warmThenMeasure(ctx: RowContext, spec: Omit<LoadSpec, 'durationS' | 'connections'>): Promise<Partial<RowResult>> {
+  const { connections, durationS, warmupS } = ctx.settings;
+  await runLoad({ ...spec, connections, durationS: warmupS });
+  return fromLoad(await runLoad({ ...spec, connections, durationS }), connections);
+}
+
+/** A pool of one-time bodies; past its end it repeats the last one (answers 4xx, never counted as work). */
+function pool(bodies: string[]): () => string {
+  let i = 0;
+  return () => bodies[Math.min(i++, bodies.length - 1)];
+}
+
+/** Requests of a row whose bodies are single-use: calibrate the rate, then prepare enough for the run. */
+async function onePerRequest(
+  ctx: RowContext,
+  url: string,
+  make: (count: number, phase: 'warm-up' | 'measured') => Promise<string[]>,
+  cap: number,
+): Promise<Partial<RowResult>> {
+  const { connections, durationS, warmupS, quick } = ctx.settings;
+  const warmBodies = await make(quick ? 200 : 600, 'warm-up');
+  const warm = await runLoad({ url, method: 'POST', nextBody: pool(warmBodies), connections, durationS: warmupS, maxRequests: warmBodies.length });
+  // 1.5× the warmed-up rate: the measured run is normally faster than the warm-up that calibrated it.
+  const want = Math.min(cap, Math.max(connections * 4, Math.ceil(warm.requestsPerSec * durationS * 1.5)));
+  const bodies = await make(want, 'measured');
+  const r = await runLoad({ url, method: 'POST', nextBody: pool(bodies), connections, durationS, maxRequests: bodies.length });
+  return fromLoad(r, connections);
+}
+
+function registerRows(storage: Storage): RowSpec[] {
+  const registerUrl = (h: HostChild) => `${h.urls.service}${SERVICE_PATHS.register}`;
+  const resourceUrl = (h: HostChild) => `${h.urls.service}${SERVICE_PATHS.resource}`;
+  return [
+    {
+      id: `register-anonymous-${storage}`,
+      title: 'POST /agent/auth anonymous',
+      kind: 'load',
+      storage,
+      run: (ctx) => withHost(ctx, storage, (h) => warmThenMeasure(ctx, { url: registerUrl(h), method: 'POST', body: ANONYMOUS_BODY })),
+    },
+    {
+      id: `register-id-jag-${storage}`,
+      title: 'POST /agent/auth ID-JAG',
+      kind: 'load',
+      storage,
+      run: (ctx) =>
+        withHost(ctx, storage, (h) =>
+          onePerRequest(
+            ctx,
+            registerUrl(h),
+            async (count, phase) => {
+              ctx.note(`signing ${count.toLocaleString('en-US')} unique ID-JAGs (${phase})`);
+              const aud = h.urls.service; // the AS issuer (PROTOCOL.md §1)
+              const assertions = await ctx.issuer.signAssertions(count, { aud, resource: resourceUrl(h) });
+              return assertions.map((a) => idJagBody(a, 'access_token'));
+            },
+            200_000,
+          ),
+        ),
+    },
+    {
+      id: `register-verified-email-${storage}`,
+      title: 'POST /agent/auth verified email (+ SMTP)',
+      kind: 'load',
+      storage,
+      run: (ctx) =>
+        withHost(ctx, storage, (h) => {
+          const tag = Math.random().toString(36).slice(2, 8);
+          let n = 0;
+          return warmThenMeasure(ctx, { url: registerUrl(h), method: 'POST', nextBody: () => verifiedEmailBody(`ve-${tag}-${n++}@bench.example`) });
+        }),
+    },
+    {
+      id: `resource-api-key-${storage}`,
+      title: 'GET /api/resource (API key)',
+      kind: 'load',
+      storage,
+      run: (ctx) =>
+        withHost(ctx, storage, async (h) => {
+          const { credential } = await registerAnonymous(h.urls.service);
+          return warmThenMeasure(ctx, { url: resourceUrl(h), method: 'GET', headers: { authorization: `Bearer ${credential}` } });
+        }),
+    },
+    {
+      id: `resource-access-token-${storage}`,
+      title: 'GET /api/resource (access token)',
+      kind: 'load',
+      storage,
+      run: (ctx) =>
+        withHost(ctx, storage, async (h) => {
+          const [assertion] = await ctx.issuer.signAssertions(1, { aud: h.urls.service, resource: resourceUrl(h) });
+          const { credential } = await registerWithIdJag(h.urls.service, assertion);
+          return warmThenMeasure(ctx, { url: resourceUrl(h), method: 'GET', headers: { authorization: `Bearer ${credential}` } });
+        }),
+    },
+    {
+      id: `claim-complete-${storage}`,
+      title: 'POST /agent/auth/claim/complete (right OTP)',
+      kind: 'load',
+      storage,
+      run: (ctx) =>
+        withHost(ctx, storage, (h) =>
+          onePerRequest(
+            ctx,
+            `${h.urls.service}${SERVICE_PATHS.claimComplete}`,
+            async (count, phase) => {
+              ctx.note(`preparing ${count.toLocaleString('en-US')} pending claims with their OTPs (${phase})`);
+              const claims = await preparePendingClaims({ service: h.urls.service, mailbox: h.urls.mailbox! }, count);
+              return claims.map((c) => JSON.stringify(c));
+            },
+            ctx.settings.maxPreparedClaims,
+          ),
+        ),
+    },
+  ];
+}
+
+const FLOWS: { id: FlowId; title: string }[] = [
+  { id: 'anonymous', title: 'Flow: anonymous → claim (autopilot)' },
+  { id: 'verified-email', title: 'Flow: verified email (autopilot)' },
+  { id: 'id-jag', title: 'Flow: ID-JAG with consent (autopilot)' },
+  { id: 'revocation', title: 'Flow: ID-JAG then revocation (autopilot)' },
+];
+
+function flowRows(storage: Storage): RowSpec[] {
+  return FLOWS.map((f) => ({
+    id: `flow-${f.id}-${storage}`,
+    title: f.title,
+    kind: 'flow' as const,
+    storage,
+    run: (ctx: RowContext) =>
+      withHost(ctx, storage, async (h) => {
+        const r: FlowResult = await runFlow(
+          { service: h.urls.service, provider: h.urls.provider!, mailbox: h.urls.mailbox! },
+          f.id,
+          { runs: ctx.settings.flowRuns, warmupRuns: ctx.settings.flowWarmupRuns },
+        );
+        if (r.failure && r.succeeded === 0) throw new Error(r.failure);
+        return { runs: r.runs, succeeded: r.succeeded, medianMs: r.medianMs, p99Ms: r.p99Ms, meanMs: r.meanMs, ...(r.failure ? { error: r.failure } : {}) };
+      }),
+  }));
+}
+
+function floorRows(): RowSpec[] {
+  return [
+    {
+      id: 'floor-es256-verify',
+      title: 'Floor: jose ES256 jwtVerify, in-process loop',
+      kind: 'floor',
+      storage: null,
+      async run(ctx) {
+        const { durationS, warmupS, connections } = ctx.settings;
+        const child = await spawnHostChild(['--floor', 'es256', '--duration', String(durationS), '--warmup', String(warmupS), '--in-flight', String(connections)]);
+        const final = await child.stop();
+        const v = child.ready.verify as { verifications: number; durationS: number; perSec: number };
+        return { requestsPerSec: v.perSec, requests: v.verifications, durationS: v.durationS, connections, hostPeakRssBytes: final.peakRssBytes };
+      },
+    },
+    {
+      id: 'floor-express-empty',
+      title: 'Floor: Express 5 empty handler (GET, res.json({}))',
+      kind: 'floor',
+      storage: null,
+      async run(ctx) {
+        const child = await spawnHostChild(['--floor', 'express']);
+        let final: RssReport | undefined;
+        try {
+          const idle = await child.rss();
+          const r = await warmThenMeasure(ctx, { url: `${child.urls.service}/`, method: 'GET' });
+          final = await child.stop();
+          return { ...r, hostIdleRssBytes: idle.rssBytes, hostPeakRssBytes: final.peakRssBytes };
+        } finally {
+          if (!final) await child.stop().catch(() => undefined);
+        }
+      },
+    },
+  ];
+}
+
+export function allRows(): RowSpec[] {
+  return [
+    ...registerRows('memory'),
+    ...flowRows('memory'),
+    ...registerRows('disk'),
+    ...flowRows('disk'),
+    ...floorRows(),
+  ];
+}

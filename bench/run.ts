@@ -1,0 +1,129 @@
+/**
+ * `npm run bench` — how fast the host is on this machine, and what that costs in memory.
+ *
+ *   npm run bench                       full run (~10 s per row after a warm-up; ≈5 min on 2 cores)
+ *   npm run bench -- --quick            a few seconds per row (CI smoke test)
+ *   npm run bench -- --json             print only the JSON result on stdout
+ *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
+ *   npm run bench -- --only TEXT        only rows whose id contains TEXT (e.g. claim, memory, flow)
+ *   npm run bench -- --duration S --warmup S --connections N --runs N
+ *
+ * Every row starts a fresh host (service + provider + mailbox) in a child process
+ * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
+ * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). A row
+ * reports requests/s (2xx answers only), p50/p99 latency, and the host's peak RSS (the kernel's
+ * maxRSS of the child). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
+ * completions) are prepared before the row, unmeasured: assertions are signed by a bench test
+ * issuer whose JWKS/CIMD this process serves; pending claims are made through the real ceremony.
+ * Flow rows run the simulated agent on autopilot end to end and report median/p99 wall time.
+ * The cost floor rows show the machine's limits: jose ES256 verifications/s, and an empty Express 5
+ * handler's requests/s. Progress goes to stderr; tables (or JSON with --json) to stdout.
+ * How to read the numbers: notes/BENCH.md (pasted into the README).
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startBenchIssuer } from './issuer.js';
+import { allRows, type RowResult, type Settings } from './rows.js';
+import { formatMachine, formatTables, machineInfo } from './report.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results.json' },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    runs: { type: 'string' },
+  },
+});
+
+function numberFlag(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    process.stderr.write(`bench: --${name} must be a positive number, not "${value}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const quick = values.quick;
+const settings: Settings = {
+  quick,
+  connections: numberFlag('connections', values.connections, 10),
+  durationS: numberFlag('duration', values.duration, quick ? 2 : 10),
+  warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 3),
+  flowRuns: numberFlag('runs', values.runs, quick ? 5 : 30),
+  flowWarmupRuns: quick ? 1 : 3,
+  maxPreparedClaims: quick ? 600 : 12_000,
+};
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main() {
+  const machine = machineInfo();
+  const rows = allRows().filter((r) => !values.only || r.id.includes(values.only));
+  if (!rows.length) {
+    progress(`bench: no row id contains "${values.only}"`);
+    process.exit(2);
+  }
+  progress(`bench on ${formatMachine(machine)}`);
+  progress(
+    `${rows.length} rows, ${settings.durationS} s each after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
+  );
+
+  const issuer = await startBenchIssuer();
+  const results: RowResult[] = [];
+  const startedAt = new Date();
+  try {
+    for (const [i, spec] of rows.entries()) {
+      const label = `[${i + 1}/${rows.length}] ${spec.title}${spec.storage ? ` (${spec.storage === 'memory' ? 'in-memory' : 'on-disk'})` : ''}`;
+      progress(`${label}…`);
+      const t0 = performance.now();
+      const base: RowResult = { id: spec.id, title: spec.title, kind: spec.kind, storage: spec.storage };
+      try {
+        const r = { ...base, ...(await spec.run({ settings, issuer, note: (text) => progress(`      ${text}…`) })) };
+        results.push(r);
+        const what =
+          r.kind === 'flow'
+            ? `median ${r.medianMs?.toFixed(0)} ms, p99 ${r.p99Ms?.toFixed(0)} ms over ${r.succeeded} runs`
+            : `${Math.round(r.requestsPerSec ?? 0).toLocaleString('en-US')}/s${r.p50Ms !== undefined ? `, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms?.toFixed(2)} ms` : ''}`;
+        const warn = r.non2xx ? ` — ${r.non2xx} non-2xx answers ${JSON.stringify(r.statusCodes)}` : '';
+        progress(`      ${what}${warn} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        results.push({ ...base, error: message });
+        progress(`      FAILED: ${message}`);
+      }
+    }
+  } finally {
+    await issuer.close();
+  }
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    totalSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    quick,
+    settings,
+    machine,
+    rows: results,
+  };
+  writeFileSync(values.out!, `${JSON.stringify(report, null, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    process.stdout.write(`\nMachine: ${formatMachine(machine)}\n\n${formatTables(results)}\n\n`);
+    process.stdout.write(`Written to ${values.out} (${report.totalSeconds} s).\n`);
+  }
+  const failed = results.filter((r) => r.error && !(r.kind === 'flow' && r.succeeded));
+  if (failed.length) {
+    progress(`bench: ${failed.length} row(s) failed: ${failed.map((r) => r.id).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  progress(`bench: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});
