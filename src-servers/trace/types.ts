@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { RequestHandler } from 'express';
 
 /** The lifelines of the sequence diagram. Anything that is not ours is an "External client". */
@@ -29,6 +30,8 @@ export interface Exchange {
   /** e.g. "curl/8.5.0" for an external client. */
   fromLabel?: string;
   to: Actor;
+  /** e.g. "api.example.com" when an in-host caller reached a host outside the studio. */
+  toLabel?: string;
   step?: string;
   method: string;
   url: string;
@@ -42,4 +45,53 @@ export interface Exchange {
   jwts: DecodedJwt[];
   /** Dotted paths of secret values, e.g. "response.body.credential", "request.headers.authorization". */
   secrets: string[];
+  /** Why no HTTP answer came back (status 0): connection refused, timeout, ... */
+  error?: string;
+}
+
+// ---- Additions by the trace module (additive; the fields above are the fixed contract) ----
+
+/** Every lifeline, in the order the sequence diagram draws them (CONTRACTS.md "Trace"). */
+export const ACTORS: readonly Actor[] = ['User', 'Agent', 'Provider', 'Service', 'Inbox', 'External client'];
+
+export function isActor(value: unknown): value is Actor {
+  return typeof value === 'string' && (ACTORS as readonly string[]).includes(value);
+}
+
+/** One recorded run of a flow (or the default "Session" trace for everything outside a run). */
+export interface TraceMeta {
+  id: string;
+  title: string;
+  flow?: string;
+  scenario?: string;
+  startedAt: string;
+  exchangeCount: number;
+}
+
+export type ExportFormat = 'json' | 'har' | 'mermaid' | 'markdown';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'har', 'mermaid', 'markdown'];
+
+export interface TraceRecorder extends EventEmitter {
+  /** Express middleware for a role's app: install FIRST; records each request once. */
+  middleware(role: 'Service' | 'Provider' | 'Inbox'): RequestHandler;
+  /**
+   * A fetch for in-host callers: adds ACTOR_HEADER (and STEP_HEADER from getStep()). When the target
+   * origin is one of the host's own (registerOrigin), the target's middleware records it; otherwise
+   * this wrapper records it itself.
+   */
+  fetchAs(actor: Actor, opts?: { getStep?: () => string | undefined }): typeof fetch;
+  registerOrigin(origin: string, actor: 'Service' | 'Provider' | 'Inbox'): void;
+  record(e: Partial<Exchange> & Pick<Exchange, 'from' | 'to' | 'method' | 'url' | 'status'>): Exchange;
+  /** Starts a new trace and makes it the current one. Returns its id. */
+  beginTrace(meta: { title: string; flow?: string; scenario?: string }): string;
+  currentTraceId(): string;
+  listTraces(): TraceMeta[];
+  /** The trace's exchanges in recorded order ([] for an unknown id). */
+  exchanges(traceId: string): Exchange[];
+  /** Throws TraceNotFoundError for an unknown id. `redact` masks every value marked secret. */
+  exportTrace(traceId: string, format: ExportFormat, opts?: { redact?: boolean }): string;
+  /** Reset all data; a fresh "Session" trace becomes current. */
+  clear(): void;
+  /** Resolves once every pending JWT signature check has finished (tests, shutdown). */
+  idle(): Promise<void>;
 }

@@ -1,0 +1,97 @@
+/**
+ * The trace's own SQLite tables (DESIGN.md rule 5: each part owns its storage). An exchange is
+ * kept whole as one JSON row: it is written once, updated only when its JWT signatures are checked,
+ * and always read back whole, so columns per field would buy nothing.
+ */
+import type { Db, Migration } from '../db/sqlite.js';
+import type { Exchange, TraceMeta } from './types.js';
+
+export const traceMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE traces (
+        id         TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        flow       TEXT,
+        scenario   TEXT,
+        started_at TEXT NOT NULL,
+        created    INTEGER NOT NULL      -- insertion order (startedAt may tie within a millisecond)
+      );
+      CREATE TABLE exchanges (
+        id       TEXT PRIMARY KEY,
+        trace_id TEXT NOT NULL REFERENCES traces(id) ON DELETE CASCADE,
+        seq      INTEGER NOT NULL,
+        data     TEXT NOT NULL,         -- the Exchange as JSON
+        UNIQUE (trace_id, seq)
+      );
+    `,
+  },
+];
+
+interface TraceRow { id: string; title: string; flow: string | null; scenario: string | null; started_at: string; count: number }
+
+function toMeta(r: TraceRow): TraceMeta {
+  return {
+    id: r.id,
+    title: r.title,
+    ...(r.flow !== null ? { flow: r.flow } : {}),
+    ...(r.scenario !== null ? { scenario: r.scenario } : {}),
+    startedAt: r.started_at,
+    exchangeCount: r.count,
+  };
+}
+
+export interface TraceStore {
+  addTrace(meta: Omit<TraceMeta, 'exchangeCount'>): void;
+  getTrace(id: string): TraceMeta | undefined;
+  latestTrace(): TraceMeta | undefined;
+  listTraces(): TraceMeta[];
+  /** Stores the exchange with the next seq of its trace; returns that seq. */
+  addExchange(e: Omit<Exchange, 'seq'>): number;
+  updateExchange(e: Exchange): boolean;
+  exchanges(traceId: string): Exchange[];
+  clear(): void;
+  isOpen(): boolean;
+}
+
+export function createTraceStore(db: Db): TraceStore {
+  const selectTrace = `SELECT t.id, t.title, t.flow, t.scenario, t.started_at,
+      (SELECT COUNT(*) FROM exchanges e WHERE e.trace_id = t.id) AS count FROM traces t`;
+  const q = {
+    addTrace: db.prepare(`INSERT INTO traces (id, title, flow, scenario, started_at, created)
+      VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(created), 0) + 1 FROM traces))`),
+    getTrace: db.prepare(`${selectTrace} WHERE t.id = ?`),
+    latest: db.prepare(`${selectTrace} ORDER BY t.created DESC LIMIT 1`),
+    list: db.prepare(`${selectTrace} ORDER BY t.created`),
+    nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM exchanges WHERE trace_id = ?'),
+    addExchange: db.prepare('INSERT INTO exchanges (id, trace_id, seq, data) VALUES (?, ?, ?, ?)'),
+    updateExchange: db.prepare('UPDATE exchanges SET data = ? WHERE id = ?'),
+    exchanges: db.prepare('SELECT data FROM exchanges WHERE trace_id = ? ORDER BY seq'),
+  };
+  const addExchange = db.transaction((e: Omit<Exchange, 'seq'>): number => {
+    const { seq } = q.nextSeq.get(e.traceId) as { seq: number };
+    q.addExchange.run(e.id, e.traceId, seq, JSON.stringify({ ...e, seq }));
+    return seq;
+  });
+
+  return {
+    addTrace(m) {
+      q.addTrace.run(m.id, m.title, m.flow ?? null, m.scenario ?? null, m.startedAt);
+    },
+    getTrace(id) {
+      const row = q.getTrace.get(id) as TraceRow | undefined;
+      return row && toMeta(row);
+    },
+    latestTrace() {
+      const row = q.latest.get() as TraceRow | undefined;
+      return row && toMeta(row);
+    },
+    listTraces: () => (q.list.all() as TraceRow[]).map(toMeta),
+    addExchange,
+    updateExchange: (e) => q.updateExchange.run(JSON.stringify(e), e.id).changes > 0,
+    exchanges: (traceId) => (q.exchanges.all(traceId) as { data: string }[]).map((r) => JSON.parse(r.data) as Exchange),
+    clear: () => db.exec('DELETE FROM exchanges; DELETE FROM traces;'),
+    isOpen: () => db.open,
+  };
+}
