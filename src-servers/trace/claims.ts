@@ -1,0 +1,43 @@
+/**
+ * Plain-language explanations of the JWT claims and JOSE header fields this protocol uses, for the
+ * inspector. One line each, written for someone meeting ID-JAGs and logout tokens for the first time.
+ */
+
+const EXPLANATIONS: Record<string, string> = {
+  // JOSE header (RFC 7515 §4.1)
+  alg: 'Signing algorithm (e.g. ES256); the service only accepts asymmetric ones, never "none" or HS*.',
+  kid: 'Key ID: which key in the issuer\'s JWKS signed this token, so the verifier can pick it.',
+  typ: 'Token type: "oauth-id-jag+jwt" for an ID-JAG, "logout+jwt" for a logout token, so one can never pass for the other.',
+  // Registered claims (RFC 7519 §4.1)
+  iss: 'Issuer: the agent provider that minted the token; it must be on the service\'s trust list.',
+  sub: 'Subject: the provider\'s stable id for the user; with iss it names the person across visits.',
+  aud: 'Audience: who the token is for — the service\'s authorization server issuer URL.',
+  jti: 'JWT ID: a unique id so the service can refuse the same token a second time (replay).',
+  iat: 'Issued at: when the provider minted the token (seconds since 1970).',
+  exp: 'Expires: after this moment (seconds since 1970) the token must be refused; ID-JAGs live minutes.',
+  // ID-JAG (draft-ietf-oauth-identity-assertion-authz-grant) and OpenID Connect claims
+  client_id: 'The agent that asks: the URL of its Client ID Metadata Document, naming its keys.',
+  email: 'The user\'s email address, as the provider knows it.',
+  email_verified: 'Whether the provider checked the user owns that email; the service requires a verified email or phone.',
+  name: 'The user\'s display name.',
+  phone_number: 'The user\'s phone number, as the provider knows it.',
+  phone_number_verified: 'Whether the provider checked the user owns that phone number.',
+  amr: 'Authentication methods used at login, e.g. ["mfa"]; a service may insist on multi-factor.',
+  auth_time: 'When the user last actually logged in at the provider (seconds since 1970).',
+  resource: 'The API the token is meant for; it must equal the service\'s protected resource URL.',
+  scope: 'The permissions asked for, space-separated (e.g. "api.read api.write").',
+  agent_platform: 'Which agent product the request comes from, for the service\'s records.',
+  agent_context_id: 'An id for the agent\'s conversation or task, to tie the registration to it.',
+  // OIDC Back-Channel Logout 1.0 §2.4
+  events: 'What happened: here, that the user withdrew the agent\'s right to assert their identity.',
+  sid: 'Session ID at the provider; a logout token may name the session instead of (or as well as) the user.',
+  nonce: 'A login-request echo used in ID tokens; a logout token must NOT carry one.',
+};
+
+/** One line explaining a claim or header field; a neutral line for names this protocol does not use. */
+export function explainClaim(name: string): string {
+  return Object.hasOwn(EXPLANATIONS, name) ? EXPLANATIONS[name] : `"${name}" is not a claim this protocol uses; shown as sent.`;
+}
+
+/** Every name explainClaim knows, for the inspector's legend. */
+export const EXPLAINED_CLAIMS: readonly string[] = Object.keys(EXPLANATIONS);
