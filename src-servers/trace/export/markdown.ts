@@ -1,0 +1,41 @@
+/** The trace as Markdown for a write-up or a bug report: title, the diagram, a table of exchanges, the tokens. */
+import type { Exchange, TraceMeta } from '../types.js';
+import { toMermaid } from './mermaid.js';
+import { actorLabel, requestLabel, responseSummary } from './summary.js';
+
+/** A table cell: one line, pipes escaped (GFM tables). */
+function cell(text: string | number | undefined): string {
+  return String(text ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+}
+
+function claim(value: unknown): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function toMarkdown(trace: TraceMeta, exchanges: Exchange[]): string {
+  const facts = [
+    trace.flow && `Flow: \`${trace.flow}\``,
+    trace.scenario && `Scenario: \`${trace.scenario}\``,
+    `Started: ${trace.startedAt}`,
+    `Exchanges: ${exchanges.length}`,
+  ].filter(Boolean);
+  const out = [`# ${trace.title}`, '', facts.join(' · '), '', '```mermaid', toMermaid(exchanges).trimEnd(), '```', ''];
+
+  out.push('## Exchanges', '', '| # | Step | From | To | Request | Response | Time |', '|---|---|---|---|---|---|---|');
+  for (const e of exchanges) {
+    out.push(`| ${[
+      e.seq, e.step, actorLabel(e.from, e.fromLabel), actorLabel(e.to, e.toLabel), requestLabel(e), responseSummary(e), `${e.durationMs} ms`,
+    ].map(cell).join(' | ')} |`);
+  }
+
+  const tokens = exchanges.flatMap((e) => e.jwts.map((j) => ({ seq: e.seq, ...j })));
+  if (tokens.length) {
+    out.push('', '## Tokens', '', '| # | Where | typ | iss | sub | aud | Signature |', '|---|---|---|---|---|---|---|');
+    for (const t of tokens) {
+      const sig = t.signature.status === 'verified' ? `verified (kid ${t.signature.kid ?? '?'})` : `${t.signature.status}: ${t.signature.reason}`;
+      out.push(`| ${[t.seq, t.where, claim(t.header.typ), claim(t.claims.iss), claim(t.claims.sub), claim(t.claims.aud), sig].map(cell).join(' | ')} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

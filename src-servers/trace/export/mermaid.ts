@@ -1,0 +1,50 @@
+/**
+ * The trace as a Mermaid sequence diagram (https://mermaid.js.org/syntax/sequenceDiagram.html):
+ * one solid arrow per request, one dashed arrow per answer, a note when the flow's step changes.
+ * Drawn only from what was recorded (DESIGN.md rule 3).
+ */
+import { ACTORS, type Actor, type Exchange } from '../types.js';
+import { requestLabel, responseSummary } from './summary.js';
+
+/** Mermaid ids cannot hold spaces; the lifeline keeps its full name as the alias. */
+const IDS: Record<Actor, string> = {
+  User: 'User', Agent: 'Agent', Provider: 'Provider', Service: 'Service', Inbox: 'Inbox', 'External client': 'External',
+};
+const MAX_TEXT = 90;
+
+/**
+ * Message text that Mermaid takes literally: it ends a message at `;`, `#` and newlines, reads `%%`
+ * as a comment and `<br>` as a line break, so those become Mermaid's entity codes (`#35;` …).
+ */
+export function mermaidText(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const short = oneLine.length > MAX_TEXT ? `${oneLine.slice(0, MAX_TEXT - 1)}…` : oneLine;
+  const escaped = short.replace(/[#;:"'%<>]/g, (c) => `#${c.codePointAt(0)};`);
+  return escaped || ' ';
+}
+
+export function toMermaid(exchanges: Exchange[]): string {
+  const present = new Set(exchanges.flatMap((e) => [e.from, e.to]));
+  // The five roles always, in a fixed order, so every diagram reads the same way; outsiders when they came.
+  const lifelines = ACTORS.filter((a) => a !== 'External client' || present.has(a));
+  const lines = ['sequenceDiagram'];
+  for (const a of lifelines) {
+    if (a === 'User') lines.push('  actor User');
+    else lines.push(IDS[a] === a ? `  participant ${a}` : `  participant ${IDS[a]} as ${a}`);
+  }
+  const span = `${IDS[lifelines[0]]},${IDS[lifelines[lifelines.length - 1]]}`;
+
+  let step: string | undefined;
+  for (const e of exchanges) {
+    if (e.step && e.step !== step) lines.push(`  Note over ${span}: ${mermaidText(`step: ${e.step}`)}`);
+    step = e.step ?? step;
+    const from = IDS[e.from];
+    const to = IDS[e.to];
+    const who = e.from === 'External client' && e.fromLabel ? ` (${e.fromLabel})` : '';
+    const where = e.to === 'External client' && e.toLabel ? ` (${e.toLabel})` : '';
+    lines.push(`  ${from}->>${to}: ${mermaidText(`${requestLabel(e)}${who}${where}`)}`);
+    // No answer at all (connection refused, timeout): a dashed cross instead of a dashed arrow.
+    lines.push(`  ${to}${e.status === 0 ? '--x' : '-->>'}${from}: ${mermaidText(responseSummary(e))}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
