@@ -1,0 +1,15 @@
+/** The trace module's public face (CONTRACTS.md "Trace"). */
+export { createTraceRecorder, SESSION_TRACE_TITLE, TraceNotFoundError } from './recorder.js';
+export { traceMigrations } from './store.js';
+export { explainClaim, EXPLAINED_CLAIMS } from './claims.js';
+export { identifyCaller } from './middleware.js';
+export { findJwts, decodeIfJwt } from './jwt.js';
+export { markSecrets, redactSecrets, SECRET_FIELDS } from './secrets.js';
+export { toHar } from './export/har.js';
+export { toJson, parseTraceJson, TRACE_JSON_FORMAT, type TraceExport } from './export/json.js';
+export { toMermaid, mermaidText } from './export/mermaid.js';
+export { toMarkdown } from './export/markdown.js';
+export {
+  ACTOR_HEADER, STEP_HEADER, ACTORS, EXPORT_FORMATS, isActor,
+  type Actor, type DecodedJwt, type Exchange, type ExportFormat, type TraceMeta, type TraceRecorder,
+} from './types.js';
