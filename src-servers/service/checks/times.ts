@@ -1,0 +1,21 @@
+import { ProtocolError } from '../../protocol/errors.js';
+import type { CheckEnv, PresentedJwt } from './types.js';
+
+const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * PROTOCOL.md §2 row 5 (RFC 7519 §4.1.4–4.1.6): `exp` still ahead and `iat` not ahead, each with
+ * `clockSkewSeconds` of tolerance for clocks that disagree a little.
+ */
+export function checkTimes(token: PresentedJwt, env: Pick<CheckEnv, 'now' | 'config'>): void {
+  const { exp, iat, nbf } = token.claims;
+  const now = env.now() / 1000;
+  const skew = env.config.clockSkewSeconds;
+  if (!isNumericDate(exp)) throw new ProtocolError('invalid_request', 'The JWT has no numeric exp claim.');
+  if (!isNumericDate(iat)) throw new ProtocolError('invalid_request', 'The JWT has no numeric iat claim.');
+  if (exp + skew <= now) throw new ProtocolError('expired', `The JWT expired at ${new Date(exp * 1000).toISOString()}.`);
+  if (iat - skew > now) throw new ProtocolError('invalid_request', 'The JWT iat is in the future.');
+  if (nbf !== undefined && (!isNumericDate(nbf) || nbf - skew > now)) {
+    throw new ProtocolError('invalid_request', 'The JWT is not valid yet (nbf).');
+  }
+}

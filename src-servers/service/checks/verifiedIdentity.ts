@@ -1,0 +1,13 @@
+import { ProtocolError } from '../../protocol/errors.js';
+import type { PresentedJwt } from './types.js';
+
+/**
+ * PROTOCOL.md §2 row 10 (OIDC Core §5.1 `email_verified`, `phone_number_verified`): we match
+ * accounts by verified identifiers only; an unverified email would let anyone claim anyone's account.
+ */
+export function checkVerifiedIdentity(token: PresentedJwt): void {
+  const { email_verified, phone_number_verified } = token.claims;
+  if (email_verified !== true && phone_number_verified !== true) {
+    throw new ProtocolError('missing_verified_email', 'The ID-JAG carries neither a verified email nor a verified phone number.');
+  }
+}

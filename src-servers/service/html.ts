@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { Response } from 'express';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * Send one of the service's few HTML pages (the claim page). The studio shows them in a frame, so
+ * no X-Frame-Options; CSP `frame-ancestors` allows loopback origins only (CONTRACTS.md). The link
+ * carries a secret token, so no referrer and no caching.
+ */
+export function sendPage(res: Response, status: number, page: { title: string; body: string; script?: string }): void {
+  const nonce = randomBytes(16).toString('base64');
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        `script-src 'nonce-${nonce}'`,
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self' http://127.0.0.1:* http://localhost:*",
+      ].join('; '),
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>
+  body { font-family: system-ui, sans-serif; color: #171717; background: #fafafa; margin: 0; padding: 32px 16px; line-height: 1.5; }
+  main { max-width: 520px; margin: 0 auto; background: #fff; border: 1px solid #e7e7e7; border-radius: 6px; padding: 24px 28px; }
+  h1 { font-size: 22px; margin: 0 0 12px; }
+  .muted { color: #5c5c5c; font-size: 14px; }
+  button { font: inherit; font-size: 16px; padding: 10px 18px; border: 0; border-radius: 4px; background: #0d7268; color: #fff; cursor: pointer; }
+  button:focus-visible { outline: 3px solid #f5a524; outline-offset: 2px; }
+  .code { font: 700 44px/1.2 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: 0.18em; margin: 16px 0 4px; }
+  .error { color: #b32424; }
+</style></head>
+<body><main>
+<h1>${escapeHtml(page.title)}</h1>
+${page.body}
+</main>${page.script ? `<script nonce="${nonce}">${page.script}</script>` : ''}</body></html>`);
+}

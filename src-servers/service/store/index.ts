@@ -1,0 +1,28 @@
+import type { Db } from '../../db/sqlite.js';
+import { auditStore } from './audit.js';
+import { claimAttemptsStore } from './claimAttempts.js';
+import { credentialsStore } from './credentials.js';
+import { rateLimitsStore } from './rateLimits.js';
+import { registrationsStore } from './registrations.js';
+import { replayStore } from './replay.js';
+import { usersStore } from './users.js';
+
+export { serviceMigrations } from './migrations.js';
+
+/** All of the service's SQL, grouped by table. Nothing outside store/ writes SQL. */
+export function createStore(db: Db) {
+  return {
+    db,
+    users: usersStore(db),
+    registrations: registrationsStore(db),
+    credentials: credentialsStore(db),
+    claimAttempts: claimAttemptsStore(db),
+    replay: replayStore(db),
+    rateLimits: rateLimitsStore(db),
+    audit: auditStore(db),
+    /** better-sqlite3 transactions are synchronous: nothing else runs in this process meanwhile. */
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,99 @@
+import type { Migration } from '../../db/sqlite.js';
+
+/**
+ * The service's schema. Times are epoch milliseconds. Every secret column holds a SHA-256 hex
+ * digest, never the secret (PROTOCOL.md §7).
+ */
+export const serviceMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE users (
+  id           TEXT PRIMARY KEY,
+  email        TEXT UNIQUE,          -- lowercased; stored only once verified
+  phone_number TEXT UNIQUE,          -- stored only once verified
+  name         TEXT,
+  created_at   INTEGER NOT NULL
+);
+
+-- PROTOCOL.md §2 user matching: a provider's (iss, sub) maps to one of our users for good.
+CREATE TABLE delegations (
+  iss        TEXT NOT NULL,
+  sub        TEXT NOT NULL,
+  user_id    TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (iss, sub)
+);
+
+CREATE TABLE registrations (
+  id               TEXT PRIMARY KEY,
+  kind             TEXT NOT NULL CHECK (kind IN ('anonymous', 'email-verification', 'agent-provider')),
+  status           TEXT NOT NULL CHECK (status IN ('pending', 'claimed', 'active', 'expired', 'revoked')),
+  credential_type  TEXT NOT NULL CHECK (credential_type IN ('api_key', 'access_token')),
+  user_id          TEXT REFERENCES users(id),
+  email            TEXT,             -- verified-email: the asserted address
+  iss              TEXT,             -- agent-provider: the ID-JAG issuer and subject
+  sub              TEXT,
+  claim_token_hash TEXT UNIQUE,
+  expires_at       INTEGER,          -- an unclaimed registration expires (registrationTtlSeconds)
+  created_at       INTEGER NOT NULL,
+  claimed_at       INTEGER,
+  ended_at         INTEGER
+);
+CREATE INDEX registrations_by_expiry ON registrations (status, expires_at);
+CREATE INDEX registrations_by_delegation ON registrations (iss, sub);
+
+CREATE TABLE credentials (
+  id              TEXT PRIMARY KEY,
+  registration_id TEXT NOT NULL REFERENCES registrations(id),
+  type            TEXT NOT NULL CHECK (type IN ('api_key', 'access_token')),
+  token_hash      TEXT NOT NULL UNIQUE,
+  hint            TEXT NOT NULL,
+  scopes          TEXT NOT NULL,     -- space-separated, read on every request so changes show at once
+  expires_at      INTEGER,
+  revoked_at      INTEGER,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX credentials_by_registration ON credentials (registration_id);
+
+-- PROTOCOL.md §3: one row per /agent/auth/claim (or verified-email registration); the newest open one wins.
+CREATE TABLE claim_attempts (
+  id              TEXT PRIMARY KEY,
+  registration_id TEXT NOT NULL REFERENCES registrations(id),
+  token_hash      TEXT NOT NULL UNIQUE,   -- the cv_ token in the emailed link
+  email           TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('open', 'superseded', 'completed')),
+  link_expires_at INTEGER NOT NULL,
+  otp_hash        TEXT,
+  otp_expires_at  INTEGER,
+  otp_failures    INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX claim_attempts_by_registration ON claim_attempts (registration_id, status);
+
+-- PROTOCOL.md §2: every accepted jti, kept until the token could no longer pass the exp check.
+CREATE TABLE seen_jtis (
+  iss        TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (iss, jti)
+);
+
+CREATE TABLE rate_limits (
+  bucket       TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  count        INTEGER NOT NULL,
+  PRIMARY KEY (bucket, window_start)
+);
+
+CREATE TABLE audit_events (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  at              INTEGER NOT NULL,
+  type            TEXT NOT NULL,
+  registration_id TEXT,
+  detail          TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_by_registration ON audit_events (registration_id);
+`,
+  },
+];
