@@ -1,0 +1,70 @@
+import express, { type Express, type RequestHandler } from 'express';
+import type { SMTPServer } from 'smtp-server';
+import type { Db, Migration } from '../db/sqlite.js';
+import { mailboxMigrations as migrations, MessageStore } from './store.js';
+import { createSmtpSink } from './smtp.js';
+import { errorHandler, mailboxRoutes, notFound } from './routes.js';
+import type { Exchange } from '../trace/types.js';
+
+/**
+ * The user's inbox (PROTOCOL.md §8): an SMTP sink the service mails claim links to, and a small
+ * HTTP API (plus pages) to read them. The caller listens: `smtp.listen(port, '127.0.0.1')`.
+ */
+
+export const mailboxMigrations: Migration[] = migrations;
+export type { Message } from './store.js';
+export { MAX_MAIL_BYTES } from './smtp.js';
+
+export interface MailboxDeps {
+  db: Db;
+  recorder?: { middleware(role: 'Inbox'): RequestHandler; record?(e: Partial<Exchange>): void };
+}
+
+export interface MailboxHandle {
+  app: Express;
+  smtp: SMTPServer;
+  stop(): Promise<void>;
+}
+
+export function createMailbox(deps: MailboxDeps): MailboxHandle {
+  const store = new MessageStore(deps.db);
+
+  // The SMTP hand-off is not HTTP, so no middleware sees it: record it here (CONTRACTS.md).
+  const smtp = createSmtpSink(store, ({ message, session, bytes, startedAt }) => {
+    try {
+      deps.recorder?.record?.({
+        from: 'Service',
+        to: 'Inbox',
+        method: 'SMTP',
+        url: `smtp://${session.localAddress}:${session.localPort}`,
+        requestHeaders: { 'mail-from': message.from, 'rcpt-to': message.to, subject: message.subject, size: String(bytes) },
+        requestBody: `Subject: ${message.subject}\n\n${message.text}`,
+        status: 250,
+        responseHeaders: {},
+        responseBody: `250 OK: message queued as ${message.id}`,
+        startedAt: new Date(startedAt).toISOString(),
+        durationMs: Date.now() - startedAt,
+      });
+    } catch {
+      // A recorder fault must never bounce a mail.
+    }
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.recorder) app.use(deps.recorder.middleware('Inbox'));
+  app.use(mailboxRoutes(store));
+  app.use(notFound);
+  app.use(errorHandler);
+
+  return {
+    app,
+    smtp,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // Closing a server that never listened reports an error we do not care about.
+        if (!smtp.server.listening) return resolve();
+        smtp.close(() => resolve());
+      }),
+  };
+}
