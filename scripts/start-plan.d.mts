@@ -1,0 +1,9 @@
+export declare const FALLBACK_LINE: string;
+export declare const BUILD_OUTPUTS: string[];
+export declare const BUILD_INPUTS: string[];
+export type BuildNeeded = { build: false } | { build: true; reason: string };
+export declare function buildNeeded(root: string): BuildNeeded;
+export type StartPlan =
+  | { mode: 'web'; lines: string[]; reason: string }
+  | { mode: 'electron'; lines: string[]; binary: string; args: string[]; build: BuildNeeded };
+export declare function planStart(opts: { root: string; platform?: string; uid?: number }): StartPlan;
