@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import express from 'express';
+import { openDatabase } from '../../src-servers/db/sqlite.js';
+import { createTraceRecorder, traceMigrations } from '../../src-servers/trace/index.js';
 import { ACTOR_HEADER, STEP_HEADER } from '../../src-servers/trace/types.js';
 import { listen, memoryRecorder, nextExchanges, rawRequest, type Running } from './helpers.js';
 
@@ -124,6 +126,15 @@ describe('recording middleware', () => {
     await (await fetch(`${server.url}/inner/x?again`)).text();
     const got = await seen;
     expect(got.map((e) => e.url)).toEqual([`${server.url}/inner/x`, `${server.url}/inner/x?again`]);
+  });
+
+  it('never breaks the role: with the trace database closed, requests are still answered', async () => {
+    const db = openDatabase(':memory:', traceMigrations);
+    const { url } = await role(createTraceRecorder({ db }));
+    db.close();
+    const res = await fetch(`${url}/echo`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ parsed: { a: 1 } });
   });
 });
 
