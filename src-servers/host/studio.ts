@@ -1,0 +1,405 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { AgentRun, FLOWS, SCENARIOS, type FlowId, type RunState } from '../agent/index.js';
+import { MAX_BODY_BYTES, PROVIDER_PATHS } from '../protocol/constants.js';
+import type { Exchange } from '../trace/types.js';
+import type { Host } from './host.js';
+import { closeServer, listenWithFallback, LOOPBACK } from './ports.js';
+
+/**
+ * The studio API (CONTRACTS.md "Studio API"): the renderer's only door into the host.
+ * It drives one AgentRun at a time, streams the trace over Server-Sent Events and serves
+ * the built renderer. Everything the renderer shows comes from here or from the real
+ * role servers (iframes), so a browser tab and the Electron window behave the same.
+ */
+
+export interface StudioOptions {
+  host: Host;
+  /** Built renderer (vite output). Default: <repo>/out/renderer. */
+  rendererDir?: string;
+  log?: (line: string) => void;
+}
+export interface Studio {
+  app: express.Express;
+  stop(): void;
+}
+/** What the studio sends as a run: the agent's RunState plus whether the studio is auto-stepping it. */
+export type StudioRun = RunState & { playing: boolean };
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const HEARTBEAT_MS = 15_000;
+const TERMINAL = new Set<RunState['status']>(['succeeded', 'failed']);
+const FLOW_IDS = FLOWS.map((f) => f.id) as [FlowId, ...FlowId[]];
+
+class StudioError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves when the run emits a state matching `done` (or at once if it already does). */
+function waitForState(run: AgentRun, done: (s: RunState) => boolean): { promise: Promise<void>; cancel(): void } {
+  let cancel = () => {};
+  const promise = new Promise<void>((resolve) => {
+    if (done(run.state())) return resolve();
+    const onState = (s: RunState) => done(s) && finish();
+    const finish = () => { run.off('state', onState); resolve(); };
+    cancel = finish;
+    run.on('state', onState);
+  });
+  return { promise, cancel };
+}
+
+/** Owns the one current AgentRun: create, step, play/pause (with a pace), cancel. */
+class RunController {
+  run: AgentRun | null = null;
+  playing = false;
+  private busy = false;
+  private playToken = 0;
+
+  constructor(private host: Host, private emit: (event: string, data: unknown) => void, private log: (l: string) => void) {}
+
+  snapshot(): StudioRun | null {
+    return this.run ? { ...this.run.state(), playing: this.playing } : null;
+  }
+
+  create(flow: FlowId, scenario: string | undefined, autopilot: boolean): StudioRun {
+    this.cancel();
+    const { host } = this;
+    const run = new AgentRun({
+      flow, scenario, autopilot, trace: host.trace, host,
+      serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
+    });
+    run.on('state', () => this.run === run && this.emit('run', this.snapshot()));
+    this.run = run;
+    const snap = this.snapshot()!;
+    this.emit('run', snap);
+    return snap;
+  }
+
+  get(id: string): AgentRun {
+    if (!this.run || this.run.id !== id) throw new StudioError(404, 'not_found', `No current run with id ${id}.`);
+    return this.run;
+  }
+
+  /** One step. Answers once the step is done or the agent waits for the person (a step may wait long). */
+  async next(run: AgentRun): Promise<StudioRun> {
+    if (TERMINAL.has(run.state().status)) return this.snapshot()!;
+    if (this.busy) throw new StudioError(409, 'busy', 'The agent is still working on the previous step.');
+    this.busy = true;
+    const stepping = run.step().catch((err) => this.log(`agent step failed: ${(err as Error).message}`))
+      .finally(() => { this.busy = false; });
+    const waiting = waitForState(run, (s) => s.status === 'waiting' && !s.autopilot);
+    await Promise.race([stepping, waiting.promise]);
+    waiting.cancel();
+    return this.snapshot()!;
+  }
+
+  /** Run to the end, one step at a time with `delayMs` between steps so a person can follow. */
+  play(run: AgentRun, delayMs: number): StudioRun {
+    const token = ++this.playToken;
+    this.playing = true;
+    const live = () => token === this.playToken && this.run === run;
+    void (async () => {
+      while (live() && !TERMINAL.has(run.state().status)) {
+        const s = run.state();
+        if (s.status === 'waiting' && !s.autopilot) {
+          // The person has to act (consent, OTP); carry on as soon as they have.
+          const w = waitForState(run, (st) => st.status !== 'waiting' || st.autopilot || !live());
+          const stop = setInterval(() => !live() && w.cancel(), 250);
+          await w.promise;
+          clearInterval(stop);
+          continue;
+        }
+        if (this.busy) { await delay(50); continue; }
+        this.busy = true;
+        try { await run.step(); } catch (err) { this.log(`agent step failed: ${(err as Error).message}`); break; }
+        finally { this.busy = false; }
+        if (!TERMINAL.has(run.state().status)) await delay(delayMs);
+      }
+      if (token === this.playToken) this.setPlaying(false);
+    })();
+    this.emit('run', this.snapshot());
+    return this.snapshot()!;
+  }
+
+  pause(): StudioRun | null {
+    this.playToken++;
+    this.setPlaying(false);
+    return this.snapshot();
+  }
+
+  private setPlaying(on: boolean) {
+    if (this.playing === on) return;
+    this.playing = on;
+    if (this.run) this.emit('run', this.snapshot());
+  }
+
+  cancel() {
+    this.playToken++;
+    this.playing = false;
+    this.run?.cancel();
+    this.run?.removeAllListeners('state');
+    this.run = null;
+    this.busy = false;
+  }
+
+  /** The name of the step the person's own actions belong to (recorded on their requests). */
+  currentStepName(): string | undefined {
+    const s = this.run?.state();
+    return s?.steps[s.current]?.name;
+  }
+}
+
+const createRunBody = z.strictObject({
+  flow: z.enum(FLOW_IDS).optional(),
+  scenario: z.string().optional(),
+  autopilot: z.boolean().optional(),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw new StudioError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+const EXPORT_TYPES = {
+  json: { type: 'application/json', ext: 'json' },
+  har: { type: 'application/json', ext: 'har' },
+  mermaid: { type: 'text/plain; charset=utf-8', ext: 'mmd' },
+  markdown: { type: 'text/markdown; charset=utf-8', ext: 'md' },
+} as const;
+
+export function createStudio(opts: StudioOptions): Studio {
+  const { host } = opts;
+  const log = opts.log ?? (() => {});
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  const emit = (event: string, data: unknown) => bus.emit('event', event, data);
+  const runs = new RunController(host, emit, log);
+  const userFetch = () => host.trace.fetchAs('User', { getStep: () => runs.currentStepName() });
+
+  // Forward the recorder's events. A reset may hand us a new recorder: rebind when it does.
+  let boundTrace: Host['trace'] | null = null;
+  const onExchange = (e: Exchange) => emit('exchange', e);
+  const onUpdated = (e: Exchange) => emit('exchange-updated', e);
+  const onTrace = (t: unknown) => emit('trace', t);
+  const bindTrace = () => {
+    if (boundTrace === host.trace) return;
+    unbindTrace();
+    boundTrace = host.trace;
+    boundTrace.on('exchange', onExchange).on('exchange-updated', onUpdated).on('trace', onTrace);
+  };
+  const unbindTrace = () => {
+    boundTrace?.off('exchange', onExchange).off('exchange-updated', onUpdated).off('trace', onTrace);
+    boundTrace = null;
+  };
+  bindTrace();
+
+  const app = express();
+  app.disable('x-powered-by');
+  const api = express.Router();
+  api.use(express.json({ limit: MAX_BODY_BYTES }));
+  const current = () => runs.snapshot();
+
+  api.get('/info', (_req, res) => {
+    res.json({ urls: host.urls, flows: FLOWS, scenarios: SCENARIOS });
+  });
+
+  api.post('/runs', (req, res) => {
+    const body = parseBody(createRunBody, req.body);
+    const scenario = body.scenario ? SCENARIOS.find((s) => s.id === body.scenario) : undefined;
+    if (body.scenario && !scenario) throw new StudioError(400, 'invalid_request', `Unknown scenario "${body.scenario}".`);
+    const flow = scenario?.flow ?? body.flow;
+    if (!flow) throw new StudioError(400, 'invalid_request', 'Give a flow (or a scenario).');
+    if (scenario && body.flow && body.flow !== scenario.flow)
+      throw new StudioError(400, 'invalid_request', `Scenario "${scenario.id}" belongs to the ${scenario.flow} flow.`);
+    res.status(201).json(runs.create(flow, scenario?.id, body.autopilot ?? false));
+  });
+
+  api.get('/runs/current', (_req, res) => {
+    const snap = current();
+    if (!snap) throw new StudioError(404, 'not_found', 'No run yet: pick a flow.');
+    res.json(snap);
+  });
+
+  api.post('/runs/:id/next', async (req, res) => {
+    res.json(await runs.next(runs.get(String(req.params.id))));
+  });
+  api.post('/runs/:id/play', (req, res) => {
+    const { delayMs } = parseBody(z.object({ delayMs: z.number().int().min(0).max(10_000).optional() }), req.body);
+    res.json(runs.play(runs.get(String(req.params.id)), delayMs ?? 700));
+  });
+  api.post('/runs/:id/pause', (req, res) => {
+    runs.get(String(req.params.id));
+    res.json(runs.pause());
+  });
+  api.post('/runs/:id/autopilot', (req, res) => {
+    const { on } = parseBody(z.object({ on: z.boolean() }), req.body);
+    runs.get(String(req.params.id)).setAutopilot(on);
+    res.json(current());
+  });
+  api.post('/runs/:id/otp', (req, res) => {
+    const { otp } = parseBody(z.object({ otp: z.string().trim().min(1).max(32) }), req.body);
+    runs.get(String(req.params.id)).provideOtp(otp);
+    res.json(current());
+  });
+
+  // Additive: let the person answer through the studio instead of a page (the verified-email
+  // consent question, "do it for me"). choice answers a consent prompt.
+  api.post('/runs/:id/act', async (req, res) => {
+    const { choice } = parseBody(z.object({ choice: z.enum(['once', 'always', 'deny']).optional() }), req.body);
+    const run = runs.get(String(req.params.id));
+    if (!run.state().waitingFor) throw new StudioError(409, 'not_waiting', 'The agent is not waiting for you.');
+    await run.actAsUser(choice);
+    res.json(current());
+  });
+
+  api.get('/traces', (_req, res) => {
+    res.json({ current: host.trace.currentTraceId(), traces: host.trace.listTraces() });
+  });
+  api.get('/traces/:id/exchanges', (req, res) => {
+    res.json(host.trace.exchanges(String(req.params.id)));
+  });
+  api.get('/traces/:id/export', (req, res) => {
+    const format = String(req.query.format ?? 'json') as keyof typeof EXPORT_TYPES;
+    const kind = EXPORT_TYPES[format];
+    if (!kind) throw new StudioError(400, 'invalid_request', 'format must be json, har, mermaid or markdown.');
+    const id = String(req.params.id);
+    const body = host.trace.exportTrace(id, format);
+    res.type(kind.type).attachment(`trace-${id}.${kind.ext}`).send(body);
+  });
+
+  api.get('/state', (_req, res) => {
+    res.json({ service: host.service.inspect(), provider: host.provider.inspect() });
+  });
+
+  // The person's inbox, read as the User (a recorded request, as if their mail client fetched it).
+  api.get('/inbox', async (_req, res) => {
+    const r = await userFetch()(`${host.urls.mailbox}/messages`);
+    res.status(r.status).type('application/json').send(await r.text());
+  });
+
+  // Revoking at the provider is the user's act: log in as the grant's user, DELETE the grant;
+  // the provider then sends the logout token to the service (PROTOCOL.md §6, §4).
+  api.post('/grants/:id/revoke', async (req, res) => {
+    const id = String(req.params.id);
+    const { grants, users } = host.provider.inspect() as { grants: Record<string, unknown>[]; users: Record<string, unknown>[] };
+    const grant = grants.find((g) => g.id === id);
+    if (!grant) throw new StudioError(404, 'not_found', `No grant ${id}.`);
+    if (grant.status === 'revoked') throw new StudioError(409, 'already_revoked', `Grant ${id} is already revoked.`);
+    // inspect() names the grant's user by email (or by id when the user is gone).
+    const who = String(grant.user ?? '');
+    const email = who.includes('@') ? who : (users.find((u) => u.id === who)?.email as string | undefined);
+    if (!email) throw new StudioError(409, 'unknown_user', `Cannot tell which user holds grant ${id}.`);
+    const f = userFetch();
+    const login = await f(`${host.urls.provider}${PROVIDER_PATHS.login}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }),
+    });
+    if (!login.ok) throw new StudioError(502, 'provider_error', `Login as ${email} failed (${login.status}).`);
+    const { session_token } = (await login.json()) as { session_token: string };
+    const del = await f(`${host.urls.provider}${PROVIDER_PATHS.grants}/${encodeURIComponent(id)}`, {
+      method: 'DELETE', headers: { authorization: `Bearer ${session_token}` },
+    });
+    if (!del.ok) {
+      const text = await del.text();
+      res.status(del.status).type('application/json').send(text || JSON.stringify({ error: 'provider_error', message: `DELETE answered ${del.status}` }));
+      return;
+    }
+    res.json({ revoked: id });
+  });
+
+  api.post('/reset', async (_req, res) => {
+    runs.cancel();
+    await host.reset(); // wipes every role's data and the trace
+    bindTrace();
+    emit('reset', {});
+    res.json({ reset: true });
+  });
+
+  // Server-Sent Events: the live trace and run, with heartbeat comments so proxies keep it open.
+  const streams = new Set<Response>();
+  api.get('/events', (req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('hello', { run: current(), trace: host.trace.currentTraceId() });
+    bus.on('event', send);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    streams.add(res);
+    const cleanup = () => {
+      clearInterval(heartbeat);
+      bus.off('event', send);
+      streams.delete(res);
+    };
+    req.on('close', cleanup);
+    res.on('close', cleanup);
+  });
+
+  api.use((_req, _res, next) => next(new StudioError(404, 'not_found', 'No such studio API endpoint.')));
+  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: number; type?: string; code?: string; message?: string };
+    if (err instanceof StudioError) return void res.status(err.status).json({ error: err.code, message: err.message });
+    if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'payload_too_large', message: 'Body too large.' });
+    if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: 'invalid_request', message: 'Malformed JSON body.' });
+    log(`studio error: ${e.message}`);
+    res.status(500).json({ error: 'server_error', message: 'The studio hit an unexpected error; see the host log.' });
+  });
+  app.use('/studio/api', api);
+
+  // The renderer: static files with an SPA fallback to index.html.
+  const rendererDir = opts.rendererDir ?? join(REPO_ROOT, 'out', 'renderer');
+  app.use(express.static(rendererDir, { index: 'index.html' }));
+  app.use((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.status(404).json({ error: 'not_found', message: 'Not found.' });
+    const index = join(rendererDir, 'index.html');
+    if (existsSync(index)) return void res.sendFile(index);
+    res.status(503).type('text/plain').send('The studio UI is not built yet. Run `npm run build:renderer` (or `npm run web`).');
+  });
+
+  return {
+    app,
+    stop() {
+      runs.cancel();
+      unbindTrace();
+      for (const res of streams) res.end();
+      streams.clear();
+      bus.removeAllListeners();
+    },
+  };
+}
+
+export interface StudioServer {
+  url: string;
+  port: number;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** Start the studio on its own loopback port (0 = any free; a taken port falls back to a free one). */
+export async function startStudioServer(host: Host, port = 5178, opts: Omit<StudioOptions, 'host'> = {}): Promise<StudioServer> {
+  const studio = createStudio({ host, ...opts });
+  const server = createServer(studio.app);
+  const chosen = await listenWithFallback(server, port, 'studio', opts.log ?? ((l) => console.log(l)));
+  return {
+    url: `http://${LOOPBACK}:${chosen}`,
+    port: chosen,
+    server,
+    async stop() {
+      studio.stop();
+      await closeServer(server, 1_000);
+    },
+  };
+}
