@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useState } from 'react';
+import { AgentPane } from './components/AgentPane';
+import { BrowserPane } from './components/BrowserPane';
+import { ConsentPane } from './components/ConsentPane';
+import { ResetAllDialog, ShortcutsDialog } from './components/Dialogs';
+import { ExportMenu } from './components/ExportMenu';
+import { FlowPicker } from './components/FlowPicker';
+import { nextHint } from './components/hints';
+import { InboxPane } from './components/InboxPane';
+import { Inspector } from './components/Inspector';
+import { SequenceDiagram } from './components/SequenceDiagram';
+import { StatePane } from './components/StatePane';
+import { StepControls } from './components/StepControls';
+import { StepList, StepNotes } from './components/StepList';
+import { Toast } from './components/Toast';
+import { useShortcuts } from './shortcuts';
+import { loadInfo, setRightTab } from './store/actions';
+import { connectEvents } from './store/events';
+import { useStudio, type RightTab } from './store/studio';
+
+const TABS: { id: RightTab; label: string }[] = [
+  { id: 'inspector', label: 'Inspector' },
+  { id: 'service', label: 'Service' },
+  { id: 'provider', label: 'Provider' },
+];
+
+function Connection() {
+  const c = useStudio((s) => s.connection);
+  const text = c === 'live' ? 'Live' : c === 'connecting' ? 'Connecting…' : 'Offline — retrying';
+  return <span className={`conn conn-${c}`} role="status" title="Live link to the studio (Server-Sent Events)"><span className="dot" aria-hidden="true" />{text}</span>;
+}
+
+function RightColumn() {
+  const tab = useStudio((s) => s.rightTab);
+  const wantsProvider = useStudio((s) => nextHint(s).pane === 'provider');
+  return (
+    <div className="right">
+      <div className="tabs" role="tablist" aria-label="Details">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`}
+            className={t.id === 'provider' && wantsProvider && tab !== t.id ? 'attention' : ''} onClick={() => setRightTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'inspector' ? <Inspector /> : <StatePane key={tab} role={tab} />}
+      </div>
+    </div>
+  );
+}
+
+export function App() {
+  const [dialog, setDialog] = useState<'shortcuts' | 'reset' | null>(null);
+  const showHelp = useCallback(() => setDialog('shortcuts'), []);
+  useShortcuts(showHelp);
+  useEffect(() => {
+    void loadInfo();
+    return connectEvents();
+  }, []);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">◆</span>
+          <h1>Agentic Registration Studio</h1>
+        </div>
+        <StepControls />
+        <div className="topbar-end">
+          <ExportMenu />
+          <button type="button" className="ghost" onClick={() => setDialog('reset')}>Reset all data…</button>
+          <button type="button" className="ghost icon" onClick={showHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
+          <Connection />
+        </div>
+      </header>
+      <main className="work">
+        <aside className="sidebar">
+          <FlowPicker />
+          <StepList />
+        </aside>
+        <div className="center">
+          <SequenceDiagram />
+          <StepNotes />
+        </div>
+        <RightColumn />
+      </main>
+      <section className="user-panes" aria-label="You (the user)">
+        <AgentPane />
+        <ConsentPane />
+        <InboxPane />
+        <BrowserPane />
+      </section>
+      <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
+      <ResetAllDialog open={dialog === 'reset'} onClose={() => setDialog(null)} />
+      <Toast />
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { answerAsUser, sendOtp } from '../store/actions';
+import { useStudio } from '../store/studio';
+import { nextHint, OTP_CHAIN } from './hints';
+import { Pane } from './Pane';
+
+const STATUS_TEXT = {
+  ready: 'Ready', running: 'Working', waiting: 'Waiting for you', paused: 'Paused', succeeded: 'Succeeded', failed: 'Failed',
+} as const;
+
+/** The agent's own question (verified email): may it use your address? */
+function ConsentQuestion({ prompt }: { prompt: string }) {
+  return (
+    <div className="question" role="group" aria-label="The agent asks you">
+      <p>{prompt}</p>
+      <div className="question-actions">
+        <button type="button" className="primary" onClick={() => void answerAsUser('once')}>Yes, use my email</button>
+        <button type="button" onClick={() => void answerAsUser('deny')}>No</button>
+      </div>
+    </div>
+  );
+}
+
+function OtpForm() {
+  const [otp, setOtp] = useState('');
+  const [sending, setSending] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!otp.trim()) return;
+    setSending(true);
+    if (await sendOtp(otp.trim())) setOtp('');
+    setSending(false);
+  };
+  return (
+    <form className="otp-form" onSubmit={submit}>
+      <label htmlFor="otp-input">One-time code</label>
+      <div className="otp-row">
+        <input
+          id="otp-input" value={otp} onChange={(e) => setOtp(e.target.value)}
+          inputMode="numeric" autoComplete="one-time-code" placeholder="6 digits" maxLength={12}
+        />
+        <button type="submit" className="primary" disabled={sending || !otp.trim()}>Send code to agent</button>
+      </div>
+    </form>
+  );
+}
+
+/** The agent's side of the conversation: what it does and why, its decision, and what it needs from you. */
+export function AgentPane() {
+  const run = useStudio((s) => s.run);
+  const progress = useStudio((s) => s.progress);
+  const busy = useStudio((s) => s.busy);
+  const info = useStudio((s) => s.info);
+  const tags = useStudio((s) => s.narrationSteps);
+  const review = useStudio((s) => s.reviewStep);
+  const hint = nextHint({ run, progress, busy });
+  const log = useRef<HTMLOListElement>(null);
+  const scenario = run?.scenario ? info?.scenarios.find((s) => s.id === run.scenario) : undefined;
+  const wait = run && !run.autopilot ? run.waitingFor : undefined;
+  const wantsOtp = !!wait && OTP_CHAIN.has(wait.kind);
+  const asks = wait?.kind === 'approve_consent' && !wait.url ? wait.prompt : null;
+  const narration = run?.narration ?? [];
+
+  useEffect(() => {
+    const el = log.current;
+    if (!el) return;
+    const mark = review !== null ? el.querySelector<HTMLElement>('.reviewed') : null;
+    if (mark) el.scrollTo({ top: mark.offsetTop - el.offsetTop - 8, behavior: 'smooth' });
+    else if (review === null) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+  }, [narration.length, review]);
+
+  return (
+    <Pane
+      label="Agent"
+      attention={hint.pane === 'agent'}
+      className="agent-pane"
+      actions={run && <span className={`pill pill-${run.status}`}>{STATUS_TEXT[run.status]}</span>}
+    >
+      <p className={`next-hint ${run?.status === 'failed' ? 'bad' : run?.status === 'succeeded' ? 'good' : ''}`} role="status">
+        <strong>{run?.outcome ? (run.outcome.ok ? 'Done. ' : 'Stopped. ') : 'Next: '}</strong>
+        {hint.text}
+      </p>
+      {asks && <ConsentQuestion prompt={asks} />}
+      {wantsOtp && <OtpForm />}
+      {scenario && (run?.status === 'succeeded' || run?.status === 'failed') && (
+        <div className="lesson">
+          <strong>Lesson — {scenario.title}</strong>
+          <p>{scenario.lesson}</p>
+          <p><span className="muted">What happened:</span> {scenario.expected}</p>
+          <p><span className="muted">Remedy:</span> {scenario.remedy}</p>
+        </div>
+      )}
+      {run?.decision && (
+        <div className="decision">
+          <strong>Decision: {run.decision.method}</strong>
+          <ul>{run.decision.why.map((w, i) => <li key={i}>{w}</li>)}</ul>
+        </div>
+      )}
+      <ol className="narration" ref={log} aria-label="What the agent says">
+        {!narration.length && <li className="muted">The agent narrates each step here: what it does, and why.</li>}
+        {narration.map((n, i) => (
+          <li key={i} className={review !== null ? (tags[i] === review ? 'reviewed' : 'dim') : ''}>
+            <time>{new Date(n.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</time>
+            <span>{n.text}</span>
+          </li>
+        ))}
+      </ol>
+    </Pane>
+  );
+}

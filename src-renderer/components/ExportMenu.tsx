@@ -1,0 +1,44 @@
+import { useRef, type MouseEvent } from 'react';
+import { api, type ExportFormat } from '../api';
+import { toast } from '../store/actions';
+import { useStudio } from '../store/studio';
+
+const FORMATS: { id: ExportFormat; label: string; note: string; ext: string }[] = [
+  { id: 'json', label: 'JSON', note: 'every exchange, as recorded', ext: 'json' },
+  { id: 'har', label: 'HAR', note: 'open in browser dev tools', ext: 'har' },
+  { id: 'mermaid', label: 'Mermaid', note: 'sequence diagram source', ext: 'mmd' },
+  { id: 'markdown', label: 'Markdown', note: 'a readable write-up', ext: 'md' },
+];
+
+/** Download the current trace. In the desktop app the preload may offer a native save dialog. */
+export function ExportMenu() {
+  const traceId = useStudio((s) => s.traceId);
+  const menu = useRef<HTMLDetailsElement>(null);
+
+  const save = async (e: MouseEvent, f: (typeof FORMATS)[number]) => {
+    menu.current?.removeAttribute('open');
+    if (!window.studio?.saveFile || !traceId) return;
+    e.preventDefault();
+    try {
+      const res = await fetch(api.exportUrl(traceId, f.id));
+      await window.studio.saveFile({ defaultPath: `trace-${traceId}.${f.ext}`, content: await res.text() });
+    } catch (err) {
+      toast(`Could not save the export (${(err as Error).message}).`);
+    }
+  };
+
+  return (
+    <details className="menu" ref={menu}>
+      <summary className={`button${traceId ? '' : ' disabled'}`} aria-disabled={!traceId}>Export</summary>
+      <div className="menu-list" role="group" aria-label="Export the trace">
+        {!traceId && <p className="muted">Nothing recorded yet.</p>}
+        {traceId && FORMATS.map((f) => (
+          <a key={f.id} href={api.exportUrl(traceId, f.id)} download={`trace-${traceId}.${f.ext}`} onClick={(e) => void save(e, f)}>
+            <span>{f.label}</span>
+            <span className="muted small">{f.note}</span>
+          </a>
+        ))}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,129 @@
+import { useCallback, useRef } from 'react';
+import { checkMail, openInBrowser, openMail, openNewestMail } from '../store/actions';
+import { useStudio } from '../store/studio';
+import type { Exchange, Mail } from '../types';
+import { nextHint } from './hints';
+import { Pane } from './Pane';
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>"')\]]+/g;
+
+/** The links in a mail (the claim link), from its text and its HTML anchors. */
+export function linksOf(mail: Mail): string[] {
+  const found = new Set<string>(mail.text.match(URL_IN_TEXT) ?? []);
+  if (mail.html) {
+    const doc = new DOMParser().parseFromString(mail.html, 'text/html');
+    doc.querySelectorAll('a[href]').forEach((a) => {
+      const href = a.getAttribute('href') ?? '';
+      if (/^https?:\/\//.test(href)) found.add(href);
+    });
+  }
+  return [...found];
+}
+
+function when(date: string) {
+  const d = new Date(date);
+  return Number.isNaN(d.getTime()) ? date : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** The real mail's HTML, framed without scripts; a click on a link opens it in the user's browser pane. */
+function MailHtml({ html }: { html: string }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const wire = useCallback(() => {
+    const doc = frame.current?.contentDocument;
+    doc?.addEventListener('click', (e) => {
+      const a = (e.target as Element | null)?.closest?.('a[href]');
+      if (!a) return;
+      e.preventDefault();
+      openInBrowser(a.getAttribute('href') ?? '');
+    });
+  }, []);
+  return <iframe ref={frame} className="mail-frame" title="Mail content" sandbox="allow-same-origin" srcDoc={html} onLoad={wire} />;
+}
+
+function MailView({ mail }: { mail: Mail }) {
+  const links = linksOf(mail);
+  return (
+    <article className="mail" aria-label={`Mail: ${mail.subject}`}>
+      <div className="mail-toolbar">
+        <button type="button" onClick={() => openMail(null)}>← Inbox</button>
+        {links.map((href, i) => (
+          <button key={href} type="button" className="primary" onClick={() => openInBrowser(href)} title={href}>
+            {i === 0 ? 'Open link' : `Open link ${i + 1}`}
+          </button>
+        ))}
+      </div>
+      <header className="mail-head">
+        <h3>{mail.subject}</h3>
+        <p className="muted">From {mail.from} · to {mail.to} · {when(mail.date)}</p>
+      </header>
+      {mail.html ? <MailHtml html={mail.html} /> : <pre className="mail-text">{mail.text}</pre>}
+    </article>
+  );
+}
+
+/** The subject of a mail the service handed to the inbox over SMTP (recorded as subject + text). */
+function subjectOf(e: Exchange): string {
+  const first = (e.requestBody ?? '').split('\n').find((l) => l.trim()) ?? '';
+  return first.replace(/^subject:\s*/i, '').trim() || 'New message';
+}
+
+/**
+ * The person's inbox: real mails from the mailbox, newest first. A mail arriving over SMTP shows
+ * as "new" at once (the mail server tells us); reading the inbox is the person's act, recorded.
+ */
+export function InboxPane() {
+  const mails = useStudio((s) => s.mails);
+  const openId = useStudio((s) => s.openMailId);
+  const checkedAt = useStudio((s) => s.mailCheckedAt);
+  const exchanges = useStudio((s) => s.exchanges);
+  const run = useStudio((s) => s.run);
+  const progress = useStudio((s) => s.progress);
+  const busy = useStudio((s) => s.busy);
+  const hint = nextHint({ run, progress, busy });
+  const arrivals = exchanges.filter((e) => e.method === 'SMTP' && e.to === 'Inbox' && (!checkedAt || e.startedAt > checkedAt));
+  const sorted = [...mails].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+  const open = sorted.find((m) => m.id === openId);
+
+  return (
+    <Pane
+      label="Inbox"
+      attention={hint.pane === 'inbox'}
+      hint={hint.text}
+      className="inbox-pane"
+      actions={<button type="button" className="ghost small" onClick={() => void checkMail()}>Check mail</button>}
+    >
+      {open ? (
+        <MailView mail={open} />
+      ) : (
+        <>
+          {arrivals.length > 0 && (
+            <button type="button" className="new-mail" onClick={() => void openNewestMail()}>
+              <span className="new-dot" aria-hidden="true" />
+              <span className="mail-subject">{arrivals.length === 1 ? subjectOf(arrivals[0]) : `${arrivals.length} new messages`}</span>
+              <span className="mail-meta">New mail · {when(arrivals[arrivals.length - 1].startedAt)} · open it</span>
+            </button>
+          )}
+          {sorted.length ? (
+            <ul className="mail-list" aria-label="Messages">
+              {sorted.map((m) => (
+                <li key={m.id}>
+                  <button type="button" className="mail-item" onClick={() => openMail(m.id)}>
+                    <span className="mail-subject">{m.subject}</span>
+                    <span className="mail-meta">{m.from} · {when(m.date)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            !arrivals.length && (
+              <div className="placeholder">
+                <p className="empty-title">No mail yet</p>
+                <p className="muted">This is your inbox. Mail the service sends you (claim links) arrives here.</p>
+              </div>
+            )
+          )}
+        </>
+      )}
+    </Pane>
+  );
+}

@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import { revokeGrant } from '../store/actions';
+import { useStudio } from '../store/studio';
+
+/** Read-only views of what the service and provider hold now (their inspect() snapshots). */
+
+type Rec = Record<string, unknown>;
+type Snapshot = Record<string, unknown[]>;
+
+const TITLES: Record<string, string> = {
+  registrations: 'Registrations', credentials: 'Credentials', audit: 'Audit log',
+  grants: 'Grants', users: 'Users', consentRequests: 'Consent requests',
+};
+const ID_KEYS = ['id', 'registration_id', 'grant_id', 'request_id', 'credential_id', 'email'];
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+function Value({ v }: { v: unknown }) {
+  if (v === null || v === undefined || v === '') return <span className="muted">—</span>;
+  if (Array.isArray(v)) return <span className="chips">{v.map((x, i) => <span key={i} className="chip">{typeof x === 'string' ? x : JSON.stringify(x)}</span>)}</span>;
+  if (typeof v === 'boolean') return <span className={v ? 'yes' : 'no'}>{v ? 'yes' : 'no'}</span>;
+  if (typeof v === 'string' && ISO.test(v)) return <time dateTime={v} title={v}>{new Date(v).toLocaleTimeString()}</time>;
+  const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return <span title={text.length > 60 ? text : undefined}>{text.length > 60 ? `${text.slice(0, 59)}…` : text}</span>;
+}
+
+function Card({ rec, onRevoke }: { rec: Rec; onRevoke?: () => void }) {
+  const idKey = ID_KEYS.find((k) => typeof rec[k] === 'string');
+  const fields = Object.entries(rec).filter(([k]) => k !== idKey);
+  return (
+    <li className="card">
+      <div className="card-head">
+        <code>{idKey ? String(rec[idKey]) : 'record'}</code>
+        {onRevoke && <button type="button" className="danger small" onClick={onRevoke}>Revoke</button>}
+      </div>
+      <dl className="fields">
+        {fields.map(([k, v]) => (
+          <div key={k}><dt>{k}</dt><dd><Value v={v} /></dd></div>
+        ))}
+      </dl>
+    </li>
+  );
+}
+
+function AuditLine({ rec }: { rec: Rec }) {
+  const at = Object.values(rec).find((v) => typeof v === 'string' && ISO.test(v)) as string | undefined;
+  const rest = Object.entries(rec).filter(([, v]) => v !== at && v !== null && v !== undefined);
+  return (
+    <li className="audit-line">
+      {at && <time dateTime={at}>{new Date(at).toLocaleTimeString()}</time>}
+      <span>{rest.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</span>
+    </li>
+  );
+}
+
+export function StatePane({ role }: { role: 'service' | 'provider' }) {
+  const version = useStudio((s) => s.stateVersion);
+  const [snap, setSnap] = useState<Snapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      api.state().then(
+        (s) => live && (setSnap(s[role] as Snapshot), setError(null)),
+        (e: Error) => live && setError(e.message),
+      );
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [version, role]);
+
+  return (
+    <section className="state-pane" aria-label={role === 'service' ? 'Service state' : 'Provider state'}>
+      {error && <p className="error-text">{error}</p>}
+      {!snap && !error && <p className="muted">Loading…</p>}
+      {snap && Object.entries(snap).map(([key, list]) => (
+        <section key={key} className="state-section">
+          <h3>{TITLES[key] ?? key} <span className="count">{list.length}</span></h3>
+          {!list.length ? (
+            <p className="muted">None yet.</p>
+          ) : key === 'audit' ? (
+            <ol className="audit">{[...list].reverse().map((r, i) => <AuditLine key={i} rec={r as Rec} />)}</ol>
+          ) : (
+            <ul className="cards">
+              {list.map((r, i) => {
+                const rec = r as Rec;
+                const id = String(rec.id ?? rec.grant_id ?? '');
+                return <Card key={id || i} rec={rec} onRevoke={key === 'grants' && id && rec.status !== 'revoked' ? () => void revokeGrant(id) : undefined} />;
+              })}
+            </ul>
+          )}
+        </section>
+      ))}
+    </section>
+  );
+}

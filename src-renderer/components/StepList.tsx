@@ -1,0 +1,76 @@
+import { reviewStep, selectExchange } from '../store/actions';
+import { get, isTerminal, useStudio } from '../store/studio';
+import type { StepState } from '../types';
+
+const ICON: Record<StepState['status'], string> = {
+  pending: '', active: '●', waiting: '…', done: '✓', failed: '✕', skipped: '–',
+};
+
+/** The run's steps. Click one to review it: the diagram and the narration jump to that step. */
+export function StepList() {
+  const run = useStudio((s) => s.run);
+  const info = useStudio((s) => s.info);
+  const pendingFlow = useStudio((s) => s.pendingFlow);
+  const review = useStudio((s) => s.reviewStep);
+  const steps: Pick<StepState, 'name' | 'title' | 'status'>[] =
+    run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [];
+  const live = run && !isTerminal(run) ? run.current : -1;
+
+  const pick = (i: number) => {
+    if (review === i) return reviewStep(null);
+    reviewStep(i);
+    const first = get().exchanges.find((e) => e.step === steps[i].name);
+    if (first) selectExchange(first.id);
+  };
+
+  return (
+    <nav className="step-list" aria-label="Steps">
+      <div className="side-row">
+        <h2 className="side-title">Steps</h2>
+        {review !== null && <button type="button" className="ghost small" onClick={() => reviewStep(null)}>Back to live</button>}
+      </div>
+      <ol>
+        {steps.map((s, i) => (
+          <li key={s.name}>
+            <button
+              type="button"
+              className={`step st-${s.status}${i === live ? ' live' : ''}${i === review ? ' reviewed' : ''}`}
+              aria-current={i === live ? 'step' : undefined}
+              aria-pressed={i === review}
+              disabled={s.status === 'pending' && i !== live}
+              onClick={() => pick(i)}
+            >
+              <span className="step-icon" aria-hidden="true">{ICON[s.status] || i + 1}</span>
+              <span className="step-title">{s.title}</span>
+              <span className="sr-only"> — {s.status}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/** What the current (or reviewed) step is about: the agent's own explanation, for learners. */
+export function StepNotes() {
+  const run = useStudio((s) => s.run);
+  const review = useStudio((s) => s.reviewStep);
+  const info = useStudio((s) => s.info);
+  const pendingFlow = useStudio((s) => s.pendingFlow);
+  const index = review ?? run?.current ?? null;
+  const step = index !== null ? run?.steps[index] : undefined;
+  if (!step) {
+    const flow = info?.flows.find((f) => f.id === (run?.flow ?? pendingFlow));
+    return flow ? (
+      <aside className="step-notes" aria-label="About this flow">
+        <strong>{flow.title}</strong> <span>{flow.summary}</span>
+      </aside>
+    ) : null;
+  }
+  return (
+    <aside className="step-notes" aria-label="About this step">
+      <strong>{review !== null ? 'Reviewing' : 'Step'} {index! + 1} · {step.title}</strong> <span>{step.explanation}</span>
+      {step.detail && <span className="detail"> {step.detail}</span>}
+    </aside>
+  );
+}

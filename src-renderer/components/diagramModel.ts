@@ -1,0 +1,125 @@
+import type { Actor, Exchange, StepState } from '../types';
+
+/**
+ * From the recorded trace to the sequence diagram (DESIGN.md rule 3): what is drawn solid is
+ * what was on the wire; steps still to come come from the flow definition and are drawn greyed.
+ */
+
+export const BASE_LIFELINES: Actor[] = ['User', 'Agent', 'Provider', 'Service', 'Inbox'];
+
+export type BandStatus = StepState['status'] | 'outside';
+
+export interface Row {
+  key: string;
+  exchange: Exchange;
+  /** Identical consecutive requests (polling) are drawn once with a count. */
+  repeat: number;
+}
+
+export interface Band {
+  key: string;
+  /** Index into the run's steps; null for requests outside any step (before the run, curl). */
+  index: number | null;
+  title: string;
+  status: BandStatus;
+  rows: Row[];
+}
+
+type StepLike = Pick<StepState, 'name' | 'title' | 'status'>;
+
+export function actorsOf(exchanges: Exchange[]): Actor[] {
+  const external = exchanges.some((e) => e.from === 'External client' || e.to === 'External client');
+  return external ? [...BASE_LIFELINES, 'External client'] : BASE_LIFELINES;
+}
+
+const signature = (e: Exchange) => `${e.from}|${e.to}|${e.method}|${e.url}|${e.status}`;
+
+/** Chronological bands: a new band whenever the step changes; steps without requests still get one. */
+export function buildBands(exchanges: Exchange[], steps: StepLike[]): Band[] {
+  const indexByName = new Map(steps.map((s, i) => [s.name, i]));
+  const bands: Band[] = [];
+  let emitted = -1; // highest step index that has a band
+  let band = null as Band | null;
+
+  const stepBand = (i: number): Band => ({
+    key: `step-${i}-${bands.length}`, index: i, title: steps[i].title, status: steps[i].status, rows: [],
+  });
+  const openStep = (i: number) => {
+    for (let k = emitted + 1; k < i; k++) bands.push(stepBand(k));
+    band = stepBand(i);
+    bands.push(band);
+    emitted = Math.max(emitted, i);
+  };
+
+  for (const e of exchanges) {
+    const i = e.step !== undefined ? indexByName.get(e.step) : undefined;
+    if (i !== undefined && (!band || band.index !== i)) openStep(i);
+    if (!band) {
+      band = { key: 'outside', index: null, title: 'Outside the flow', status: 'outside', rows: [] };
+      bands.push(band);
+    }
+    const b: Band = band;
+    const last = b.rows[b.rows.length - 1];
+    if (last && signature(last.exchange) === signature(e)) {
+      last.repeat += 1;
+      last.exchange = e;
+    } else {
+      b.rows.push({ key: e.id, exchange: e, repeat: 1 });
+    }
+  }
+  for (let k = emitted + 1; k < steps.length; k++) bands.push(stepBand(k));
+  return bands;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 250: 'OK', 302: 'Found', 303: 'See Other',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  410: 'Gone', 413: 'Too Large', 429: 'Too Many', 500: 'Server Error',
+};
+
+/** "400 invalid_issuer" when the body names the error, else "200 OK". */
+export function responseLabel(e: Exchange): string {
+  if (e.status >= 400 && e.responseBody) {
+    try {
+      const body = JSON.parse(e.responseBody) as { error?: unknown };
+      if (typeof body.error === 'string') return `${e.status} ${body.error}`;
+    } catch {
+      /* not JSON */
+    }
+  }
+  return `${e.status} ${STATUS_TEXT[e.status] ?? ''}`.trim();
+}
+
+/** "POST /agent/auth" — the path is what a reader of PROTOCOL.md recognises. */
+export function requestLabel(e: Exchange): string {
+  if (e.method === 'SMTP') return 'SMTP mail';
+  try {
+    const u = new URL(e.url);
+    return `${e.method} ${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return `${e.method} ${e.url}`;
+  }
+}
+
+export function pathOf(e: Exchange): string {
+  try {
+    const u = new URL(e.url);
+    return u.pathname + u.search;
+  } catch {
+    return e.url;
+  }
+}
+
+export type Tone = 'ok' | 'redirect' | 'client-error' | 'server-error';
+export function toneOf(status: number): Tone {
+  if (status >= 500) return 'server-error';
+  if (status >= 400) return 'client-error';
+  if (status >= 300) return 'redirect';
+  return 'ok';
+}
+
+/** Fit a label into `px` of monospace text (≈ 0.6 em per character). */
+export function fit(text: string, px: number, fontPx = 11): string {
+  const max = Math.max(4, Math.floor(px / (fontPx * 0.61)));
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,230 @@
+import { api, ApiError } from '../api';
+import { SPEED_DELAY_MS, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
+import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
+
+/** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
+
+let toastId = 0;
+export function toast(text: string, kind: 'error' | 'info' = 'error') {
+  set({ toast: { kind, text, id: ++toastId } });
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    toast(err instanceof ApiError ? err.message : `Could not reach the studio (${(err as Error).message}).`);
+    return undefined;
+  }
+}
+
+export async function loadInfo() {
+  const info = await guarded(() => api.info());
+  if (info) set({ info });
+}
+
+/** Show the exchanges of `traceId` (fetching what was recorded before we listened). */
+export async function showTrace(traceId: string | null) {
+  if (get().traceId !== traceId) set({ traceId, exchanges: [], selectedExchangeId: null });
+  if (!traceId) return;
+  const list = await guarded(() => api.exchanges(traceId));
+  if (list && get().traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, list) });
+}
+
+export function applyRun(run: StudioRun | null) {
+  const prev = get().run;
+  if (!run) {
+    set({ run: null });
+    return;
+  }
+  const fresh = run.id !== prev?.id;
+  const tags = fresh ? [] : get().narrationSteps.slice(0, run.narration.length);
+  while (tags.length < run.narration.length) tags.push(run.current);
+  set({
+    run,
+    narrationSteps: tags,
+    pendingFlow: run.flow,
+    pendingScenario: run.scenario,
+    autopilot: run.autopilot,
+    ...(fresh
+      ? { reviewStep: null, progress: { mailOpened: false, linkOpened: false }, openMailId: null, browser: { url: null, nonce: get().browser.nonce + 1 } }
+      : {}),
+  });
+  if (run.traceId && run.traceId !== get().traceId) void showTrace(run.traceId);
+  else if (fresh && !run.traceId) set({ traceId: null, exchanges: [], selectedExchangeId: null });
+}
+
+export function applyExchange(e: Exchange) {
+  const { traceId, run } = get();
+  if (e.traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, [e]) });
+  else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
+  set({ stateVersion: get().stateVersion + 1 });
+}
+
+/** After a reset of all data: forget everything the roles held, keep the person's preferences. */
+export function applyReset() {
+  const { autopilot, speed, info, connection, pendingFlow } = get();
+  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, stateVersion: get().stateVersion + 1 });
+  void resync();
+}
+
+/** Re-read the run, its trace and the inbox (after (re)connecting, so nothing missed while offline). */
+export async function resync() {
+  const run = await guarded(() => api.currentRun());
+  if (run === undefined) return;
+  if (run) {
+    applyRun(run);
+    if (run.traceId) await showTrace(run.traceId);
+  } else {
+    set({ run: null });
+    const traces = await guarded(() => api.traces());
+    if (traces) await showTrace(traces.current);
+  }
+}
+
+/**
+ * Check mail: read the inbox as the User. This is a recorded request — the agent reads it as
+ * "you opened your mail" — so it happens only when the person asks, never on a timer.
+ */
+export async function checkMail(): Promise<boolean> {
+  try {
+    const mails = await api.inbox();
+    set({ mails, mailCheckedAt: new Date().toISOString() });
+    return true;
+  } catch (err) {
+    toast(`Could not read the inbox (${(err as Error).message}).`);
+    return false;
+  }
+}
+
+/** Open the newest mail (after checking the inbox), as a person does when a new mail arrives. */
+export async function openNewestMail() {
+  if (!(await checkMail())) return;
+  const newest = [...get().mails].sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
+  if (newest) openMail(newest.id);
+}
+
+// ── run control ────────────────────────────────────────────────────────────────────────────
+
+export async function startRun(flow: FlowId, scenario?: string) {
+  set({ pendingFlow: flow, pendingScenario: scenario });
+  const run = await guarded(() => api.createRun(flow, scenario, get().autopilot));
+  if (run) applyRun(run);
+  return run;
+}
+
+/** The live run, or a new one of the chosen flow when there is none (or it has finished). */
+async function ensureRun(): Promise<StudioRun | undefined> {
+  const { run, pendingFlow, pendingScenario } = get();
+  if (run && !isTerminal(run)) return run;
+  if (run && isTerminal(run)) return undefined;
+  return startRun(pendingFlow, pendingScenario);
+}
+
+async function withBusy(work: () => Promise<void>) {
+  if (get().busy) return;
+  set({ busy: true });
+  try {
+    await work();
+  } finally {
+    set({ busy: false });
+  }
+}
+
+export const nextStep = () =>
+  withBusy(async () => {
+    const run = await ensureRun();
+    if (!run) return;
+    set({ reviewStep: null });
+    const next = await guarded(() => api.next(run.id));
+    if (next) applyRun(next);
+  });
+
+export async function togglePlay() {
+  const current = get().run;
+  if (current?.playing) {
+    const paused = await guarded(() => api.pause(current.id));
+    if (paused) applyRun(paused);
+    return;
+  }
+  const run = await ensureRun();
+  if (!run) return;
+  set({ reviewStep: null });
+  const playing = await guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed]));
+  if (playing) applyRun(playing);
+}
+
+export async function setSpeed(speed: Speed) {
+  set({ speed });
+  const run = get().run;
+  // Re-issue play so the new pace applies at once.
+  if (run?.playing) {
+    const r = await guarded(() => api.play(run.id, SPEED_DELAY_MS[speed]));
+    if (r) applyRun(r);
+  }
+}
+
+export async function toggleAutopilot() {
+  const on = !get().autopilot;
+  set({ autopilot: on });
+  const run = get().run;
+  if (run && !isTerminal(run)) {
+    const r = await guarded(() => api.autopilot(run.id, on));
+    if (r) applyRun(r);
+  }
+}
+
+/** Start the same flow (and scenario) again from the top. */
+export function resetRun() {
+  const { run, pendingFlow, pendingScenario } = get();
+  return startRun(run?.flow ?? pendingFlow, run ? run.scenario : pendingScenario);
+}
+
+export async function resetAllData() {
+  const ok = await guarded(() => api.resetAll());
+  if (ok) {
+    applyReset();
+    toast('All data was reset: registrations, grants, mails and traces are gone.', 'info');
+  }
+}
+
+export async function answerAsUser(choice: 'once' | 'always' | 'deny') {
+  const run = get().run;
+  if (!run) return;
+  const r = await guarded(() => api.act(run.id, choice));
+  if (r) applyRun(r);
+}
+
+export async function sendOtp(otp: string) {
+  const run = get().run;
+  if (!run) return false;
+  const r = await guarded(() => api.otp(run.id, otp));
+  if (r) applyRun(r);
+  return Boolean(r);
+}
+
+export async function revokeGrant(id: string) {
+  const r = await guarded(() => api.revokeGrant(id));
+  if (r) toast('Grant revoked: the provider sent a logout token to the service.', 'info');
+  set({ stateVersion: get().stateVersion + 1 });
+}
+
+// ── selection and the person's panes ───────────────────────────────────────────────────────
+
+export function selectExchange(id: string | null) {
+  set({ selectedExchangeId: id, ...(id ? { rightTab: 'inspector' as RightTab } : {}) });
+}
+
+export function reviewStep(index: number | null) {
+  set({ reviewStep: index });
+}
+
+export const setRightTab = (rightTab: RightTab) => set({ rightTab });
+
+export function openMail(id: string | null) {
+  set({ openMailId: id, ...(id ? { progress: { ...get().progress, mailOpened: true } } : {}) });
+}
+
+export function openInBrowser(url: string) {
+  set({ browser: { url, nonce: get().browser.nonce + 1 }, progress: { ...get().progress, mailOpened: true, linkOpened: true } });
+}

@@ -1,0 +1,53 @@
+import { api } from '../api';
+import type { Exchange, StudioRun } from '../types';
+import { applyExchange, applyReset, applyRun, resync } from './actions';
+import { get, mergeExchanges, set } from './studio';
+
+/**
+ * The live link: Server-Sent Events from /studio/api/events. EventSource retries by itself while
+ * the stream is merely interrupted; when it gives up (the studio restarted, a proxy closed it) we
+ * reopen it with a growing back-off. Every (re)open re-reads the run and trace, so nothing
+ * recorded while we were offline is missing from the diagram.
+ */
+export function connectEvents(): () => void {
+  let source: EventSource | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let backoff = 500;
+  let closed = false;
+
+  const parse = <T,>(e: Event) => JSON.parse((e as MessageEvent<string>).data) as T;
+
+  const open = () => {
+    if (closed) return;
+    set({ connection: 'connecting' });
+    const es = new EventSource(api.eventsUrl());
+    source = es;
+    es.addEventListener('open', () => {
+      backoff = 500;
+      set({ connection: 'live' });
+      void resync();
+    });
+    es.addEventListener('run', (e) => applyRun(parse<StudioRun>(e)));
+    es.addEventListener('exchange', (e) => applyExchange(parse<Exchange>(e)));
+    es.addEventListener('exchange-updated', (e) => {
+      const ex = parse<Exchange>(e);
+      if (ex.traceId === get().traceId) set({ exchanges: mergeExchanges(get().exchanges, [ex]) });
+    });
+    es.addEventListener('reset', () => applyReset());
+    es.addEventListener('error', () => {
+      set({ connection: 'offline' });
+      if (es.readyState === EventSource.CLOSED) {
+        es.close();
+        timer = setTimeout(open, backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    });
+  };
+
+  open();
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    source?.close();
+  };
+}

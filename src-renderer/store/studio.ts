@@ -1,0 +1,75 @@
+import { create } from 'zustand';
+import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun } from '../types';
+
+/** Everything the window shows, in one zustand store. Actions live in ./actions.ts, the SSE link in ./events.ts. */
+export type RightTab = 'inspector' | 'service' | 'provider';
+export type Connection = 'connecting' | 'live' | 'offline';
+
+export interface StudioState {
+  info: StudioInfo | null;
+  run: StudioRun | null;
+  /** The flow (and scenario) the next run will use, before a run exists. */
+  pendingFlow: FlowId;
+  pendingScenario: string | undefined;
+  /** The trace the diagram draws: the run's, or the recorder's current one before any run. */
+  traceId: string | null;
+  exchanges: Exchange[];
+  /** For each narration line, the step the agent was on when it was said (to review a step later). */
+  narrationSteps: number[];
+  selectedExchangeId: string | null;
+  /** A step being reviewed (null = follow the live run). */
+  reviewStep: number | null;
+  connection: Connection;
+  autopilot: boolean;
+  speed: Speed;
+  busy: boolean;
+  toast: { kind: 'error' | 'info'; text: string; id: number } | null;
+  mails: Mail[];
+  /** When the person last checked their inbox (mail recorded after that shows as new). */
+  mailCheckedAt: string | null;
+  openMailId: string | null;
+  /** What the person has done for the current claim (drives the "what to do next" hints). */
+  progress: { mailOpened: boolean; linkOpened: boolean };
+  browser: { url: string | null; nonce: number };
+  rightTab: RightTab;
+  /** Bumped when the roles' state may have changed, so the state view refetches. */
+  stateVersion: number;
+}
+
+export const initialState: StudioState = {
+  info: null,
+  run: null,
+  pendingFlow: 'id-jag',
+  pendingScenario: undefined,
+  traceId: null,
+  exchanges: [],
+  narrationSteps: [],
+  selectedExchangeId: null,
+  reviewStep: null,
+  connection: 'connecting',
+  autopilot: false,
+  speed: 'normal',
+  busy: false,
+  toast: null,
+  mails: [],
+  mailCheckedAt: null,
+  openMailId: null,
+  progress: { mailOpened: false, linkOpened: false },
+  browser: { url: null, nonce: 0 },
+  rightTab: 'inspector',
+  stateVersion: 0,
+};
+
+export const useStudio = create<StudioState>(() => ({ ...initialState }));
+
+export const set = useStudio.setState;
+export const get = useStudio.getState;
+
+export const isTerminal = (run: StudioRun | null) => run?.status === 'succeeded' || run?.status === 'failed';
+
+/** Merge exchanges by id, keeping wire order (seq). */
+export function mergeExchanges(a: Exchange[], b: Exchange[]): Exchange[] {
+  const byId = new Map(a.map((e) => [e.id, e]));
+  for (const e of b) byId.set(e.id, e);
+  return [...byId.values()].sort((x, y) => x.seq - y.seq);
+}
