@@ -85,6 +85,8 @@ export interface StepCtx {
   /** Forget that the person already did these (they must do them again). */
   rearm(kinds: UserActionKind[]): void;
   sleep(ms: number): Promise<void>;
+  /** Only on a lesson's private host: move the servers' clock forward instead of waiting. */
+  fastForward?(seconds: number): void;
   /** Where the last step stood: a detail line shown under the step. */
   detail(text: string): void;
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { mintIdJag } from '../provider/forge.js';
 import { AgentStop, type StepCtx } from './context.js';
 import { mintForeignIdJag, peek, tamperClaims, UNTRUSTED_ISSUER } from './tokens.js';
 
@@ -65,7 +67,8 @@ export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken
 async function forgeWithProviderKey(ctx: StepCtx, jwt: string, changes: Record<string, unknown>): Promise<string> {
   if (!ctx.host)
     throw new AgentStop(false, 'This lesson needs a token signed with the provider\'s own key, which only the host can make. Run it inside the studio or without --service/--provider so I start the host myself.');
-  void jwt;
-  void changes;
-  throw new AgentStop(false, 'The provider\'s forge helper is not available yet.');
+  // The real token's claims, re-signed with the provider's key after the lesson's change; a new jti
+  // so that the failure shown is the lesson's, not a replay.
+  const claims = peek(jwt)?.claims ?? {};
+  return mintIdJag(ctx.host.provider, { ...claims, jti: `lesson_${randomUUID()}`, ...changes });
 }

@@ -11,6 +11,8 @@ import { describeError, retryAfterSeconds, type HttpResult } from './http.js';
 const MAX_REMEDIES = 3;
 /** Longer than this, the agent tells you when to try again instead of waiting. */
 const MAX_RETRY_AFTER_SECONDS = 120;
+/** Waits this short are always real waits. */
+const SHORT_WAIT_SECONDS = 10;
 
 export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): Promise<StepResult> {
   const detail = r ? describeError(r) : code;
@@ -18,7 +20,7 @@ export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): P
   if (ctx.countRemedy(code) > MAX_REMEDIES)
     throw new AgentStop(false, `The service keeps answering ${code}; I gave up after ${MAX_REMEDIES} tries.`);
   const { k } = ctx;
-  const say = (text: string) => ctx.say(`${detail}. ${text}`);
+  const say = (text: string) => ctx.say(`${detail.replace(/\.$/, '')}. ${text}`);
 
   switch (code) {
     // ID-JAG problems the provider can fix by minting again: never edit or re-send a token.
@@ -54,6 +56,11 @@ export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): P
       k.excluded['id-jag'] = 'my provider will not vouch for an unverified email';
       k.excluded['verified-email'] = 'your provider says your email is not verified, so I will not assert it';
       say('Your email is not verified, so I will not assert it. I go back to the decision tree.');
+      ctx.plan(['decide']);
+      break;
+    case 'invalid_client_id':
+      k.excluded['id-jag'] = 'the service does not accept my provider\'s client metadata (invalid_client_id)';
+      say('That is a problem of my provider, not something I can fix. I go back to the decision tree without ID-JAG.');
       ctx.plan(['decide']);
       break;
     case 'insufficient_user_authentication':
@@ -104,14 +111,39 @@ export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): P
       say('The claim is already complete: the credential I hold is the claimed one, so I keep using it.');
       break;
 
+    case 'claimed_or_in_flight':
+      if (k.method === 'verified-email') {
+        say('The claim email was already sent: I go straight to completing the claim.');
+        ctx.insert([...CEREMONY]);
+        break;
+      }
+      if (!k.credential) throw new AgentStop(false, `${detail}: someone else is claiming this registration.`);
+      say('The registration is already claimed: I keep using my credential.');
+      break;
+    case 'invalid_claim_token':
+      k.claim = undefined;
+      k.credential = undefined;
+      say('The service does not know my claim token. I register again.');
+      ctx.plan(k.method === 'anonymous' ? ['register', 'start_claim', ...CEREMONY, 'call_api'] : ['register', ...CEREMONY, 'call_api']);
+      break;
+
     // Limits and dead credentials.
     case 'rate_limited': {
+      // RFC 6585 §4 / RFC 9110 §10.2.3 — wait as long as Retry-After says, then retry once.
       const wait = r ? retryAfterSeconds(r.headers) : undefined;
-      if (wait === undefined || wait > MAX_RETRY_AFTER_SECONDS)
-        throw new AgentStop(false, `${detail}. The service asks me to wait ${wait === undefined ? 'an unknown time' : `${wait} s`}; try again later.`);
-      say(`I wait ${wait} s, as Retry-After says, then try again.`);
-      ctx.detail(`waiting ${wait} s (Retry-After)`);
-      await ctx.sleep(wait * 1000);
+      if (wait !== undefined && wait > SHORT_WAIT_SECONDS && ctx.fastForward) {
+        if (k.faults.has('fast-forwarded'))
+          throw new AgentStop(false, `${detail.replace(/\.$/, "")}. I moved the lesson's clock forward but the service did not follow it: this host does not support a studio clock (HostOptions.now).`);
+        k.faults.add('fast-forwarded');
+        say(`I must wait ${wait} s, as Retry-After says. This lesson's service runs on the studio's clock, so instead of waiting that long for real I move its clock forward ${wait} s, then try again.`);
+        ctx.fastForward(wait);
+      } else if (wait === undefined || wait > MAX_RETRY_AFTER_SECONDS) {
+        throw new AgentStop(false, `${detail.replace(/\.$/, '')}. The service asks me to wait ${wait === undefined ? 'an unknown time' : `${wait} s`}; I will not hammer it — try again later.`);
+      } else {
+        say(`I wait ${wait} s, as Retry-After says, then try again.`);
+        ctx.detail(`waiting ${wait} s (Retry-After)`);
+        await ctx.sleep(wait * 1000);
+      }
       ctx.insert([ctx.key]);
       break;
     }

@@ -52,6 +52,8 @@ export class AgentRun extends EventEmitter {
   #host?: Host;
   #privateHost?: Host;
   #prepared = false;
+  /** A lesson's private host runs on this clock (ms added to real time). */
+  #clock?: { offsetMs: number };
   #onExchange = (e: Exchange) => this.#observeExchange(e);
 
   constructor(opts: AgentRunOptions) {
@@ -68,7 +70,10 @@ export class AgentRun extends EventEmitter {
       resourceUrl: `${opts.serviceUrl.replace(/\/$/, '')}/api/resource`,
       providerUrl: opts.providerUrl.replace(/\/$/, ''),
       mailboxUrl: opts.mailboxUrl.replace(/\/$/, ''),
-      userEmail, wallet: {}, excluded: {}, faults: new Set(),
+      userEmail, excluded: {}, faults: new Set(),
+      // What the agent holds decides the flow (AUTH.md's tree): a provider session is added by
+      // connect_provider; in the verified-email flow you have told the agent your email.
+      wallet: opts.flow === 'verified-email' ? { email: userEmail } : {},
     };
     const title = this.#scenario ? `Scenario: ${this.#scenario.title}` : `Flow: ${opts.flow}`;
     const traceId = opts.trace.beginTrace({ title, flow: opts.flow, scenario: opts.scenario });
@@ -364,6 +369,7 @@ export class AgentRun extends EventEmitter {
       },
       rearm: (kinds) => kinds.forEach((kind) => this.#observed.delete(kind)),
       sleep: (ms) => sleep(ms, this.#abort.signal),
+      fastForward: this.#clock ? (seconds) => void (this.#clock!.offsetMs += seconds * 1000) : undefined,
       detail: (text) => this.#mark(i, this.#s.steps[i].status, text),
     };
   }
@@ -410,9 +416,25 @@ export class AgentRun extends EventEmitter {
       return;
     }
     const { startHost } = await import('../host/host.js');
-    const host = await startHost({ inMemory: true, config: sc.hostConfig, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 } });
+    const clock = sc.needsClock ? { offsetMs: 0 } : undefined;
+    // `now` is an additive HostOptions field (the roles' ms clock); older hosts ignore it.
+    const host = await startHost({
+      inMemory: true, config: sc.hostConfig, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
+      ...(clock ? { now: () => Date.now() + clock.offsetMs } : {}),
+    } as Parameters<typeof startHost>[0]);
+    this.#clock = clock;
     this.#privateHost = host;
     this.#host = host;
+    // Its servers record into its own recorder; copy each exchange into this run's trace so the
+    // diagram shows the real roles (not "External client").
+    const trace = this.#opts.trace;
+    trace.registerOrigin(host.urls.service, 'Service');
+    trace.registerOrigin(host.urls.provider, 'Provider');
+    trace.registerOrigin(host.urls.mailbox, 'Inbox');
+    host.trace.on('exchange', (e: Exchange) => {
+      const { id: _id, seq: _seq, traceId: _t, jwts: _j, ...rest } = e;
+      trace.record({ ...rest, traceId: this.#s.traceId });
+    });
     this.#k.resourceUrl = `${host.urls.service}/api/resource`;
     this.#k.providerUrl = host.urls.provider;
     this.#k.mailboxUrl = host.urls.mailbox;

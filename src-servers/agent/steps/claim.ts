@@ -13,6 +13,10 @@ export const tryKey: AgentStepDef = async (ctx) => {
   const r = await ctx.agent('GET', ctx.k.resourceUrl, { bearer: cred.value });
   if (r.status !== 200) return { status: 'done', detail: `${describeError(r)} — the key does not work yet` };
   cred.worked = true;
+  if (ctx.scenario?.id === 'expired-claim' && !ctx.k.faults.has('expired-claim')) {
+    ctx.k.faults.add('expired-claim');
+    ctx.insert(['time_passes']);
+  }
   ctx.say(`The new key works already, read-only: scopes ${(r.json?.scopes ?? cred.scopes).join(', ')}.`);
   return { status: 'done', detail: `200, scopes ${(r.json?.scopes ?? cred.scopes).join(' ')}` };
 };
@@ -88,7 +92,7 @@ export const completeClaim: AgentStepDef = async (ctx) => {
       value: r.json.credential, type: r.json.credential_type, scopes: r.json.scopes ?? [], expires: r.json.credential_expires,
       registrationId: r.json.registration_id, worked: false,
     };
-    ctx.say(`Claimed: the service issued me a ${r.json.credential_type} with scopes ${(r.json.scopes ?? []).join(', ')}.`);
+    ctx.say(`Claimed: the service issued me ${/^[aeiou]/i.test(r.json.credential_type) ? 'an' : 'a'} ${r.json.credential_type} with scopes ${(r.json.scopes ?? []).join(', ')}.`);
   } else if (k.credential) {
     // anonymous: the same key now carries the post-claim scopes.
     k.credential.scopes = k.claim.postClaimScopes ?? k.credential.scopes;

@@ -77,7 +77,7 @@ export const approveConsent: UserStepDef = {
       throw new AgentStop(false, 'You denied consent, so I stopped: I never register without your consent.');
     }
     if (k.consent?.status !== 'approved') throw new AgentStop(false, 'I never heard your answer to the consent prompt.');
-    ctx.say(viaProvider(ctx) ? `You approved${k.consent.grantId ? ` (grant ${k.consent.grantId})` : ''}.` : 'You agreed.');
+    if (viaProvider(ctx)) ctx.say(`You approved${k.consent.grantId ? ` (grant ${k.consent.grantId})` : ''}.`);
     return { status: 'done', detail: 'approved' };
   },
 };

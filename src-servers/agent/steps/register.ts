@@ -68,7 +68,7 @@ export const register: AgentStepDef = async (ctx) => {
   }
   ctx.say(
     reg.credential
-      ? `Registered (${reg.registration_type}): I hold a ${reg.credential_type} with scopes ${(reg.scopes ?? []).join(', ')}.`
+      ? `Registered (${reg.registration_type}): I hold ${article(reg.credential_type)} with scopes ${(reg.scopes ?? []).join(', ')}.`
       : `Registered (${reg.registration_type}): no credential yet. The service emailed ${k.userEmail} a claim link.`,
   );
   // Lessons that need a second registration right away.
@@ -91,6 +91,8 @@ export const replayIdJag: AgentStepDef = async (ctx) => {
   if (r.status === 200) throw new AgentStop(false, 'The service accepted the same ID-JAG twice: it does not detect replays.');
   return failed(ctx, r);
 };
+
+const article = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
 function failed(ctx: StepCtx, r: HttpResult) {
   const code = errorCode(r);
