@@ -15,7 +15,7 @@ export function studioCsp(origins: AppOrigins): string {
     // Inline styles are allowed: React style props and generated SVG (diagram) carry style attributes
     // and <style> elements; a style cannot run code, a script could.
     ['style-src', "'self' 'unsafe-inline'"],
-    ['img-src', "'self' data: blob:"],
+    ['img-src', `'self' data: blob: ${roles}`],
     ['font-src', "'self' data:"],
     // The studio API and SSE are same-origin; the panes may also read the role servers directly.
     ['connect-src', `'self' ${roles}`],

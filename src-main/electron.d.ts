@@ -111,6 +111,9 @@ declare module 'electron' {
     restore(): void;
     isMinimized(): boolean;
     isDestroyed(): boolean;
+    getTitle(): string;
+    getSize(): number[];
+    getMinimumSize(): number[];
     once(event: 'ready-to-show', listener: () => void): this;
     on(event: 'closed', listener: () => void): this;
   }
