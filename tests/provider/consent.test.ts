@@ -1,6 +1,5 @@
-import { JSDOM } from 'jsdom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIENCE, call, grantConsent, login, pressButton, startProvider, type RunningProvider } from './helpers.js';
+import { AUDIENCE, call, grantConsent, login, parseHtml, pressButton, startProvider, type RunningProvider } from './helpers.js';
 
 let p: RunningProvider;
 let alice: string;
@@ -29,7 +28,7 @@ describe('consent', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('x-frame-options')).toBeNull();
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'self' http://127.0.0.1:* http://localhost:*");
-    const doc = new JSDOM(await page.text()).window.document;
+    const doc = parseHtml(await page.text());
     const buttons = [...doc.querySelectorAll('button')].map((b) => b.textContent?.trim());
     expect(buttons).toEqual(['Allow once', 'Always allow', 'Deny']);
     const text = doc.body.textContent ?? '';
@@ -73,10 +72,10 @@ describe('consent', () => {
   it('accepts one answer per request', async () => {
     const r = await ask();
     const page = r.json.consent_url;
-    const dom = new JSDOM(await (await fetch(page)).text(), { url: page });
+    const doc = parseHtml(await (await fetch(page)).text(), page);
     expect((await pressButton(page, 'Allow once')).status).toBe(200);
     // A second submission of the same form (e.g. a double click) changes nothing.
-    const action = (dom.window.document.querySelector('form') as HTMLFormElement).action;
+    const action = (doc.querySelector('form') as HTMLFormElement).action;
     const again = await fetch(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'mode=always' });
     expect(again.status).toBe(409);
     expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json).toHaveLength(1);

@@ -1,8 +1,16 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'node:module';
 import { openDatabase, type Db } from '../../src-servers/db/sqlite.js';
 import { createProvider, providerMigrations, type ProviderDeps, type ProviderHandle } from '../../src-servers/provider/index.js';
+
+// jsdom ships no types (and @types/jsdom is not installed): load it untyped, expose a typed DOM.
+const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string, opts?: { url?: string }) => { window: Window } };
+
+/** Parse an HTML page the way a browser would, resolving relative URLs against `url`. */
+export function parseHtml(html: string, url?: string): Document {
+  return new JSDOM(html, url ? { url } : {}).window.document;
+}
 
 /** A service issuer the tests ask consent for (nothing listens there unless a test says so). */
 export const AUDIENCE = 'http://127.0.0.1:8000';
@@ -45,7 +53,14 @@ export async function startProvider(
     fetch: opts.fetch,
     log: opts.log,
   };
-  const handle = await createProvider(deps);
+  let handle: ProviderHandle;
+  try {
+    handle = await createProvider(deps);
+  } catch (err) {
+    await new Promise((r) => server.close(r));
+    db.close();
+    throw err;
+  }
   app = handle.app;
   return {
     handle,
@@ -102,8 +117,7 @@ export async function login(base: string, email: string) {
  */
 export async function pressButton(pageUrl: string, label: string) {
   const page = await fetch(pageUrl);
-  const dom = new JSDOM(await page.text(), { url: pageUrl });
-  const doc = dom.window.document;
+  const doc = parseHtml(await page.text(), pageUrl);
   const button = [...doc.querySelectorAll('button')].find((b) => b.textContent?.trim() === label);
   if (!button?.form) throw new Error(`no "${label}" button in a form on ${pageUrl}`);
   const form = button.form;
