@@ -1,0 +1,51 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSmtpMailer } from '../../src-servers/service/mail.js';
+import { call, claimLink, registerVerifiedEmail, startService, type Mail, type TestService } from './helpers.js';
+
+let smtp: SMTPServer;
+let smtpUrl: string;
+const received: { to: string[]; raw: string }[] = [];
+
+beforeAll(async () => {
+  // A real SMTP sink, offering STARTTLS as smtp-server does by default (the mailer must cope on loopback).
+  smtp = new SMTPServer({
+    authOptional: true,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+
+describe('claim email over real SMTP (createSmtpMailer)', () => {
+  let svc: TestService;
+  afterAll(() => svc.close());
+
+  it('delivers the claim link in both the text and the HTML part', async () => {
+    const send = createSmtpMailer(smtpUrl);
+    const sent: Mail[] = [];
+    svc = await startService({ sendMail: async (m) => { sent.push(m); await send(m); } });
+    const r = await registerVerifiedEmail(svc, 'inbox@example.com');
+    expect(r.status).toBe(200);
+
+    expect(received).toHaveLength(1);
+    expect(received[0].to).toEqual(['inbox@example.com']);
+    const parsed = await simpleParser(received[0].raw);
+    expect(parsed.subject).toContain('Confirm your AI agent');
+    const { link } = claimLink({ ...sent[0], text: parsed.text ?? '' });
+    expect(link.startsWith(`${svc.url}/agent/auth/claim/view?token=cv_`)).toBe(true);
+    expect(parsed.html).toContain(link);
+    // The code itself is never in the mail: only the page mints it.
+    expect(parsed.text).not.toMatch(/\b\d{6}\b/);
+    expect((await call(link)).status).toBe(200);
+  });
+});
