@@ -97,7 +97,7 @@ a service when the user withdraws that consent (a back-channel logout token).</p
 <tr><td><code>POST ${PROVIDER_PATHS.token}</code></td><td>the same, as an RFC 8693 token exchange of the ID token</td></tr>
 </table>
 <h2>Seeded users</h2>
-<table><tr><th>email</th><th>email</th><th>sign-in (amr)</th></tr>${users}</table>`,
+<table><tr><th>user</th><th>email</th><th>sign-in (amr)</th></tr>${users}</table>`,
         { wide: true },
       ),
     );
