@@ -5,7 +5,9 @@
  * lifeline. A request to a host outside the studio has no middleware to see it, so the wrapper
  * records that one itself — each exchange is recorded exactly once.
  */
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { flattenHeaders, BodyCapture } from './capture.js';
+import { roundMs, wireTime } from './clock.js';
 import type { RecordInput } from './middleware.js';
 import { ACTOR_HEADER, STEP_HEADER, type Actor } from './types.js';
 
@@ -14,13 +16,15 @@ export interface FetchContext {
   roleAt(origin: string): Actor | undefined;
   record(e: RecordInput): unknown;
   now(): number;
+  /** Set by a role's middleware while it handles a request: a call made meanwhile belongs to that step. */
+  stepContext: AsyncLocalStorage<{ step?: string }>;
 }
 
 export function createFetchAs(actor: Actor, opts: { getStep?: () => string | undefined }, ctx: FetchContext): typeof fetch {
   return async function fetchAs(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     request.headers.set(ACTOR_HEADER, actor);
-    const step = safeStep(opts.getStep);
+    const step = safeStep(opts.getStep) ?? ctx.stepContext.getStore()?.step;
     // Header values must be ByteStrings; step names are plain ids, but encode in case one is not.
     if (step) request.headers.set(STEP_HEADER, encodeURIComponent(step));
 
@@ -31,7 +35,7 @@ export function createFetchAs(actor: Actor, opts: { getStep?: () => string | und
       ...(step ? { step } : {}), method: request.method, url: request.url, requestHeaders: flattenHeaders(request.headers),
     };
     const startedAt = ctx.now();
-    const t0 = performance.now();
+    const start = wireTime();
     // Read a copy now: once fetch has sent the body it is gone, and a failed send is recorded here too.
     const requestBody = request.body ? await request.clone().text() : null;
 
@@ -40,7 +44,7 @@ export function createFetchAs(actor: Actor, opts: { getStep?: () => string | und
       response = await fetch(request);
     } catch (err) {
       // No answer means no middleware saw it, even at our own origins: record the failure here.
-      record(ctx, { ...base, status: 0, requestBody, startedAt, t0, error: describe(err) });
+      record(ctx, { ...base, status: 0, requestBody, startedAt, start, error: describe(err) });
       throw err;
     }
     if (role) return response;
@@ -50,15 +54,16 @@ export function createFetchAs(actor: Actor, opts: { getStep?: () => string | und
     void readAll(response.clone())
       // fetch already undid any Content-Encoding, so the bytes are plain.
       .then((capture) => ({ responseBody: capture.text({ ...responseHeaders, 'content-encoding': '' }) }), (err) => ({ responseBody: null, error: describe(err) }))
-      .then((rest) => record(ctx, { ...base, status: response.status, requestBody, responseHeaders, startedAt, t0, ...rest }));
+      .then((rest) => record(ctx, { ...base, status: response.status, requestBody, responseHeaders, startedAt, start, ...rest }));
     return response;
   };
 }
 
-function record(ctx: FetchContext, e: Omit<RecordInput, 'startedAt' | 'durationMs'> & { startedAt: number; t0: number }): void {
-  const { t0, startedAt, ...rest } = e;
+function record(ctx: FetchContext, e: Omit<RecordInput, 'startedAt' | 'durationMs'> & { startedAt: number; start: number }): void {
+  const { start, startedAt, ...rest } = e;
+  const end = wireTime();
   try {
-    ctx.record({ ...rest, startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(performance.now() - t0) });
+    ctx.record({ ...rest, startedAt: new Date(startedAt).toISOString(), durationMs: roundMs(end - start), timing: { start, end } });
   } catch {
     /* recording never breaks the caller's request */
   }

@@ -3,9 +3,11 @@
  * (without consuming it, so express.json / express.urlencoded / express.text still parse it), wraps
  * the response's write/end to see the body sent, and records one Exchange when the response is done.
  */
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { BodyCapture, flattenHeaders } from './capture.js';
+import { roundMs, wireTime } from './clock.js';
 import { ACTOR_HEADER, isActor, STEP_HEADER, type Actor, type Exchange } from './types.js';
 
 export type RecordInput = Partial<Exchange> & Pick<Exchange, 'from' | 'to' | 'method' | 'url' | 'status'>;
@@ -15,6 +17,8 @@ export interface MiddlewareContext {
   /** True for the recorder's own background requests (JWKS fetches), which are not part of any flow. */
   isInternal(headers: IncomingHttpHeaders): boolean;
   now(): number;
+  /** The step of the request being handled, so calls the role makes meanwhile (JWKS, CIMD, logout token) carry it too. */
+  stepContext: AsyncLocalStorage<{ step?: string }>;
 }
 
 /** A request seen by an outer app's recorder is not recorded again by a mounted inner app. */
@@ -51,7 +55,7 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
     tagged[RECORDED] = true;
 
     const startedAt = ctx.now();
-    const t0 = performance.now();
+    const start = wireTime();
     const requestBody = watchRequestBody(req);
     const response = watchResponse(res);
     const { from, fromLabel } = identifyCaller(req.headers);
@@ -63,6 +67,7 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
     const requestHeaders = flattenHeaders(req.headers);
 
     let recorded = false;
+    let end = start;
     const record = (error?: string) => {
       if (recorded) return;
       recorded = true;
@@ -75,7 +80,8 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
           status: res.statusCode, responseHeaders,
           responseBody: response.body.text(responseHeaders),
           startedAt: new Date(startedAt).toISOString(),
-          durationMs: response.durationMs ?? Math.round(performance.now() - t0),
+          durationMs: roundMs(end - start),
+          timing: { start, end },
           ...(error ? { error } : {}),
         });
       } catch {
@@ -93,13 +99,15 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
       req.resume();
     };
     res.once('finish', () => {
-      response.durationMs = Math.round(performance.now() - t0);
+      end = wireTime();
       whenRequestDone(() => record());
     });
     res.once('close', () => {
-      if (!res.writableFinished) record('the connection closed before the response was complete');
+      if (res.writableFinished) return;
+      end = wireTime();
+      record('the connection closed before the response was complete');
     });
-    next();
+    ctx.stepContext.run({ step }, next);
   };
 }
 
@@ -120,7 +128,6 @@ function watchResponse(res: Response) {
   let headersFromWriteHead: Record<string, string> = {};
   const state = {
     body,
-    durationMs: undefined as number | undefined,
     headers: () => ({ ...flattenHeaders(res.getHeaders() as Record<string, string | string[] | number | undefined>), ...headersFromWriteHead }),
   };
 

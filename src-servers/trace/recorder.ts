@@ -5,11 +5,13 @@
  * a new trace begins). There is always a current trace: a run of a flow begins its own, and
  * everything else lands in the default "Session" trace.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Db } from '../db/sqlite.js';
 import { flattenHeaders } from './capture.js';
+import { wireTime } from './clock.js';
 import { toHar } from './export/har.js';
 import { toJson } from './export/json.js';
 import { toMarkdown } from './export/markdown.js';
@@ -48,6 +50,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
   const origins = new Map<string, Actor>();
   const pending = new Set<Promise<void>>();
   const internalToken = randomBytes(16).toString('hex');
+  const stepContext = new AsyncLocalStorage<{ step?: string }>();
 
   const internalFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers);
@@ -89,8 +92,13 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
       requestHeaders, requestBody: wire.requestBody,
       status: input.status, responseHeaders, responseBody: wire.responseBody,
       startedAt: input.startedAt ?? new Date(now()).toISOString(), durationMs: input.durationMs ?? 0,
-      jwts, secrets, error: input.error,
+      jwts, secrets, error: input.error, timing: input.timing,
     });
+    if (!draft.timing) {
+      // Recorded after the fact (an SMTP hand-off): it ended now and lasted durationMs.
+      const end = wireTime();
+      draft.timing = { start: end - draft.durationMs, end };
+    }
     const seq = store.addExchange(draft);
     const exchange: Exchange = { ...draft, seq };
     emitter.emit('exchange', exchange);
@@ -136,9 +144,10 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
         record,
         isInternal: (h: IncomingHttpHeaders) => h[INTERNAL_HEADER] === internalToken,
         now,
+        stepContext,
       }),
     fetchAs: (actor: Actor, o?: { getStep?: () => string | undefined }) =>
-      createFetchAs(actor, o ?? {}, { roleAt: (origin) => origins.get(origin), record, now }),
+      createFetchAs(actor, o ?? {}, { roleAt: (origin) => origins.get(origin), record, now, stepContext }),
     registerOrigin(origin: string, actor: 'Service' | 'Provider' | 'Inbox') {
       origins.set(new URL(origin).origin, actor);
     },

@@ -47,6 +47,13 @@ export interface Exchange {
   secrets: string[];
   /** Why no HTTP answer came back (status 0): connection refused, timeout, ... */
   error?: string;
+  /**
+   * When the request started and the answer was complete, in fractional ms since 1970 from a
+   * monotonic clock. Exchanges are numbered (seq) as they complete, so a call made while handling
+   * another (the service fetching JWKS during POST /agent/auth) completes — and is numbered — first;
+   * these times put each arrow back where it happened on the wire.
+   */
+  timing?: { start: number; end: number };
 }
 
 // ---- Additions by the trace module (additive; the fields above are the fixed contract) ----

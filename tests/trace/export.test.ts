@@ -11,25 +11,34 @@ const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const ID_JAG = `${b64({ alg: 'ES256', typ: 'oauth-id-jag+jwt', kid: 'k1' })}.${b64({ iss: P, sub: 'usr_1', aud: S })}.c2ln`;
 const json = { 'content-type': 'application/json; charset=utf-8' };
 
-/** A realistic run, recorded through the public API: every kind of arrow the diagram draws. */
+/** Wire times: `t(1, 2)` started at 1 ms and ended at 2 ms into the run. */
+const T0 = Date.parse('2030-01-01T00:00:00Z');
+const t = (start: number, end: number) => ({ timing: { start: T0 + start, end: T0 + end }, startedAt: new Date(T0 + start).toISOString(), durationMs: end - start });
+
+/**
+ * A realistic run, recorded through the public API in the order a real one completes: the service's
+ * JWKS fetch (made while handling the token request) completes, and is recorded, before that request.
+ */
 function recordRun(recorder: TraceRecorder): string {
   const id = recorder.beginTrace({ title: 'ID-JAG: "happy" path | demo', flow: 'id-jag', scenario: 'happy' });
-  recorder.record({ from: 'Agent', to: 'Service', step: 'discover', method: 'GET', url: `${S}/api/resource`, status: 401,
+  recorder.record({ from: 'Agent', to: 'Service', step: 'discover', method: 'GET', url: `${S}/api/resource`, status: 401, ...t(0, 1),
     responseHeaders: { 'www-authenticate': `Bearer resource_metadata="${S}/.well-known/oauth-protected-resource", error="invalid_token"` } });
-  recorder.record({ from: 'Agent', to: 'Provider', step: 'get ID-JAG; #1: "mint"', method: 'POST', url: `${P}/id-jag`, status: 200,
+  recorder.record({ from: 'Agent', to: 'Provider', step: 'get ID-JAG; #1: "mint"', method: 'POST', url: `${P}/id-jag`, status: 200, ...t(2, 14),
     requestHeaders: { ...json, authorization: 'Bearer ses_abc', cookie: 'a=1; b=2' }, requestBody: JSON.stringify({ audience: S }),
-    responseHeaders: { ...json, 'set-cookie': 'sid=1; Path=/; HttpOnly\nlang=en; Path=/' }, responseBody: JSON.stringify({ assertion: ID_JAG, expires_in: 300 }), durationMs: 12 });
-  recorder.record({ from: 'Agent', to: 'Service', step: 'register', method: 'POST', url: `${S}/oauth2/token`, status: 400,
+    responseHeaders: { ...json, 'set-cookie': 'sid=1; Path=/; HttpOnly\nlang=en; Path=/' }, responseBody: JSON.stringify({ assertion: ID_JAG, expires_in: 300 }) });
+  recorder.record({ from: 'Service', to: 'Provider', step: 'register', method: 'GET', url: `${P}/.well-known/jwks.json`, status: 200, ...t(16, 17),
+    responseHeaders: json, responseBody: '{"keys":[]}' });
+  recorder.record({ from: 'Agent', to: 'Service', step: 'register', method: 'POST', url: `${S}/oauth2/token`, status: 400, ...t(15, 18),
     requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' },
     requestBody: `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=${ID_JAG}`,
     responseHeaders: json, responseBody: JSON.stringify({ error: 'invalid_signature', error_description: 'bad' }) });
-  recorder.record({ from: 'Service', to: 'Inbox', step: 'register', method: 'SMTP', url: 'smtp://127.0.0.1:2525', status: 250,
+  recorder.record({ from: 'Service', to: 'Inbox', step: 'register', method: 'SMTP', url: 'smtp://127.0.0.1:2525', status: 250, ...t(19, 20),
     requestBody: 'Claim your registration\nOpen http://127.0.0.1:8000/agent/auth/claim/view?token=cv_0123456789' });
-  recorder.record({ from: 'User', to: 'Service', step: 'register', method: 'GET', url: `${S}/agent/auth/claim/view?token=cv_0123456789`, status: 200,
+  recorder.record({ from: 'User', to: 'Service', step: 'register', method: 'GET', url: `${S}/agent/auth/claim/view?token=cv_0123456789`, status: 200, ...t(21, 22),
     responseHeaders: { 'content-type': 'text/html' }, responseBody: '<h1>Claim</h1>' });
-  recorder.record({ from: 'External client', fromLabel: 'curl/8.5.0', to: 'Service', method: 'GET', url: `${S}/.well-known/oauth-authorization-server`, status: 200 });
-  recorder.record({ from: 'Service', to: 'External client', toLabel: 'cimd.example', method: 'GET', url: 'https://cimd.example/agent.json', status: 0, error: 'getaddrinfo ENOTFOUND cimd.example' });
-  recorder.record({ from: 'Provider', to: 'Service', step: 'revoke', method: 'POST', url: `${S}/agent/auth/revoke`, status: 302,
+  recorder.record({ from: 'External client', fromLabel: 'curl/8.5.0', to: 'Service', method: 'GET', url: `${S}/.well-known/oauth-authorization-server`, status: 200, ...t(23, 24) });
+  recorder.record({ from: 'Service', to: 'External client', toLabel: 'cimd.example', method: 'GET', url: 'https://cimd.example/agent.json', status: 0, error: 'getaddrinfo ENOTFOUND cimd.example', ...t(25, 26) });
+  recorder.record({ from: 'Provider', to: 'Service', step: 'revoke', method: 'POST', url: `${S}/agent/auth/revoke`, status: 302, ...t(27, 28),
     responseHeaders: { location: `${S}/done` } });
   return id;
 }
@@ -87,11 +96,13 @@ describe('exports', () => {
     const id = recordRun(recorder);
     const har = harSchema.parse(JSON.parse(recorder.exportTrace(id, 'har')));
     const entries = har.log.entries as Record<string, unknown>[] & typeof har.log.entries;
-    expect(entries).toHaveLength(8);
+    expect(entries).toHaveLength(9);
+    // Entries in the order requests were sent: the token request (seq 4) before the JWKS fetch it caused (seq 3).
+    expect(entries.map((e) => e._seq)).toEqual([1, 2, 4, 3, 5, 6, 7, 8, 9]);
     expect(har.log.pages?.[0].id).toBe(id);
     expect(entries.map((e) => [e._from, e._to, e._step])).toEqual([
       ['Agent', 'Service', 'discover'], ['Agent', 'Provider', 'get ID-JAG; #1: "mint"'], ['Agent', 'Service', 'register'],
-      ['Service', 'Inbox', 'register'], ['User', 'Service', 'register'], ['External client', 'Service', undefined],
+      ['Service', 'Provider', 'register'], ['Service', 'Inbox', 'register'], ['User', 'Service', 'register'], ['External client', 'Service', undefined],
       ['Service', 'External client', undefined], ['Provider', 'Service', 'revoke'],
     ]);
     const mint = entries[1];
@@ -100,13 +111,14 @@ describe('exports', () => {
     expect(mint.response.headers.filter((h) => h.name === 'set-cookie')).toHaveLength(2);
     expect(mint.time).toBe(12);
     const token = entries[2];
+    expect(token.startedDateTime).toBe('2030-01-01T00:00:00.015Z');
     expect(token.request.postData?.params?.map((p) => p.name)).toEqual(['grant_type', 'assertion']);
-    expect(entries[4].request.queryString).toEqual([{ name: 'token', value: 'cv_0123456789' }]);
-    expect(entries[7].response.redirectURL).toBe(`${S}/done`);
+    expect(entries[5].request.queryString).toEqual([{ name: 'token', value: 'cv_0123456789' }]);
+    expect(entries[8].response.redirectURL).toBe(`${S}/done`);
     expect(entries[0].response.statusText).toBe('Unauthorized');
   });
 
-  it('Mermaid: parses with the real parser, lifelines in order, one request and one answer arrow per exchange', async () => {
+  it('Mermaid: parses with the real parser; lifelines in order; a request and an answer arrow per exchange, nested calls inside', async () => {
     const recorder = memoryRecorder();
     const id = recordRun(recorder);
     const text = recorder.exportTrace(id, 'mermaid');
@@ -124,6 +136,8 @@ describe('exports', () => {
       ['Provider-->>Agent', '200 OK'],
       ['note', 'step: register'],
       ['Agent->>Service', 'POST /oauth2/token'],
+      ['Service->>Provider', 'GET /.well-known/jwks.json'],
+      ['Provider-->>Service', '200 OK'],
       ['Service-->>Agent', '400 invalid_signature'],
       ['Service->>Inbox', 'SMTP mail "Claim your registration"'],
       ['Inbox-->>Service', '250 OK'],
@@ -169,9 +183,9 @@ describe('exports', () => {
           cut(oneLine(`400 ${code || 'Bad Request'}`)),
         ]);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
-  });
+  }, 120_000);
 
   it('Markdown: title, the diagram in a mermaid block, a table with a row per exchange, the tokens', () => {
     const recorder = memoryRecorder();
@@ -181,10 +195,14 @@ describe('exports', () => {
     const block = /```mermaid\n([\s\S]*?)\n```/.exec(md);
     expect(block?.[1]).toBe(recorder.exportTrace(id, 'mermaid').trimEnd());
     const rows = md.split('\n').filter((l) => /^\| \d+ \|/.test(l));
-    expect(rows).toHaveLength(8 + 2); // 8 exchanges, 2 decoded tokens
+    expect(rows).toHaveLength(9 + 2); // 9 exchanges, 2 decoded tokens
     expect(md).toContain('| # | Step | From | To | Request | Response | Time |');
-    expect(md).toContain('| 3 | register | Agent | Service | POST /oauth2/token | 400 invalid_signature | 0 ms |');
-    expect(md).toContain('| 6 |  | External client (curl/8.5.0) | Service |');
+    // Rows in the order requests were sent; # is the exchange's number in the trace.
+    expect(rows.slice(2, 4)).toEqual([
+      '| 4 | register | Agent | Service | POST /oauth2/token | 400 invalid_signature | 3 ms |',
+      '| 3 | register | Service | Provider | GET /.well-known/jwks.json | 200 OK | 1 ms |',
+    ]);
+    expect(md).toContain('| 7 |  | External client (curl/8.5.0) | Service |');
     expect(md).toMatch(/\| 2 \| response\.body\.assertion \| oauth-id-jag\+jwt \| http:\/\/127\.0\.0\.1:4000 \| usr_1 \|/);
   });
 

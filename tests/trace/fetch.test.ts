@@ -79,4 +79,38 @@ describe('fetchAs', () => {
     expect(e).toMatchObject({ from: 'User', requestBody: '{"b":2}' });
     expect(e.requestHeaders['x-extra']).toBe('kept');
   });
+
+  it('a call a role makes while handling a request carries that step, and is drawn inside it', async () => {
+    const recorder = memoryRecorder();
+    const provider = express();
+    provider.use(recorder.middleware('Provider'));
+    provider.get('/.well-known/jwks.json', (_req, res) => res.json({ keys: [] }));
+    const providerServer = await listen(provider);
+    const service = express();
+    service.use(recorder.middleware('Service'));
+    service.use(express.json());
+    const serviceFetch = recorder.fetchAs('Service'); // no getStep: the step comes from the request being handled
+    service.post('/agent/auth', async (_req, res) => {
+      const jwks = await (await serviceFetch(`${providerServer.url}/.well-known/jwks.json`)).json();
+      res.json({ keysSeen: jwks.keys.length });
+    });
+    const serviceServer = await listen(service);
+    servers.push(providerServer, serviceServer);
+    recorder.registerOrigin(providerServer.url, 'Provider');
+    recorder.registerOrigin(serviceServer.url, 'Service');
+
+    const seen = nextExchanges(recorder, 2);
+    const body = JSON.stringify({ type: 'identity_assertion', padding: 'x'.repeat(100_000) }); // arrives in many chunks
+    const res = await recorder.fetchAs('Agent', { getStep: () => 'register' })(`${serviceServer.url}/agent/auth`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json' },
+    });
+    expect(await res.json()).toEqual({ keysSeen: 0 });
+    const [inner, outer] = await seen;
+    expect(inner).toMatchObject({ seq: 1, from: 'Service', to: 'Provider', step: 'register', url: `${providerServer.url}/.well-known/jwks.json` });
+    expect(outer).toMatchObject({ seq: 2, from: 'Agent', to: 'Service', step: 'register', requestBody: body });
+    expect(outer.timing!.start).toBeLessThan(inner.timing!.start);
+    expect(inner.timing!.end).toBeLessThan(outer.timing!.end);
+    const arrows = recorder.exportTrace(recorder.currentTraceId(), 'mermaid').split('\n').filter((l) => l.includes('>>'));
+    expect(arrows.map((l) => l.trim().split(':')[0])).toEqual(['Agent->>Service', 'Service->>Provider', 'Provider-->>Service', 'Service-->>Agent']);
+  });
 });

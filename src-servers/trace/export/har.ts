@@ -5,6 +5,7 @@
  */
 import { headerValue, mediaType } from '../body.js';
 import type { Exchange, TraceMeta } from '../types.js';
+import { byStart } from './order.js';
 import { statusText } from './summary.js';
 
 interface NameValue { name: string; value: string }
@@ -18,7 +19,7 @@ export function toHar(trace: TraceMeta, exchanges: Exchange[]): string {
       version: '1.2',
       creator: CREATOR,
       pages: [{ startedDateTime: trace.startedAt, id: trace.id, title: trace.title, pageTimings: { onContentLoad: -1, onLoad: -1 } }],
-      entries: exchanges.map((e) => harEntry(e, trace.id)),
+      entries: byStart(exchanges).map((e) => harEntry(e, trace.id)),
     },
   };
   return JSON.stringify(har, null, 2);

@@ -33,6 +33,7 @@ const exchange = z.object({
   jwts: z.array(z.object({ where: z.string(), header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()), signature })),
   secrets: z.array(z.string()),
   error: z.string().optional(),
+  timing: z.object({ start: z.number(), end: z.number() }).optional(),
 });
 const traceExport = z.object({
   format: z.literal(TRACE_JSON_FORMAT),

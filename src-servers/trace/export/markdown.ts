@@ -1,6 +1,7 @@
 /** The trace as Markdown for a write-up or a bug report: title, the diagram, a table of exchanges, the tokens. */
 import type { Exchange, TraceMeta } from '../types.js';
 import { toMermaid } from './mermaid.js';
+import { byStart } from './order.js';
 import { actorLabel, requestLabel, responseSummary } from './summary.js';
 
 /** A table cell: one line, pipes escaped (GFM tables). */
@@ -23,7 +24,7 @@ export function toMarkdown(trace: TraceMeta, exchanges: Exchange[]): string {
   const out = [`# ${trace.title}`, '', facts.join(' · '), '', '```mermaid', toMermaid(exchanges).trimEnd(), '```', ''];
 
   out.push('## Exchanges', '', '| # | Step | From | To | Request | Response | Time |', '|---|---|---|---|---|---|---|');
-  for (const e of exchanges) {
+  for (const e of byStart(exchanges)) {
     out.push(`| ${[
       e.seq, e.step, actorLabel(e.from, e.fromLabel), actorLabel(e.to, e.toLabel), requestLabel(e), responseSummary(e), `${e.durationMs} ms`,
     ].map(cell).join(' | ')} |`);

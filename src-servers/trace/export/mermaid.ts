@@ -1,9 +1,11 @@
 /**
  * The trace as a Mermaid sequence diagram (https://mermaid.js.org/syntax/sequenceDiagram.html):
- * one solid arrow per request, one dashed arrow per answer, a note when the flow's step changes.
+ * one solid arrow per request, one dashed arrow per answer (in wire order, so calls made while
+ * handling a request sit inside it), a note when the flow's step changes.
  * Drawn only from what was recorded (DESIGN.md rule 3).
  */
 import { ACTORS, type Actor, type Exchange } from '../types.js';
+import { wireEvents } from './order.js';
 import { requestLabel, responseSummary } from './summary.js';
 
 /** Mermaid ids cannot hold spaces; the lifeline keeps its full name as the alias. */
@@ -35,16 +37,20 @@ export function toMermaid(exchanges: Exchange[]): string {
   const span = `${IDS[lifelines[0]]},${IDS[lifelines[lifelines.length - 1]]}`;
 
   let step: string | undefined;
-  for (const e of exchanges) {
-    if (e.step && e.step !== step) lines.push(`  Note over ${span}: ${mermaidText(`step: ${e.step}`)}`);
-    step = e.step ?? step;
+  // Requests and answers in wire order: a nested call sits between its caller's request and answer.
+  for (const { kind, exchange: e } of wireEvents(exchanges)) {
     const from = IDS[e.from];
     const to = IDS[e.to];
-    const who = e.from === 'External client' && e.fromLabel ? ` (${e.fromLabel})` : '';
-    const where = e.to === 'External client' && e.toLabel ? ` (${e.toLabel})` : '';
-    lines.push(`  ${from}->>${to}: ${mermaidText(`${requestLabel(e)}${who}${where}`)}`);
-    // No answer at all (connection refused, timeout): a dashed cross instead of a dashed arrow.
-    lines.push(`  ${to}${e.status === 0 ? '--x' : '-->>'}${from}: ${mermaidText(responseSummary(e))}`);
+    if (kind === 'request') {
+      if (e.step && e.step !== step) lines.push(`  Note over ${span}: ${mermaidText(`step: ${e.step}`)}`);
+      step = e.step ?? step;
+      const who = e.from === 'External client' && e.fromLabel ? ` (${e.fromLabel})` : '';
+      const where = e.to === 'External client' && e.toLabel ? ` (${e.toLabel})` : '';
+      lines.push(`  ${from}->>${to}: ${mermaidText(`${requestLabel(e)}${who}${where}`)}`);
+    } else {
+      // No answer at all (connection refused, timeout): a dashed cross instead of a dashed arrow.
+      lines.push(`  ${to}${e.status === 0 ? '--x' : '-->>'}${from}: ${mermaidText(responseSummary(e))}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
