@@ -99,7 +99,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return {
     ok,
     durationS,
-    requestsPerSec: ok / durationS,
+    requestsPerSec: durationS > 0 ? ok / durationS : 0,
     p50Ms: s.p50,
     p99Ms: s.p99,
     meanMs: s.mean,
@@ -108,4 +108,25 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeouts: result.timeouts,
     statusCodes,
   };
+}
+
+/**
+ * Send one request of the row with fetch and insist on a 2xx: a row whose requests fail would
+ * otherwise measure how fast the service says no. Returns the seconds it took (a crude rate
+ * estimate when a warm-up gets no answer in time).
+ */
+export async function probe(spec: Pick<LoadSpec, 'url' | 'method' | 'headers' | 'body' | 'nextBody'>): Promise<number> {
+  const t0 = performance.now();
+  const body = spec.nextBody ? spec.nextBody() : spec.body;
+  const res = await fetch(spec.url, {
+    method: spec.method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...spec.headers },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (res.status < 200 || res.status > 299) {
+    throw new Error(`${spec.method} ${new URL(spec.url).pathname} answered ${res.status}: ${text.slice(0, 300)}`);
+  }
+  return (performance.now() - t0) / 1000;
 }
