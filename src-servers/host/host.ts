@@ -95,6 +95,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       keysFile: dataDir ? join(dataDir, 'provider-keys.json') : undefined,
       fetch: trace.fetchAs('Provider'),
       recorder: trace,
+      log,
     });
     const trustedIssuers = [
       ...(config.service.trustBundledProvider ? [urls.provider] : []),
