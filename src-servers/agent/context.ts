@@ -105,3 +105,19 @@ export interface UserStepDef {
 }
 
 export type AgentStepDef = (ctx: StepCtx) => Promise<StepResult>;
+
+/** A wait the run's cancel() interrupts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AgentStop(false, 'Cancelled.'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AgentStop(false, 'Cancelled.'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,29 +1,43 @@
 import type { AgentStop } from './context.js';
 import type { ScenarioDef } from './scenarios.js';
-import type { FlowId } from './types.js';
 
 /**
  * Did the run do what it set out to? A flow succeeds when it reached its goal (the API works;
  * for revocation: consent asked again). A scenario succeeds when its expected failure happened
  * and the agent applied AUTH.md's remedy — including "stop" when stopping is the remedy.
  */
-export function describeOutcome(o: {
-  flow: FlowId;
-  scenario?: ScenarioDef;
-  lesson: { seen: boolean; remedied: boolean };
+export class Lesson {
+  seen = false;
+  remedied = false;
   goal?: string;
-  stop?: AgentStop;
-}): { ok: boolean; summary: string } {
-  const ended = o.stop?.summary ?? o.goal ?? 'The plan ran out before the flow reached its goal.';
-  if (!o.scenario) {
-    const ok = !o.stop && Boolean(o.goal);
-    return { ok, summary: ended };
+  private remedies = new Map<string, number>();
+
+  constructor(private scenario?: ScenarioDef) {}
+
+  sawExpected(code: string) {
+    if (code === this.scenario?.expectedCode) this.seen = true;
   }
-  const sc = o.scenario;
-  if (!o.lesson.seen) return { ok: false, summary: `The lesson did not happen: I never saw ${sc.expectedCode}. ${ended}` };
-  if (!o.lesson.remedied) return { ok: false, summary: `I saw ${sc.expectedCode} but did not apply the remedy. ${ended}` };
-  // Stopping is the remedy only when the lesson says so (consent denied); otherwise the flow must finish.
-  const stoppedAsTaught = Boolean(o.stop) && sc.expectedCode === 'consent_denied' && o.stop!.summary !== 'Cancelled.';
-  if (!o.goal && !stoppedAsTaught) return { ok: false, summary: `I saw ${sc.expectedCode} and applied the remedy, but then: ${ended}` };
-  return { ok: true, summary: `Lesson complete — ${sc.expected} Remedy: ${sc.remedy} ${ended}` };
+
+  appliedRemedy() {
+    if (this.seen) this.remedied = true;
+  }
+
+  /** How many times the remedy for `code` has been applied, counting this one. */
+  countRemedy(code: string): number {
+    const n = (this.remedies.get(code) ?? 0) + 1;
+    this.remedies.set(code, n);
+    return n;
+  }
+
+  outcome(stop?: AgentStop): { ok: boolean; summary: string } {
+    const ended = stop?.summary ?? this.goal ?? 'The plan ran out before the flow reached its goal.';
+    const sc = this.scenario;
+    if (!sc) return { ok: !stop && Boolean(this.goal), summary: ended };
+    if (!this.seen) return { ok: false, summary: `The lesson did not happen: I never saw ${sc.expectedCode}. ${ended}` };
+    if (!this.remedied) return { ok: false, summary: `I saw ${sc.expectedCode} but did not apply the remedy. ${ended}` };
+    // Stopping is the remedy only when the lesson says so (consent denied); otherwise the flow must finish.
+    const stoppedAsTaught = Boolean(stop) && sc.expectedCode === 'consent_denied' && stop!.summary !== 'Cancelled.';
+    if (!this.goal && !stoppedAsTaught) return { ok: false, summary: `I saw ${sc.expectedCode} and applied the remedy, but then: ${ended}` };
+    return { ok: true, summary: `Lesson complete — ${sc.expected} Remedy: ${sc.remedy} ${ended}` };
+  }
 }

@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Host } from '../host/host.js';
 import type { Exchange } from '../trace/types.js';
-import { AgentStop, type Knowledge, type StepCtx, type StepResult, type UserStepDef } from './context.js';
-import { flowPlan, nameSteps, STEP_TEXT, type StepKey } from './flows.js';
+import { AgentStop, sleep, type Knowledge, type StepCtx, type StepResult, type UserStepDef } from './context.js';
+import { flowPlan } from './flows.js';
+import { startLessonHost } from './lessonHost.js';
+import { StepPlan } from './plan.js';
 import { request } from './http.js';
 import { observe } from './observe.js';
-import { describeOutcome } from './outcome.js';
+import { Lesson } from './outcome.js';
 import { scenarioDef, type ScenarioDef } from './scenarios.js';
 import { AGENT_STEPS, USER_STEP_DEFS } from './steps/index.js';
 import type { AgentRunOptions, RunState, StepState, UserActionKind } from './types.js';
@@ -35,7 +37,7 @@ const CONSENT_POLL_MS = 5_000;
 export class AgentRun extends EventEmitter {
   readonly id = `run_${randomUUID().slice(0, 8)}`;
   #s: RunState;
-  #keys: StepKey[];
+  #plan: StepPlan;
   #k: Knowledge;
   #scenario?: ScenarioDef;
   #opts: AgentRunOptions;
@@ -46,9 +48,7 @@ export class AgentRun extends EventEmitter {
   #queue: Promise<unknown> = Promise.resolve();
   #drives = 0;
   #observed = new Set<UserActionKind>();
-  #remedies = new Map<string, number>();
-  #lesson = { seen: false, remedied: false };
-  #goal?: string;
+  #lesson: Lesson;
   #host?: Host;
   #privateHost?: Host;
   #prepared = false;
@@ -60,6 +60,7 @@ export class AgentRun extends EventEmitter {
     super();
     this.#opts = opts;
     this.#scenario = scenarioDef(opts.scenario);
+    this.#lesson = new Lesson(this.#scenario);
     if (opts.scenario && !this.#scenario) throw new Error(`Unknown scenario "${opts.scenario}".`);
     if (this.#scenario && this.#scenario.flow !== opts.flow)
       throw new Error(`Scenario "${opts.scenario}" belongs to the ${this.#scenario.flow} flow, not ${opts.flow}.`);
@@ -77,20 +78,19 @@ export class AgentRun extends EventEmitter {
     };
     const title = this.#scenario ? `Scenario: ${this.#scenario.title}` : `Flow: ${opts.flow}`;
     const traceId = opts.trace.beginTrace({ title, flow: opts.flow, scenario: opts.scenario });
-    const getStep = () => this.#s.steps[this.#s.current]?.name;
+    const getStep = () => this.#stepName();
     this.#agentFetch = opts.trace.fetchAs('Agent', { getStep });
     this.#user = this.#makeUser(opts.trace.fetchAs('User', { getStep }));
-    this.#keys = flowPlan(opts.flow);
+    this.#plan = new StepPlan(flowPlan(opts.flow));
     this.#s = {
       id: this.id, traceId, flow: opts.flow, scenario: opts.scenario, autopilot: opts.autopilot,
       status: 'ready', steps: [], current: 0, narration: [],
     };
-    this.#renumber();
     opts.trace.on('exchange', this.#onExchange);
   }
 
   state(): RunState {
-    return structuredClone(this.#s);
+    return structuredClone({ ...this.#s, steps: this.#plan.steps });
   }
 
   /** Run until the end, or until the person has to act (status "waiting"). */
@@ -115,9 +115,9 @@ export class AgentRun extends EventEmitter {
     this.#say('You told me the code.');
     void this.#serial(async () => {
       const w = this.#wait;
-      if (!w || !CEREMONY_KINDS.includes(this.#keys[w.index] as UserActionKind)) return this.#emit();
+      if (!w || !CEREMONY_KINDS.includes(this.#plan.keys[w.index] as UserActionKind)) return this.#emit();
       // Everything up to "enter_otp" is done by you, whether or not I saw it.
-      const end = this.#keys.indexOf('enter_otp', w.index);
+      const end = this.#plan.keys.indexOf('enter_otp', w.index);
       for (let i = w.index; i < end; i++) this.#mark(i, 'done', 'done by you');
       this.#clearWait();
       this.#s.current = end;
@@ -162,7 +162,7 @@ export class AgentRun extends EventEmitter {
         if (mode === 'step') return this.#pauseIfLive();
         continue;
       }
-      if (this.#s.current >= this.#s.steps.length) return this.#finish();
+      if (this.#s.current >= this.#plan.steps.length) return this.#finish();
       await this.#runStep(drive);
       if (mode === 'step' && !this.#wait) return this.#pauseIfLive();
       if (mode === 'step' && this.#wait && !this.#wait.satisfied) return this.#setStatus('waiting');
@@ -171,7 +171,7 @@ export class AgentRun extends EventEmitter {
 
   async #runStep(drive: number) {
     const i = this.#s.current;
-    const key = this.#keys[i];
+    const key = this.#plan.keys[i];
     this.#mark(i, 'active');
     this.#setStatus('running');
     const ctx = this.#ctx(i);
@@ -189,7 +189,7 @@ export class AgentRun extends EventEmitter {
   }
 
   #startWait(index: number, def: UserStepDef, drive: number) {
-    const key = this.#keys[index] as UserActionKind;
+    const key = this.#plan.keys[index] as UserActionKind;
     const ctx = this.#ctx(index);
     const w: Wait = { index, def, drive, satisfied: this.#observed.has(key) || (key === 'enter_otp' && Boolean(this.#k.otp)) };
     this.#wait = w;
@@ -275,9 +275,9 @@ export class AgentRun extends EventEmitter {
   async #finish(stop?: AgentStop) {
     if (TERMINAL.has(this.#s.status)) return;
     this.#clearWait();
-    this.#s.outcome = describeOutcome({ scenario: this.#scenario, lesson: this.#lesson, goal: this.#goal, stop, flow: this.#s.flow });
+    this.#s.outcome = this.#lesson.outcome(stop);
     this.#s.status = this.#s.outcome.ok ? 'succeeded' : 'failed';
-    for (let i = this.#s.current; i < this.#s.steps.length; i++) if (this.#s.steps[i].status === 'pending') this.#mark(i, 'skipped');
+    this.#plan.skipPendingFrom(this.#s.current);
     this.#say(this.#s.outcome.summary);
     await this.#cleanup();
   }
@@ -302,20 +302,12 @@ export class AgentRun extends EventEmitter {
 
   // ——— the plan ———
 
-  #renumber() {
-    const names = nameSteps(this.#keys);
-    this.#s.steps = this.#keys.map((key, i): StepState => {
-      const old = this.#s.steps[i];
-      if (old && old.status !== 'pending') return old;
-      return { name: names[i], title: STEP_TEXT[key].title, explanation: STEP_TEXT[key].explanation, status: 'pending' };
-    });
+  #stepName(): string | undefined {
+    return this.#plan.steps[this.#s.current]?.name;
   }
 
   #mark(i: number, status: StepState['status'], detail?: string) {
-    const step = this.#s.steps[i];
-    if (!step) return;
-    step.status = status;
-    if (detail !== undefined) step.detail = detail;
+    this.#plan.mark(i, status, detail);
     this.#emit();
   }
 
@@ -331,7 +323,7 @@ export class AgentRun extends EventEmitter {
   #ctx(i: number): StepCtx {
     let insertAt = i + 1;
     return {
-      k: this.#k, key: this.#keys[i], stepName: this.#s.steps[i]?.name, flow: this.#s.flow, runId: this.id,
+      k: this.#k, key: this.#plan.keys[i], stepName: this.#plan.steps[i]?.name, flow: this.#s.flow, runId: this.id,
       scenario: this.#scenario, autopilot: this.#s.autopilot, user: this.#user, host: this.#host, signal: this.#abort.signal,
       agent: (method, url, opts) => request(this.#agentFetch, method, url, { ...opts, signal: this.#abort.signal }),
       say: (t) => this.#say(t),
@@ -340,37 +332,21 @@ export class AgentRun extends EventEmitter {
         this.#emit();
       },
       plan: (keys) => {
-        this.#keys = [...this.#keys.slice(0, i + 1), ...keys];
-        this.#s.steps = this.#s.steps.slice(0, i + 1);
-        insertAt = i + 1 + keys.length;
-        this.#renumber();
+        insertAt = this.#plan.replaceAfter(i, keys);
         this.#emit();
       },
       insert: (keys) => {
-        this.#keys.splice(insertAt, 0, ...keys);
-        this.#s.steps.splice(insertAt, 0, ...keys.map(() => undefined as unknown as StepState));
-        insertAt += keys.length;
-        this.#renumber();
+        insertAt = this.#plan.insertAt(insertAt, keys);
         this.#emit();
       },
-      reachGoal: (summary) => {
-        this.#goal = summary;
-      },
-      sawExpected: (code) => {
-        if (code === this.#scenario?.expectedCode) this.#lesson.seen = true;
-      },
-      appliedRemedy: () => {
-        if (this.#lesson.seen) this.#lesson.remedied = true;
-      },
-      countRemedy: (code) => {
-        const n = (this.#remedies.get(code) ?? 0) + 1;
-        this.#remedies.set(code, n);
-        return n;
-      },
+      reachGoal: (summary) => void (this.#lesson.goal = summary),
+      sawExpected: (code) => this.#lesson.sawExpected(code),
+      appliedRemedy: () => this.#lesson.appliedRemedy(),
+      countRemedy: (code) => this.#lesson.countRemedy(code),
       rearm: (kinds) => kinds.forEach((kind) => this.#observed.delete(kind)),
       sleep: (ms) => sleep(ms, this.#abort.signal),
       fastForward: this.#clock ? (seconds) => void (this.#clock!.offsetMs += seconds * 1000) : undefined,
-      detail: (text) => this.#mark(i, this.#s.steps[i].status, text),
+      detail: (text) => this.#mark(i, this.#plan.steps[i].status, text),
     };
   }
 
@@ -386,11 +362,11 @@ export class AgentRun extends EventEmitter {
     if (!seen) return;
     const w = this.#wait;
     if (seen === 'provider_activity') {
-      if (w && this.#keys[w.index] === 'approve_consent') void this.#serial(() => this.#recheck(w, true));
+      if (w && this.#plan.keys[w.index] === 'approve_consent') void this.#serial(() => this.#recheck(w, true));
       return;
     }
     this.#observed.add(seen);
-    if (w && !w.satisfied && this.#keys[w.index] === seen) {
+    if (w && !w.satisfied && this.#plan.keys[w.index] === seen) {
       w.satisfied = true;
       void this.#serial(async () => {
         if (this.#wait !== w) return;
@@ -402,58 +378,15 @@ export class AgentRun extends EventEmitter {
 
   /** Scenarios that need a specially configured service get a private in-memory host. */
   async #prepare() {
-    if (this.#prepared) return;
+    if (this.#prepared || !this.#scenario) return;
     this.#prepared = true;
-    const sc = this.#scenario;
-    if (!sc) return;
-    if (sc.needsHost && !this.#host) {
-      this.#say('This lesson needs host powers (a token signed with the provider\'s key); without a host I can only try.');
-    }
-    if (!sc.hostConfig || !sc.hostFits) return;
-    if (this.#host && sc.hostFits(this.#host.config)) return;
-    if (!this.#host) {
-      this.#say(`This lesson assumes the service is configured with ${JSON.stringify(sc.hostConfig)}.`);
-      return;
-    }
-    const { startHost } = await import('../host/host.js');
-    const clock = sc.needsClock ? { offsetMs: 0 } : undefined;
-    // `now` is an additive HostOptions field (the roles' ms clock); older hosts ignore it.
-    const host = await startHost({
-      inMemory: true, config: sc.hostConfig, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
-      ...(clock ? { now: () => Date.now() + clock.offsetMs } : {}),
-    } as Parameters<typeof startHost>[0]);
-    this.#clock = clock;
-    this.#privateHost = host;
-    this.#host = host;
-    // Its servers record into its own recorder; copy each exchange into this run's trace so the
-    // diagram shows the real roles (not "External client").
-    const trace = this.#opts.trace;
-    trace.registerOrigin(host.urls.service, 'Service');
-    trace.registerOrigin(host.urls.provider, 'Provider');
-    trace.registerOrigin(host.urls.mailbox, 'Inbox');
-    host.trace.on('exchange', (e: Exchange) => {
-      const { id: _id, seq: _seq, traceId: _t, jwts: _j, ...rest } = e;
-      trace.record({ ...rest, traceId: this.#s.traceId });
-    });
-    this.#k.resourceUrl = `${host.urls.service}/api/resource`;
-    this.#k.providerUrl = host.urls.provider;
-    this.#k.mailboxUrl = host.urls.mailbox;
-    this.#user = this.#makeUser(this.#opts.trace.fetchAs('User', { getStep: () => this.#s.steps[this.#s.current]?.name }));
-    this.#say(`This lesson needs a service configured with ${JSON.stringify(sc.hostConfig)}, so I started a private one at ${host.urls.service}.`);
+    const lesson = await startLessonHost(this.#scenario, this.#host, this.#opts.trace, this.#s.traceId, (t) => this.#say(t));
+    if (!lesson) return;
+    this.#privateHost = this.#host = lesson.host;
+    this.#clock = lesson.clock;
+    this.#k.resourceUrl = `${lesson.host.urls.service}/api/resource`;
+    this.#k.providerUrl = lesson.host.urls.provider;
+    this.#k.mailboxUrl = lesson.host.urls.mailbox;
+    this.#user = this.#makeUser(this.#opts.trace.fetchAs('User', { getStep: () => this.#stepName() }));
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AgentStop(false, 'Cancelled.'));
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new AgentStop(false, 'Cancelled.'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
