@@ -1,6 +1,6 @@
 /** PROTOCOL.md §2 anonymous + §3 claim ceremony, end to end through the mailbox (§8). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { expectError, expectOk, get, parseBearerChallenge } from './support/http.js';
 import {
   challenge,
@@ -20,10 +20,10 @@ let d: Discovered;
 beforeAll(async () => {
   host = await spawnHost();
   d = await discover(host.urls.service);
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await host?.stop();
-});
+}, 30_000);
 
 describe('§2 anonymous registration', () => {
   it('returns the documented fields', async () => {

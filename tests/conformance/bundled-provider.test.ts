@@ -1,7 +1,7 @@
 /** PROTOCOL.md §6 — the bundled provider: login, consent grants, ID-JAGs, token exchange, grant deletion. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { bearer, expectError, expectOAuthError, expectOk, get, parseBearerChallenge, postForm, postJson, request } from './support/http.js';
 import { discover, ID_JAG_URN, ID_TOKEN_URN, JWT_BEARER, readResource, registerIdJag, TOKEN_EXCHANGE, type Discovered } from './support/service.js';
 
@@ -13,10 +13,10 @@ beforeAll(async () => {
   host = await spawnHost();
   provider = host.urls.provider;
   d = await discover(host.urls.service);
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await host?.stop();
-});
+}, 30_000);
 
 async function login(email: string) {
   const res = await postJson(`${provider}/login`, { email });

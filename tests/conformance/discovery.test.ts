@@ -1,6 +1,6 @@
 /** PROTOCOL.md §1 — discovery, as an agent that knows only the service URL sees it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { bearer, expectError, expectOk, get, parseBearerChallenge } from './support/http.js';
 
 let host: RunningHost;
@@ -9,10 +9,10 @@ let service: string;
 beforeAll(async () => {
   host = await spawnHost();
   service = host.urls.service;
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await host?.stop();
-});
+}, 30_000);
 
 describe('§1 discovery', () => {
   it('GET /api/resource without a credential → 401 with the exact WWW-Authenticate header', async () => {

@@ -1,6 +1,6 @@
 /** PROTOCOL.md §3 — every claim-ceremony error a client can reach, with exact status and code. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { expectError, expectOk, get, parseBearerChallenge, postJson, sleep } from './support/http.js';
 import { challenge, claimLinkFrom, complete, discover, otpFor, readResource, registerAnonymous, startClaim, uniqueEmail, waitForMail, type Discovered } from './support/service.js';
 
@@ -15,10 +15,10 @@ beforeAll(async () => {
     spawnHost({ config: { service: { otpTtlSeconds: 1 } } }),
   ]);
   [d, dReg, dLink, dOtp] = await Promise.all([main, shortReg, shortLink, shortOtp].map((h) => discover(h.urls.service)));
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all([main, shortReg, shortLink, shortOtp].map((h) => h?.stop()));
-});
+}, 30_000);
 
 const wrong = (otp: string) => String((Number(otp) + 1) % 1_000_000).padStart(6, '0');
 

@@ -1,6 +1,6 @@
 /** PROTOCOL.md §1/§2/§9 — identity types switched off by config, and rate limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { startTestProvider, type TestProvider } from './support/provider.js';
 import { expectError, expectOk, postJson } from './support/http.js';
 import { discover, registerIdJag, registerVerifiedEmail, uniqueEmail, type Discovered } from './support/service.js';
@@ -20,11 +20,11 @@ beforeAll(async () => {
   ]);
   hosts.push(...started);
   [noAnon, noEmail, noJag, limited] = await Promise.all(started.map((h) => discover(h.urls.service)));
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.stop()));
   await tp?.close();
-});
+}, 30_000);
 
 const anonymous = (d: Discovered) => postJson(d.registerUri, { type: 'anonymous', requested_credential_type: 'api_key' });
 

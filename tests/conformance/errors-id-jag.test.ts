@@ -3,7 +3,7 @@
  * at /agent/auth (400 {error, message}) and at the §5 token endpoint (400 invalid_grant).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { startTestProvider, type TestProvider } from './support/provider.js';
 import { bearer, expectError, expectOAuthError, expectOk, get, parseBearerChallenge, postForm, postJson } from './support/http.js';
 import { discover, ID_JAG_URN, JWT_BEARER, registerAnonymous, registerIdJag, writeResource, type Discovered } from './support/service.js';
@@ -22,11 +22,11 @@ beforeAll(async () => {
   ]);
   d = await discover(host.urls.service);
   dm = await discover(mfaHost.urls.service);
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all([host?.stop(), mfaHost?.stop()]);
   await tp?.close();
-});
+}, 30_000);
 
 const now = () => Math.floor(Date.now() / 1000);
 

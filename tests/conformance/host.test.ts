@@ -1,7 +1,7 @@
 /** PROTOCOL.md §9 — the host as a process: config errors, READY, ports, signals, persistence. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from 'node:net';
-import { hostArgs, runToExit, spawnHost, tempDir, writeConfig, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, hostArgs, runToExit, spawnHost, tempDir, writeConfig, type RunningHost } from './support/host.js';
 import { startTestProvider } from './support/provider.js';
 import { expectError, expectOk } from './support/http.js';
 import {
@@ -15,6 +15,9 @@ import {
   uniqueEmail,
   writeResource,
 } from './support/service.js';
+
+// Every test here starts its own host process (two for the restart test).
+vi.setConfig({ testTimeout: HOST_HOOK_TIMEOUT_MS });
 
 const started: RunningHost[] = [];
 afterAll(async () => {

@@ -1,7 +1,7 @@
 /** PROTOCOL.md preamble — bad input gets a clear JSON error: 400 for malformed JSON, 413 for big bodies, never 5xx. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { expectError, expectNoLeak, expectOAuthError, request, type Res } from './support/http.js';
 import { discover, type Discovered } from './support/service.js';
 
@@ -13,10 +13,10 @@ beforeAll(async () => {
   host = await spawnHost();
   d = await discover(host.urls.service);
   provider = host.urls.provider;
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await host?.stop();
-});
+}, 30_000);
 
 /** Every JSON POST endpoint a client can reach. */
 const jsonEndpoints = () => [d.registerUri, d.claimUri, d.challengeUri, d.completeUri, `${provider}/login`, `${provider}/grants`, `${provider}/id-jag`];

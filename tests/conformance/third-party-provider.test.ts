@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { startTestProvider, type TestProvider } from './support/provider.js';
 import { expectError, expectOk, parseBearerChallenge, postForm, request, type Res } from './support/http.js';
 import { discover, JWT_BEARER, readResource, registerIdJag, writeResource, type Discovered } from './support/service.js';
@@ -17,11 +17,11 @@ beforeAll(async () => {
   tp = await startTestProvider();
   host = await spawnHost({ config: { service: { trustedIssuers: [tp.issuer] } } });
   d = await discover(host.urls.service);
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await host?.stop();
   await tp?.close();
-});
+}, 30_000);
 
 const revoke = (token: string, contentType = 'application/logout+jwt') =>
   request('POST', d.revocationUri, { body: token, headers: { 'content-type': contentType } });

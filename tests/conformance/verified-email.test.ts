@@ -1,6 +1,6 @@
 /** PROTOCOL.md §2 identity_assertion + verified_email, then §3 through the mailbox (§8) → a credential. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type RunningHost } from './support/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { expectError, expectOk, get } from './support/http.js';
 import {
   challenge,
@@ -22,10 +22,10 @@ let d: Discovered;
 beforeAll(async () => {
   host = await spawnHost();
   d = await discover(host.urls.service);
-});
+}, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await host?.stop();
-});
+}, 30_000);
 
 async function verify(requested: 'api_key' | 'access_token') {
   const email = uniqueEmail(`ve-${requested}`);

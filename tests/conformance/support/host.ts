@@ -83,6 +83,14 @@ export function launch(args: string[]) {
   return { proc, exited, stdout: () => out, stderr: () => err };
 }
 
+/**
+ * Starting a host compiles TypeScript on the fly; on a loaded two-core CI box with several suites
+ * spawning hosts at once that takes far longer than on a laptop, so the bound is generous.
+ */
+export const READY_TIMEOUT_MS = 90_000;
+/** For beforeAll hooks that start hosts (vitest's default hook timeout is 30 s). */
+export const HOST_HOOK_TIMEOUT_MS = 180_000;
+
 const running = new Set<RunningHost>();
 // A crashed test run must not leave hosts behind.
 process.once('exit', () => {
@@ -125,7 +133,7 @@ export async function spawnHost(opts: HostOptions = {}): Promise<RunningHost> {
   const l = launch(hostArgs(opts));
   let ready;
   try {
-    ready = await readReady(l, opts.readyTimeoutMs ?? 25_000);
+    ready = await readReady(l, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
   } catch (e) {
     l.proc.kill('SIGKILL');
     throw e;

@@ -68,7 +68,8 @@ export function expectOAuthError(res: Res, status: number, code: string) {
 
 export function expectOk(res: Res, status = 200) {
   expect(res.status, res.describe).toBe(status);
-  if (status !== 204) expect(res.headers.get('content-type') ?? '', res.describe).toMatch(/^application\/json/);
+  // application/json, or a +json type such as RFC 7517's application/jwk-set+json.
+  if (status !== 204) expect(res.headers.get('content-type') ?? '', res.describe).toMatch(/^application\/([\w.-]+\+)?json/);
 }
 
 /** Parse `Bearer a="b", c="d"` into { a: 'b', c: 'd' } (RFC 6750 §3). */
