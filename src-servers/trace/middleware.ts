@@ -19,6 +19,8 @@ export interface MiddlewareContext {
   now(): number;
   /** The step of the request being handled, so calls the role makes meanwhile (JWKS, CIMD, logout token) carry it too. */
   stepContext: AsyncLocalStorage<{ step?: string }>;
+  /** Marks a request as being handled by `role` until the returned function is called. */
+  handling(role: Actor, step: string | undefined): () => void;
 }
 
 /** A request seen by an outer app's recorder is not recorded again by a mounted inner app. */
@@ -68,9 +70,11 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
 
     let recorded = false;
     let end = start;
+    const done = ctx.handling(role, step);
     const record = (error?: string) => {
       if (recorded) return;
       recorded = true;
+      done();
       const responseHeaders = response.headers();
       try {
         ctx.record({

@@ -51,6 +51,21 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
   const pending = new Set<Promise<void>>();
   const internalToken = randomBytes(16).toString('hex');
   const stepContext = new AsyncLocalStorage<{ step?: string }>();
+  /** Requests the roles are handling right now, newest last, with their step. */
+  const handling: { role: Actor; step?: string }[] = [];
+  const startHandling = (role: Actor, step: string | undefined) => {
+    const entry = { role, step };
+    handling.push(entry);
+    return () => {
+      const i = handling.indexOf(entry);
+      if (i >= 0) handling.splice(i, 1);
+    };
+  };
+  /**
+   * A role that reports an exchange after the fact (the mailbox's SMTP hand-off) cannot say which step
+   * caused it; the request its sender is handling right now (the newest, if several) can.
+   */
+  const stepOfSender = (from: Actor) => [...handling].reverse().find((h) => h.role === from && h.step)?.step;
 
   const internalFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers);
@@ -87,7 +102,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
     const secrets = [...new Set([...(input.secrets ?? []), ...markSecrets(wire)])];
     const draft = compact({
       id: input.id ?? newId('exc'), traceId,
-      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, step: input.step,
+      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, step: input.step ?? stepOfSender(input.from),
       method: input.method, url: input.url,
       requestHeaders, requestBody: wire.requestBody,
       status: input.status, responseHeaders, responseBody: wire.responseBody,
@@ -145,6 +160,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
         isInternal: (h: IncomingHttpHeaders) => h[INTERNAL_HEADER] === internalToken,
         now,
         stepContext,
+        handling: startHandling,
       }),
     fetchAs: (actor: Actor, o?: { getStep?: () => string | undefined }) =>
       createFetchAs(actor, o ?? {}, { roleAt: (origin) => origins.get(origin), record, now, stepContext }),

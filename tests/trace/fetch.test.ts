@@ -113,4 +113,24 @@ describe('fetchAs', () => {
     const arrows = recorder.exportTrace(recorder.currentTraceId(), 'mermaid').split('\n').filter((l) => l.includes('>>'));
     expect(arrows.map((l) => l.trim().split(':')[0])).toEqual(['Agent->>Service', 'Service->>Provider', 'Provider-->>Service', 'Service-->>Agent']);
   });
+
+  it('an exchange reported after the fact (an SMTP hand-off) takes the step of the request its sender is handling', async () => {
+    const recorder = memoryRecorder();
+    const service = express();
+    service.use(recorder.middleware('Service'));
+    service.post('/agent/auth', (_req, res) => {
+      // What the mailbox does when the service's mail arrives over SMTP: it knows nothing of steps.
+      recorder.record({ from: 'Service', to: 'Inbox', method: 'SMTP', url: 'smtp://127.0.0.1:2525', status: 250, requestBody: 'Claim your registration' });
+      res.json({ ok: true });
+    });
+    const server = await listen(service);
+    servers.push(server);
+    const seen = nextExchanges(recorder, 2);
+    await (await fetch(`${server.url}/agent/auth`, { method: 'POST', headers: { 'x-studio-actor': 'Agent', 'x-studio-step': 'register' } })).text();
+    const [mail, outer] = await seen;
+    const later = recorder.record({ from: 'Service', to: 'Inbox', method: 'SMTP', url: 'smtp://127.0.0.1:2525', status: 250 });
+    expect(mail).toMatchObject({ method: 'SMTP', step: 'register' });
+    expect(outer).toMatchObject({ method: 'POST', step: 'register' });
+    expect(later.step).toBeUndefined(); // nothing in flight any more
+  });
 });
