@@ -81,7 +81,8 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
           from, ...(fromLabel ? { fromLabel } : {}), to: role, ...(step ? { step } : {}),
           method, url, requestHeaders,
           requestBody: requestBody.text(requestHeaders) ?? parsedBodyFallback(req),
-          status: res.statusCode, responseHeaders,
+          // A client that hung up before any answer was sent got none: status 0, as for a failed fetch.
+          status: error && !res.headersSent ? 0 : res.statusCode, responseHeaders,
           responseBody: response.body.text(responseHeaders),
           startedAt: new Date(startedAt).toISOString(),
           durationMs: roundMs(end - start),

@@ -128,6 +128,45 @@ describe('recording middleware', () => {
     expect(got.map((e) => e.url)).toEqual([`${server.url}/inner/x`, `${server.url}/inner/x?again`]);
   });
 
+  it('records a body over the parser limit with the 413 the role answered', async () => {
+    const recorder = memoryRecorder();
+    const app = express();
+    app.use(recorder.middleware('Service'));
+    app.use(express.json({ limit: 1024 }));
+    app.post('/agent/auth', (_req, res) => res.json({ ok: true }));
+    app.use((err: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+      res.status(err.status ?? 500).json({ error: 'invalid_request', message: 'Body too large.' }));
+    const server = await listen(app);
+    servers.push(server);
+    const seen = nextExchanges(recorder);
+    const body = JSON.stringify({ padding: 'x'.repeat(4096) });
+    const res = await fetch(`${server.url}/agent/auth`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    const [e] = await seen;
+    expect(e).toMatchObject({ status: 413, requestBody: body });
+  });
+
+  it('records a client that hung up before the answer as status 0 with the reason', async () => {
+    const recorder = memoryRecorder();
+    const app = express();
+    app.use(recorder.middleware('Service'));
+    let answer: () => void = () => {};
+    let handlerRan: () => void = () => {};
+    const ran = new Promise<void>((r) => { handlerRan = r; });
+    app.get('/slow', (_req, res) => { answer = () => res.end('late'); handlerRan(); });
+    const server = await listen(app);
+    servers.push(server);
+    const seen = nextExchanges(recorder);
+    const aborter = new AbortController();
+    const pending = fetch(`${server.url}/slow`, { signal: aborter.signal }).catch((err: Error) => err.name);
+    await ran;
+    aborter.abort();
+    expect(await pending).toBe('AbortError');
+    const [e] = await seen;
+    expect(e).toMatchObject({ status: 0, error: 'the connection closed before the response was complete' });
+    answer();
+  });
+
   it('never breaks the role: with the trace database closed, requests are still answered', async () => {
     const db = openDatabase(':memory:', traceMigrations);
     const { url } = await role(createTraceRecorder({ db }));
