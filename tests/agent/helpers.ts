@@ -1,0 +1,40 @@
+import { startHost, type Host } from '../../src-servers/host/host.js';
+import type { HostConfigInput } from '../../src-servers/host/config.js';
+import { AgentRun, type AgentRunOptions, type RunState } from '../../src-servers/agent/index.js';
+import type { Exchange } from '../../src-servers/trace/types.js';
+
+/** A real in-memory host on free ports (no mocks: the agent talks HTTP to the real roles). */
+export function startTestHost(config?: HostConfigInput): Promise<Host> {
+  return startHost({ inMemory: true, config, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 } });
+}
+
+export function newRun(host: Host, opts: Partial<AgentRunOptions> & Pick<AgentRunOptions, 'flow'>): AgentRun {
+  return new AgentRun({
+    autopilot: true, serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
+    trace: host.trace, host, ...opts,
+  });
+}
+
+/** Resolve when the run's state satisfies `done` (checked on every 'state' event). */
+export function untilState(run: AgentRun, done: (s: RunState) => boolean): Promise<RunState> {
+  return new Promise((resolve) => {
+    if (done(run.state())) return resolve(run.state());
+    const on = (s: RunState) => {
+      if (!done(s)) return;
+      run.off('state', on);
+      resolve(s);
+    };
+    run.on('state', on);
+  });
+}
+
+/** The trace's exchanges for a run, once recording (which ends as the answer leaves) has caught up. */
+export async function exchangesOf(host: Host, s: RunState, ready: (all: Exchange[]) => boolean = () => true): Promise<Exchange[]> {
+  for (let i = 0; i < 100; i++) {
+    await host.trace.idle();
+    const all = host.trace.exchanges(s.traceId);
+    if (ready(all)) return all;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return host.trace.exchanges(s.traceId);
+}

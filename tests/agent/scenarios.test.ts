@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type Host } from '../../src-servers/host/host.js';
+import { SCENARIOS, type RunState } from '../../src-servers/agent/index.js';
+import { exchangesOf, newRun, startTestHost } from './helpers.js';
+
+/**
+ * Every lesson against a real in-memory host: the expected failure must happen on the wire,
+ * and the agent must apply AUTH.md's remedy (and, unless the remedy is to stop, finish the flow).
+ */
+
+const EXPECTED_STATUS: Record<string, number> = {
+  replay_detected: 400, invalid_audience: 400, expired: 400, invalid_signature: 400, invalid_issuer: 400,
+  missing_verified_email: 403, otp_invalid: 401, otp_locked: 429, claim_expired: 410, previously_claimed: 409,
+  rate_limited: 429, invalid_token: 401,
+};
+const CODE: Record<string, string> = {
+  'replayed-id-jag': 'replay_detected', 'wrong-audience': 'invalid_audience', 'expired-id-jag': 'expired',
+  'tampered-signature': 'invalid_signature', 'untrusted-provider': 'invalid_issuer', 'unverified-user': 'missing_verified_email',
+  'wrong-otp': 'otp_invalid', 'otp-lockout': 'otp_locked', 'expired-claim': 'claim_expired', 'previously-claimed': 'previously_claimed',
+  'rate-limited': 'rate_limited', 'revoked-credential': 'invalid_token',
+};
+
+/** Does startHost honour a `now` clock (a proposed additive HostOptions field)? The claim expiry tells. */
+async function hostHonoursClock(): Promise<boolean> {
+  const ahead = 10 * 24 * 3600_000;
+  const h = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, now: () => Date.now() + ahead } as Parameters<typeof startHost>[0]);
+  try {
+    const r = await fetch(`${h.urls.service}/agent/auth`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'anonymous', requested_credential_type: 'api_key' }),
+    });
+    const body = (await r.json()) as { claim_token_expires: string };
+    return Date.parse(body.claim_token_expires) > Date.now() + ahead / 2;
+  } finally {
+    await h.stop();
+  }
+}
+
+let host: Host;
+let clock = false;
+beforeAll(async () => {
+  host = await startTestHost();
+  clock = await hostHonoursClock();
+});
+afterAll(() => host?.stop());
+
+describe.each(SCENARIOS.filter((s) => s.id !== 'rate-limited' && s.id !== 'consent-denied').map((s) => [s.id, s]))('scenario %s', (id, sc) => {
+  let state: RunState;
+  beforeAll(async () => {
+    state = await newRun(host, { flow: sc.flow, scenario: id }).run();
+  });
+
+  it('reaches its expected outcome: the failure happened and the remedy was applied', () => {
+    expect(state.outcome?.summary).toMatch(/^Lesson complete/);
+    expect(state.outcome?.ok).toBe(true);
+    expect(state.status).toBe('succeeded');
+  });
+
+  it('shows the failure on the wire, in a step that failed, followed by the remedy', async () => {
+    const code = CODE[id];
+    const failedStep = state.steps.findIndex((s) => s.status === 'failed');
+    const step = state.steps[failedStep];
+    expect(step?.detail, 'the failed step names the error').toMatch(new RegExp(`^${EXPECTED_STATUS[code]} ${code}`));
+    const answers = (e: { responseBody: string | null; responseHeaders: Record<string, string> }) =>
+      Boolean(e.responseBody?.includes(`"${code}"`) || e.responseHeaders['www-authenticate']?.includes(code));
+    const all = await exchangesOf(host, state, (xs) => xs.some((e) => e.step === step.name && answers(e)));
+    const failure = all.find((e) => e.step === step.name && e.from === 'Agent' && answers(e));
+    expect(failure, `an exchange of ${step.name} answering ${code}`).toBeTruthy();
+    expect(failure!.status).toBe(EXPECTED_STATUS[code]);
+    expect(state.steps.slice(failedStep + 1).some((s) => s.status === 'done')).toBe(true);
+  });
+});
+
+describe('scenario consent-denied', () => {
+  it('stops at the denial and never registers', async () => {
+    const s = await newRun(host, { flow: 'id-jag', scenario: 'consent-denied' }).run();
+    expect(s.outcome?.ok).toBe(true);
+    expect(s.steps.find((x) => x.name === 'approve_consent')?.status).toBe('failed');
+    const all = await exchangesOf(host, s, (xs) => xs.some((e) => /\/deny$/.test(e.url)));
+    expect(all.some((e) => e.from === 'User' && /\/deny$/.test(new URL(e.url).pathname))).toBe(true);
+    expect(all.some((e) => e.step === 'register' || /\/id-jag$/.test(new URL(e.url).pathname))).toBe(false);
+  });
+
+  it('as a plain flow, a denial is a failure of the flow', async () => {
+    const run = newRun(host, { flow: 'id-jag', autopilot: false });
+    let s = await run.run();
+    expect(s.waitingFor?.kind).toBe('approve_consent');
+    s = await run.actAsUser('deny');
+    expect(s.status).toBe('failed');
+    expect(s.outcome?.summary).toMatch(/never register without your consent/);
+  });
+});
+
+describe('scenario rate-limited', () => {
+  it('with a host clock: 429, moves the lesson clock by Retry-After, retries once and finishes', async (ctx) => {
+    if (!clock) ctx.skip();
+    const s = await newRun(host, { flow: 'anonymous', scenario: 'rate-limited' }).run();
+    expect(s.outcome?.ok).toBe(true);
+    const failed = s.steps.find((x) => x.status === 'failed')!;
+    expect(failed.detail).toMatch(/^429 rate_limited/);
+  });
+
+  it('without a host clock: sees the 429 and stops with a clear reason instead of waiting an hour', async (ctx) => {
+    if (clock) ctx.skip();
+    const s = await newRun(host, { flow: 'anonymous', scenario: 'rate-limited' }).run();
+    expect(s.status).toBe('failed');
+    expect(s.steps.some((x) => x.detail?.startsWith('429 rate_limited'))).toBe(true);
+    expect(s.outcome?.summary).toMatch(/HostOptions\.now/);
+  });
+});
