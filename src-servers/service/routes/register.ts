@@ -3,11 +3,11 @@ import {
   ASSERTION_TYPE_VERIFIED_EMAIL,
   CREDENTIAL_TYPES,
   PREFIX,
+  SERVICE_PATHS,
   TOKEN_TYPE_ID_JAG,
   type CredentialType,
 } from '../../protocol/constants.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import { verifyIdJag } from '../checks/index.js';
 import { iso, url, type ServiceContext } from '../context.js';
 import { clientIp, noStore, requireMediaType } from '../http.js';
 import { issueCredential } from '../issue.js';
@@ -19,7 +19,7 @@ import { registerWithIdJag } from './idJagRegistration.js';
 
 /** PROTOCOL.md §2: `POST /agent/auth`, dispatched on `type` (and `assertion_type`). */
 export function registerRoutes(router: Router, ctx: ServiceContext): void {
-  router.post('/agent/auth', async (req, res) => {
+  router.post(SERVICE_PATHS.register, async (req, res) => {
     requireMediaType(req, 'application/json', 'application/json');
     const body = parseBody(registrationRequest, req.body);
     noStore(res);
