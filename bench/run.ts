@@ -23,6 +23,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './issuer.js';
+import { warmUpLoadGenerator } from './load.js';
 import { allRows, type RowResult, type Settings } from './rows.js';
 import { formatMachine, formatTables, machineInfo } from './report.js';
 
@@ -57,7 +58,8 @@ const settings: Settings = {
   warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 3),
   flowRuns: numberFlag('runs', values.runs, quick ? 5 : 30),
   flowWarmupRuns: quick ? 1 : 3,
-  maxPreparedClaims: quick ? 600 : 12_000,
+  maxPreparedClaims: quick ? 400 : 20_000,
+  claimPrepBudgetS: quick ? 6 : 30,
 };
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -75,6 +77,8 @@ async function main() {
   );
 
   const issuer = await startBenchIssuer();
+  progress('[0] warming up the load generator…');
+  await warmUpLoadGenerator(quick ? 1 : 4);
   const results: RowResult[] = [];
   const startedAt = new Date();
   try {
