@@ -53,6 +53,20 @@ describe('§6 provider discovery', () => {
   });
 });
 
+describe('§6 consent page', () => {
+  it('GET /consent answers an HTML page naming the resource', async () => {
+    const res = await get(`${provider}/consent?audience=${encodeURIComponent(d.issuer)}&resource_name=${encodeURIComponent('Conformance API')}`);
+    expect(res.status, res.describe).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.text).toContain('Conformance API');
+  });
+  it('escapes what it echoes', async () => {
+    const res = await get(`${provider}/consent?audience=${encodeURIComponent(d.issuer)}&resource_name=${encodeURIComponent('<script>alert(1)</script>')}`);
+    expect(res.status).toBeLessThan(500);
+    expect(res.text).not.toContain('<script>alert(1)</script>');
+  });
+});
+
 describe('§6 login → consent → ID-JAG → registration', () => {
   it('alice: a verified, consented ID-JAG registers and works', async () => {
     const s = await login('alice@example.com');

@@ -2,12 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { startTestProvider, type TestProvider } from './support/provider.js';
-import { expectError, expectOk, postJson } from './support/http.js';
-import { discover, registerIdJag, registerVerifiedEmail, uniqueEmail, type Discovered } from './support/service.js';
+import { bearer, expectError, expectOk, parseBearerChallenge, postForm, postJson, sleep } from './support/http.js';
+import { discover, JWT_BEARER, readResource, registerIdJag, registerVerifiedEmail, uniqueEmail, type Discovered } from './support/service.js';
 
 let tp: TestProvider;
 const hosts: RunningHost[] = [];
-let noAnon: Discovered, noEmail: Discovered, noJag: Discovered, limited: Discovered;
+let noAnon: Discovered, noEmail: Discovered, noJag: Discovered, limited: Discovered, strict: Discovered;
+let strictHost: RunningHost;
 
 beforeAll(async () => {
   tp = await startTestProvider();
@@ -17,9 +18,11 @@ beforeAll(async () => {
     spawnHost({ config: { service: { ...trusted, identityTypes: { verifiedEmail: false } } } }),
     spawnHost({ config: { service: { ...trusted, identityTypes: { idJag: false } } } }),
     spawnHost({ config: { service: { ...trusted, rateLimits: { anonymousPerIpPerHour: 2, identityAssertionPerIpPerHour: 2 } } } }),
+    spawnHost({ config: { service: { ...trusted, trustBundledProvider: false, accessTokenTtlSeconds: 1 }, provider: { idJagTtlSeconds: 60 } } }),
   ]);
   hosts.push(...started);
-  [noAnon, noEmail, noJag, limited] = await Promise.all(started.map((h) => discover(h.urls.service)));
+  strictHost = started[4];
+  [noAnon, noEmail, noJag, limited, strict] = await Promise.all(started.map((h) => discover(h.urls.service)));
 }, HOST_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.stop()));
@@ -72,5 +75,44 @@ describe('rate limits → 429 rate_limited with Retry-After', () => {
     expectOk(await registerVerifiedEmail(limited, uniqueEmail('rl1')));
     expectOk(await registerIdJag(limited, await tp.mintIdJag(limited.issuer)));
     expectRetryAfter(await registerIdJag(limited, await tp.mintIdJag(limited.issuer)));
+  });
+});
+
+describe('trust and lifetimes from config', () => {
+  async function bundledIdJag() {
+    const p = strictHost.urls.provider;
+    const login = await postJson(`${p}/login`, { email: 'alice@example.com' });
+    expectOk(login);
+    expectOk(await postJson(`${p}/grants`, { audience: strict.issuer, mode: 'once' }, bearer(login.json.session_token)), 201);
+    const res = await postJson(`${p}/id-jag`, { audience: strict.issuer }, bearer(login.json.session_token));
+    expectOk(res);
+    return res.json;
+  }
+
+  it('trustBundledProvider false → an ID-JAG from the bundled provider is invalid_issuer', async () => {
+    const jag = await bundledIdJag();
+    expectError(await registerIdJag(strict, jag.assertion), 400, 'invalid_issuer');
+  });
+
+  it('provider.idJagTtlSeconds sets the ID-JAG lifetime', async () => {
+    const jag = await bundledIdJag();
+    expect(jag.expires_in).toBe(60);
+    const claims = JSON.parse(Buffer.from(jag.assertion.split('.')[1], 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(60);
+  });
+
+  it('accessTokenTtlSeconds: an expired access token → 401 invalid_token', async () => {
+    const reg = await registerIdJag(strict, await tp.mintIdJag(strict.issuer), 'access_token');
+    expectOk(reg);
+    expect(Date.parse(reg.json.credential_expires) - Date.now()).toBeLessThanOrEqual(1_000);
+    const tok = await postForm(strict.tokenEndpoint, { grant_type: JWT_BEARER, assertion: await tp.mintIdJag(strict.issuer) });
+    expectOk(tok);
+    expect(tok.json.expires_in).toBeLessThanOrEqual(1);
+    await sleep(2_200);
+    for (const credential of [reg.json.credential, tok.json.access_token]) {
+      const res = await readResource(strict, credential);
+      expect(res.status, res.describe).toBe(401);
+      expect(parseBearerChallenge(res.headers.get('www-authenticate')).error).toBe('invalid_token');
+    }
   });
 });

@@ -90,6 +90,14 @@ describe('signals', () => {
     expect(exit).toEqual({ code: 0, signal: null });
   });
 
+  it('SIGINT → exit 0 within 5 s', async () => {
+    const h = await spawnHost();
+    h.proc.kill('SIGINT');
+    const exit = await Promise.race([h.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000))]);
+    if (exit === 'timeout') h.proc.kill('SIGKILL');
+    expect(exit).toEqual({ code: 0, signal: null });
+  });
+
   it('SIGTERM lets an in-flight request finish', async () => {
     const h = await spawnHost();
     const d = await discover(h.urls.service);

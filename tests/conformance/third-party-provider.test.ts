@@ -7,7 +7,21 @@ import { decodeProtectedHeader } from 'jose';
 import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
 import { startTestProvider, type TestProvider } from './support/provider.js';
 import { expectError, expectOk, parseBearerChallenge, postForm, request, type Res } from './support/http.js';
-import { discover, JWT_BEARER, readResource, registerIdJag, writeResource, type Discovered } from './support/service.js';
+import {
+  challenge,
+  claimLinkFrom,
+  complete,
+  discover,
+  JWT_BEARER,
+  mailIds,
+  readResource,
+  registerIdJag,
+  registerVerifiedEmail,
+  uniqueEmail,
+  waitForMail,
+  writeResource,
+  type Discovered,
+} from './support/service.js';
 
 let host: RunningHost;
 let tp: TestProvider;
@@ -145,5 +159,65 @@ describe('§4 revocation by logout token', () => {
     const token = await tp.mintLogoutToken(d.issuer, sub);
     expectOk(await revoke(token));
     expectError(await revoke(token), 400, 'replay_detected');
+  });
+});
+
+describe('§2 user matching: prior delegation (iss, sub) → verified email → verified phone → create', () => {
+  /** PROTOCOL.md §1 only says the resource "answers who the caller is (user id and email)"; accept the usual spellings. */
+  async function userOf(credential: string): Promise<string> {
+    const res = await readResource(d, credential);
+    expect(res.status, res.describe).toBe(200);
+    const id = res.json.user?.id ?? res.json.user_id ?? res.json.user?.sub;
+    expect(typeof id, `no user id in ${res.describe}`).toBe('string');
+    return id;
+  }
+  async function viaIdJag(claims: Record<string, unknown>) {
+    const res = await registerIdJag(d, await tp.mintIdJag(d.issuer, { claims }), 'api_key');
+    expectOk(res);
+    return userOf(res.json.credential);
+  }
+  const phone = () => `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+
+  it('the same (iss, sub) is the same user even when the email changes', async () => {
+    const sub = `match-sub-${Date.now()}`;
+    const a = await viaIdJag({ sub, email: uniqueEmail('m1') });
+    const b = await viaIdJag({ sub, email: uniqueEmail('m2') });
+    expect(b).toBe(a);
+  });
+
+  it('a new sub with a known verified email joins that user', async () => {
+    const email = uniqueEmail('m-email');
+    const a = await viaIdJag({ email });
+    const b = await viaIdJag({ email });
+    expect(b).toBe(a);
+    expect(await viaIdJag({ email: uniqueEmail('m-other') })).not.toBe(a);
+  });
+
+  it('a user verified by email ceremony is matched by an ID-JAG with that email', async () => {
+    const email = uniqueEmail('m-ceremony');
+    const before = await mailIds(host.urls.mailbox);
+    const reg = await registerVerifiedEmail(d, email);
+    expectOk(reg);
+    const link = claimLinkFrom((await waitForMail(host.urls.mailbox, email, { after: before })).text);
+    const done = await complete(d, reg.json.claim_token, (await challenge(d, link.token)).json.challenge);
+    expectOk(done);
+    expect(await viaIdJag({ email })).toBe(await userOf(done.json.credential));
+  });
+
+  it('without an email, a verified phone number matches; an email match beats a phone match', async () => {
+    const p = phone();
+    const noEmail = { email: undefined, email_verified: undefined, phone_number: p, phone_number_verified: true };
+    const a = await viaIdJag(noEmail);
+    expect(await viaIdJag(noEmail)).toBe(a);
+    const email = uniqueEmail('m-beats-phone');
+    const e = await viaIdJag({ email });
+    expect(await viaIdJag({ email, phone_number: p, phone_number_verified: true })).toBe(e);
+  });
+
+  it('an unverified phone number does not match', async () => {
+    const p = phone();
+    const a = await viaIdJag({ email: uniqueEmail('m-ph1'), phone_number: p, phone_number_verified: true });
+    const b = await viaIdJag({ email: uniqueEmail('m-ph2'), phone_number: p, phone_number_verified: false });
+    expect(b).not.toBe(a);
   });
 });

@@ -1,7 +1,7 @@
 /** PROTOCOL.md §2 identity_assertion + verified_email, then §3 through the mailbox (§8) → a credential. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
-import { expectError, expectOk, get } from './support/http.js';
+import { expectError, expectOk, get, request } from './support/http.js';
 import {
   challenge,
   claimLinkFrom,
@@ -92,5 +92,36 @@ describe('§2/§3 verified email', () => {
 
   it('an address that is not an email is invalid_request', async () => {
     expectError(await registerVerifiedEmail(d, 'not-an-email'), 400, 'invalid_request');
+  });
+});
+
+describe('§8 mailbox API', () => {
+  it('lists newest first, reads one message by id, and empties the inbox', async () => {
+    const first = uniqueEmail('mb1');
+    const second = uniqueEmail('mb2');
+    expectOk(await registerVerifiedEmail(d, first));
+    await waitForMail(host.urls.mailbox, first);
+    expectOk(await registerVerifiedEmail(d, second));
+    const newest = await waitForMail(host.urls.mailbox, second);
+
+    const list = await get(`${host.urls.mailbox}/messages`);
+    expectOk(list);
+    const ids = list.json.map((m: { id: string }) => m.id);
+    const i1 = list.json.findIndex((m: { to: unknown }) => JSON.stringify(m.to).includes(first));
+    const i2 = list.json.findIndex((m: { to: unknown }) => JSON.stringify(m.to).includes(second));
+    expect(i2, 'newest first').toBeLessThan(i1);
+    for (const m of list.json) expect(Object.keys(m)).toEqual(expect.arrayContaining(['id', 'from', 'to', 'subject', 'date', 'text', 'html']));
+
+    const one = await get(`${host.urls.mailbox}/messages/${encodeURIComponent(newest.id)}`);
+    expectOk(one);
+    expect(one.json).toMatchObject({ id: newest.id, subject: newest.subject, text: newest.text });
+    expect(ids).toContain(newest.id);
+
+    const del = await request('DELETE', `${host.urls.mailbox}/messages`);
+    expect(del.status, del.describe).toBeLessThan(300);
+    const empty = await get(`${host.urls.mailbox}/messages`);
+    expect(empty.json).toEqual([]);
+    const gone = await get(`${host.urls.mailbox}/messages/${encodeURIComponent(newest.id)}`);
+    expect(gone.status, gone.describe).toBe(404);
   });
 });

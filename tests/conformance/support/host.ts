@@ -4,7 +4,7 @@
  * conformance suite only knows the written contract.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +47,13 @@ export interface RunningHost {
   stop(timeoutMs?: number): Promise<Exit>;
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh temp directory, removed when the test process exits. */
 export function tempDir(prefix = 'conformance-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export function writeConfig(config: unknown): string {
@@ -95,6 +100,7 @@ const running = new Set<RunningHost>();
 // A crashed test run must not leave hosts behind.
 process.once('exit', () => {
   for (const h of running) h.proc.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Wait for the READY line (PROTOCOL.md §9), bounded. */
