@@ -50,6 +50,23 @@ function RightColumn() {
   );
 }
 
+/** The person's panes, side by side; the one where it is their turn grows so its page is readable. */
+function UserPanes() {
+  const pane = useStudio((s) => nextHint(s).pane);
+  const flow = useStudio((s) => s.run?.flow ?? s.pendingFlow);
+  const widths = { agent: 1.1, consent: flow === 'id-jag' || flow === 'revocation' ? 1 : 0.72, inbox: 1, browser: 1.1 };
+  if (pane === 'agent' || pane === 'consent' || pane === 'inbox' || pane === 'browser') widths[pane] = 1.55;
+  const columns = `${widths.agent}fr ${widths.consent}fr ${widths.inbox}fr ${widths.browser}fr`;
+  return (
+    <section className="user-panes" aria-label="You (the user)" style={{ gridTemplateColumns: columns }}>
+      <AgentPane />
+      <ConsentPane />
+      <InboxPane />
+      <BrowserPane />
+    </section>
+  );
+}
+
 export function App() {
   const [dialog, setDialog] = useState<'shortcuts' | 'reset' | null>(null);
   const showHelp = useCallback(() => setDialog('shortcuts'), []);
@@ -85,12 +102,7 @@ export function App() {
         </div>
         <RightColumn />
       </main>
-      <section className="user-panes" aria-label="You (the user)">
-        <AgentPane />
-        <ConsentPane />
-        <InboxPane />
-        <BrowserPane />
-      </section>
+      <UserPanes />
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
       <ResetAllDialog open={dialog === 'reset'} onClose={() => setDialog(null)} />
       <Toast />

@@ -5,8 +5,8 @@ export type {
 } from '../src-servers/agent/types';
 import type { FlowInfo, RunState, ScenarioInfo } from '../src-servers/agent/types';
 
-/** A run as the studio sends it: the agent's state plus whether the studio is playing it. */
-export type StudioRun = RunState & { playing: boolean };
+/** A run as the studio sends it: the agent's state, whether the studio is playing it, and its revision. */
+export type StudioRun = RunState & { playing: boolean; rev: number };
 
 export interface StudioInfo {
   urls: { service: string; provider: string; mailbox: string; smtp: string };

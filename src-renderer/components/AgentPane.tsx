@@ -91,16 +91,16 @@ export function AgentPane() {
         </div>
       )}
       {run?.decision && (
-        <div className="decision">
-          <strong>Decision: {run.decision.method}</strong>
+        <details className="decision">
+          <summary><strong>Decision: {run.decision.method}</strong> <span className="muted">— why?</span></summary>
           <ul>{run.decision.why.map((w, i) => <li key={i}>{w}</li>)}</ul>
-        </div>
+        </details>
       )}
       <ol className="narration" ref={log} aria-label="What the agent says">
         {!narration.length && <li className="muted">The agent narrates each step here: what it does, and why.</li>}
         {narration.map((n, i) => (
           <li key={i} className={review !== null ? (tags[i] === review ? 'reviewed' : 'dim') : ''}>
-            <time>{new Date(n.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</time>
+            <time>{new Date(n.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}</time>
             <span>{n.text}</span>
           </li>
         ))}

@@ -46,7 +46,7 @@ export function FlowPicker() {
           void startRun(s ? s.flow : flow, s?.id);
         }}
       >
-        <option value="">None — the flow as it should go</option>
+        <option value="">None (the flow as designed)</option>
         {groups.map((g) => (
           <optgroup key={g.flow.id} label={FLOW_LABEL[g.flow.id]}>
             {g.items.map((s) => <option key={s.id} value={s.id}>{s.title}</option>)}

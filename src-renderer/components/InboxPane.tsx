@@ -1,4 +1,4 @@
-import { useCallback, useRef } from 'react';
+import { useEffect } from 'react';
 import { checkMail, openInBrowser, openMail, openNewestMail } from '../store/actions';
 import { useStudio } from '../store/studio';
 import type { Exchange, Mail } from '../types';
@@ -22,22 +22,29 @@ export function linksOf(mail: Mail): string[] {
 
 function when(date: string) {
   const d = new Date(date);
-  return Number.isNaN(d.getTime()) ? date : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(d.getTime()) ? date : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
-/** The real mail's HTML, framed without scripts; a click on a link opens it in the user's browser pane. */
-function MailHtml({ html }: { html: string }) {
-  const frame = useRef<HTMLIFrameElement>(null);
-  const wire = useCallback(() => {
-    const doc = frame.current?.contentDocument;
-    doc?.addEventListener('click', (e) => {
-      const a = (e.target as Element | null)?.closest?.('a[href]');
-      if (!a) return;
-      e.preventDefault();
-      openInBrowser(a.getAttribute('href') ?? '');
-    });
-  }, []);
-  return <iframe ref={frame} className="mail-frame" title="Mail content" sandbox="allow-same-origin" srcDoc={html} onLoad={wire} />;
+/**
+ * The real mail, as the mailbox renders it (`/messages/:id/html?links=post`): its little script
+ * tells us when a link is clicked, and the link opens in the user's browser pane.
+ */
+function MailFrame({ mail }: { mail: Mail }) {
+  const mailbox = useStudio((s) => s.info?.urls.mailbox);
+  useEffect(() => {
+    if (!mailbox) return;
+    const origin = new URL(mailbox).origin;
+    const onMessage = (e: MessageEvent) => {
+      const data = e.data as { type?: string; url?: string } | null;
+      if (e.origin === origin && data?.type === 'studio:open-link' && typeof data.url === 'string') openInBrowser(data.url);
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [mailbox]);
+  if (!mailbox) return <pre className="mail-text">{mail.text}</pre>;
+  return (
+    <iframe className="mail-frame" title="Mail content" src={`${mailbox}/messages/${encodeURIComponent(mail.id)}/html?links=post`} />
+  );
 }
 
 function MailView({ mail }: { mail: Mail }) {
@@ -52,11 +59,7 @@ function MailView({ mail }: { mail: Mail }) {
           </button>
         ))}
       </div>
-      <header className="mail-head">
-        <h3>{mail.subject}</h3>
-        <p className="muted">From {mail.from} · to {mail.to} · {when(mail.date)}</p>
-      </header>
-      {mail.html ? <MailHtml html={mail.html} /> : <pre className="mail-text">{mail.text}</pre>}
+      <MailFrame mail={mail} />
     </article>
   );
 }

@@ -54,6 +54,13 @@ export function Inspector() {
       <section className="inspector empty" aria-label="Inspector">
         <p className="empty-title">Nothing selected</p>
         <p className="muted">Click any arrow in the sequence diagram to see its request and response, decoded tokens and a curl command.</p>
+        <dl className="legend" aria-label="How to read the diagram">
+          <div><dt><svg width="44" height="10" aria-hidden="true"><line x1="2" y1="5" x2="36" y2="5" className="lg-req" /><polygon points="42,5 34,1 34,9" className="lg-req-head" /></svg></dt><dd>a request, labelled with its method and path</dd></div>
+          <div><dt><svg width="44" height="10" aria-hidden="true"><line x1="8" y1="5" x2="42" y2="5" className="lg-res" /><polyline points="10,1 2,5 10,9" className="lg-res-head" /></svg></dt><dd>its response and status</dd></div>
+          <div><dt><span className="lg-bad">401 invalid_token</span></dt><dd>an error answer, with the code from PROTOCOL.md</dd></div>
+          <div><dt><span className="lg-band">3 · Step</span></dt><dd>the agent's steps; greyed ones are still to come</dd></div>
+          <div><dt><span className="lg-ext">External client</span></dt><dd>appears when curl or another agent calls the servers</dd></div>
+        </dl>
       </section>
     );
 

@@ -6,23 +6,24 @@ import {
   actorsOf, buildBands, fit, requestLabel, responseLabel, toneOf, type Band, type Row,
 } from './diagramModel';
 
+const HEADS = 36; // the sticky lifeline heads sit over the top of the svg
 const BAND_HEAD = 28;
 const ROW_H = 50;
-const EMPTY_H = 24;
+const EMPTY_H = 20;
 const SIDE = 16;
 
 interface Placed<T> { y: number; item: T }
 
 function layout(bands: Band[]) {
-  let y = 8;
+  let y = HEADS + 6;
   const placed: { band: Placed<Band>; rows: Placed<Row>[]; height: number }[] = [];
   for (const band of bands) {
     const top = y;
     y += BAND_HEAD;
     const rows = band.rows.map((row) => ({ y: (y += ROW_H) - ROW_H, item: row }));
-    if (!band.rows.length) y += EMPTY_H;
+    if (!band.rows.length) y += band.status === 'pending' ? -6 : EMPTY_H;
     placed.push({ band: { y: top, item: band }, rows, height: y - top });
-    y += 6;
+    y += 4;
   }
   return { placed, height: y + 16 };
 }
@@ -37,6 +38,7 @@ export function SequenceDiagram() {
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
   const exchanges = useStudio((s) => s.exchanges);
+  const stepOf = useStudio((s) => s.stepOf);
   const selected = useStudio((s) => s.selectedExchangeId);
   const review = useStudio((s) => s.reviewStep);
   const scroller = useRef<HTMLDivElement>(null);
@@ -46,7 +48,7 @@ export function SequenceDiagram() {
     () => run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [],
     [run?.steps, info, pendingFlow],
   );
-  const bands = useMemo(() => buildBands(exchanges, steps), [exchanges, steps]);
+  const bands = useMemo(() => buildBands(exchanges, steps, stepOf), [exchanges, steps, stepOf]);
   const actors = actorsOf(exchanges);
   const { placed, height } = useMemo(() => layout(bands), [bands]);
   const colW = (width - SIDE * 2) / actors.length;
@@ -69,7 +71,7 @@ export function SequenceDiagram() {
       ? placed.find((p) => p.band.item.index === review)
       : [...placed].reverse().find((p) => p.rows.length || p.band.item.index === live);
     if (!target) return;
-    const top = review !== null ? target.band.y : target.band.y + target.height - el.clientHeight + 60;
+    const top = review !== null ? target.band.y - HEADS - 4 : target.band.y + target.height - el.clientHeight + 40;
     el.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
   }, [exchanges.length, live, review, placed]);
 
@@ -121,9 +123,9 @@ export function SequenceDiagram() {
                     {b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status]}
                   </text>
                 </g>
-                {!rows.length && (
-                  <text className="band-empty" x={width / 2} y={band.y + BAND_HEAD + 14} textAnchor="middle">
-                    {b.status === 'pending' ? '· · ·' : b.status === 'skipped' ? 'skipped' : 'no requests in this step'}
+                {!rows.length && b.status !== 'pending' && (
+                  <text className="band-empty" x={width / 2} y={band.y + BAND_HEAD + 10} textAnchor="middle">
+                    {b.status === 'skipped' ? 'skipped' : b.status === 'active' || b.status === 'waiting' ? '· · ·' : 'no requests in this step'}
                   </text>
                 )}
                 {rows.map(({ y, item }) => (

@@ -12,6 +12,9 @@ const TITLES: Record<string, string> = {
   registrations: 'Registrations', credentials: 'Credentials', audit: 'Audit log',
   grants: 'Grants', users: 'Users', consentRequests: 'Consent requests',
 };
+/** What a learner looks for first: the credential, then how it came to be. */
+const ORDER = ['credentials', 'registrations', 'audit', 'grants', 'consentRequests', 'users'];
+const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
 const ID_KEYS = ['id', 'registration_id', 'grant_id', 'request_id', 'credential_id', 'email'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -19,14 +22,15 @@ function Value({ v }: { v: unknown }) {
   if (v === null || v === undefined || v === '') return <span className="muted">—</span>;
   if (Array.isArray(v)) return <span className="chips">{v.map((x, i) => <span key={i} className="chip">{typeof x === 'string' ? x : JSON.stringify(x)}</span>)}</span>;
   if (typeof v === 'boolean') return <span className={v ? 'yes' : 'no'}>{v ? 'yes' : 'no'}</span>;
-  if (typeof v === 'string' && ISO.test(v)) return <time dateTime={v} title={v}>{new Date(v).toLocaleTimeString()}</time>;
+  if (typeof v === 'string' && ISO.test(v)) return <time dateTime={v} title={v}>{new Date(v).toLocaleTimeString([], { hourCycle: 'h23' })}</time>;
   const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
   return <span title={text.length > 60 ? text : undefined}>{text.length > 60 ? `${text.slice(0, 59)}…` : text}</span>;
 }
 
 function Card({ rec, onRevoke }: { rec: Rec; onRevoke?: () => void }) {
   const idKey = ID_KEYS.find((k) => typeof rec[k] === 'string');
-  const fields = Object.entries(rec).filter(([k]) => k !== idKey);
+  // Empty fields (not yet claimed, never revoked…) would only push the interesting ones down.
+  const fields = Object.entries(rec).filter(([k, v]) => k !== idKey && v !== null && v !== undefined && v !== '');
   return (
     <li className="card">
       <div className="card-head">
@@ -47,7 +51,7 @@ function AuditLine({ rec }: { rec: Rec }) {
   const rest = Object.entries(rec).filter(([, v]) => v !== at && v !== null && v !== undefined);
   return (
     <li className="audit-line">
-      {at && <time dateTime={at}>{new Date(at).toLocaleTimeString()}</time>}
+      {at && <time dateTime={at}>{new Date(at).toLocaleTimeString([], { hourCycle: 'h23' })}</time>}
       <span>{rest.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</span>
     </li>
   );
@@ -76,8 +80,8 @@ export function StatePane({ role }: { role: 'service' | 'provider' }) {
     <section className="state-pane" aria-label={role === 'service' ? 'Service state' : 'Provider state'}>
       {error && <p className="error-text">{error}</p>}
       {!snap && !error && <p className="muted">Loading…</p>}
-      {snap && Object.entries(snap).map(([key, list]) => (
-        <section key={key} className="state-section">
+      {snap && Object.entries(snap).sort(([a], [b]) => rank(a) - rank(b)).map(([key, list]) => (
+        <section key={key} className="state-section" aria-label={TITLES[key] ?? key}>
           <h3>{TITLES[key] ?? key} <span className="count">{list.length}</span></h3>
           {!list.length ? (
             <p className="muted">None yet.</p>

@@ -35,7 +35,7 @@ export function actorsOf(exchanges: Exchange[]): Actor[] {
 const signature = (e: Exchange) => `${e.from}|${e.to}|${e.method}|${e.url}|${e.status}`;
 
 /** Chronological bands: a new band whenever the step changes; steps without requests still get one. */
-export function buildBands(exchanges: Exchange[], steps: StepLike[]): Band[] {
+export function buildBands(exchanges: Exchange[], steps: StepLike[], stepOf: Record<string, string> = {}): Band[] {
   const indexByName = new Map(steps.map((s, i) => [s.name, i]));
   const bands: Band[] = [];
   let emitted = -1; // highest step index that has a band
@@ -52,7 +52,8 @@ export function buildBands(exchanges: Exchange[], steps: StepLike[]): Band[] {
   };
 
   for (const e of exchanges) {
-    const i = e.step !== undefined ? indexByName.get(e.step) : undefined;
+    const name = e.step ?? stepOf[e.id];
+    const i = name !== undefined ? indexByName.get(name) : undefined;
     if (i !== undefined && (!band || band.index !== i)) openStep(i);
     if (!band) {
       band = { key: 'outside', index: null, title: 'Outside the flow', status: 'outside', rows: [] };

@@ -38,6 +38,8 @@ export function applyRun(run: StudioRun | null) {
     return;
   }
   const fresh = run.id !== prev?.id;
+  // HTTP answers and SSE events race each other: never step back to an older snapshot.
+  if (!fresh && run.rev <= prev.rev) return;
   const tags = fresh ? [] : get().narrationSteps.slice(0, run.narration.length);
   while (tags.length < run.narration.length) tags.push(run.current);
   set({
@@ -56,6 +58,8 @@ export function applyRun(run: StudioRun | null) {
 
 export function applyExchange(e: Exchange) {
   const { traceId, run } = get();
+  const live = run && !isTerminal(run) && run.traceId === e.traceId ? run.steps[run.current]?.name : undefined;
+  if (!e.step && live) set({ stepOf: { ...get().stepOf, [e.id]: live } });
   if (e.traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, [e]) });
   else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
   set({ stateVersion: get().stateVersion + 1 });

@@ -14,6 +14,11 @@ export interface StudioState {
   /** The trace the diagram draws: the run's, or the recorder's current one before any run. */
   traceId: string | null;
   exchanges: Exchange[];
+  /**
+   * The step a person's request belongs to. Pages in the panes (consent, mail, claim page) cannot
+   * name the agent's step, so we note the step the agent was on when the request arrived.
+   */
+  stepOf: Record<string, string>;
   /** For each narration line, the step the agent was on when it was said (to review a step later). */
   narrationSteps: number[];
   selectedExchangeId: string | null;
@@ -43,6 +48,7 @@ export const initialState: StudioState = {
   pendingScenario: undefined,
   traceId: null,
   exchanges: [],
+  stepOf: {},
   narrationSteps: [],
   selectedExchangeId: null,
   reviewStep: null,

@@ -28,8 +28,12 @@ export interface Studio {
   app: express.Express;
   stop(): void;
 }
-/** What the studio sends as a run: the agent's RunState plus whether the studio is auto-stepping it. */
-export type StudioRun = RunState & { playing: boolean };
+/**
+ * What the studio sends as a run: the agent's RunState, whether the studio is auto-stepping it, and
+ * `rev`, increasing with every snapshot, so a client can drop an HTTP answer that arrives after a
+ * newer SSE event (the two travel on different connections).
+ */
+export type StudioRun = RunState & { playing: boolean; rev: number };
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HEARTBEAT_MS = 15_000;
@@ -63,11 +67,12 @@ class RunController {
   playing = false;
   private busy = false;
   private playToken = 0;
+  private rev = 0;
 
   constructor(private host: Host, private emit: (event: string, data: unknown) => void, private log: (l: string) => void) {}
 
   snapshot(): StudioRun | null {
-    return this.run ? { ...this.run.state(), playing: this.playing } : null;
+    return this.run ? { ...this.run.state(), playing: this.playing, rev: ++this.rev } : null;
   }
 
   create(flow: FlowId, scenario: string | undefined, autopilot: boolean): StudioRun {
