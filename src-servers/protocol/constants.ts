@@ -77,5 +77,5 @@ export const PROVIDER_PATHS = {
 /** Mailbox paths (PROTOCOL.md §8). */
 export const MAILBOX_PATHS = { messages: '/messages' } as const;
 
-/** Request bodies above this size answer 413 `invalid_request`. */
+/** Request bodies above this size answer 413 `payload_too_large`. */
 export const MAX_BODY_BYTES = 64 * 1024;
