@@ -39,7 +39,14 @@ export async function request(
   }
   // RFC 6750 §2.1 — bearer credentials go in the Authorization header, never the query.
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
-  const res = await fetchFn(url, { method, headers, body, signal: opts.signal, redirect: 'manual' });
+  let res: Response;
+  try {
+    res = await fetchFn(url, { method, headers, body, signal: opts.signal, redirect: 'manual' });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`I could not reach ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}).`);
+  }
   const text = await res.text();
   let json: any;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) {

@@ -122,7 +122,7 @@ export class AgentRun extends EventEmitter {
       this.#clearWait();
       this.#s.current = end;
       await this.#completeStep(end, { status: 'done', detail: 'you told me the code' });
-      this.#pauseIfLive();
+      await this.#pauseIfLive();
     });
   }
 
@@ -154,17 +154,17 @@ export class AgentRun extends EventEmitter {
       if (w) {
         if (!w.satisfied && w.drive !== drive) await this.#recheck(w);
         if (this.#wait !== w) {
-          if (mode === 'step') return this.#pauseIfLive();
+          if (mode === 'step') return await this.#pauseIfLive();
           continue;
         }
         if (!w.satisfied) return this.#setStatus('waiting');
         await this.#finishWait(w);
-        if (mode === 'step') return this.#pauseIfLive();
+        if (mode === 'step') return await this.#pauseIfLive();
         continue;
       }
       if (this.#s.current >= this.#plan.steps.length) return this.#finish();
       await this.#runStep(drive);
-      if (mode === 'step' && !this.#wait) return this.#pauseIfLive();
+      if (mode === 'step' && !this.#wait) return await this.#pauseIfLive();
       if (mode === 'step' && this.#wait && !this.#wait.satisfied) return this.#setStatus('waiting');
     }
   }
@@ -214,7 +214,7 @@ export class AgentRun extends EventEmitter {
     }
     if (w.satisfied && background) {
       await this.#finishWait(w);
-      this.#pauseIfLive();
+      await this.#pauseIfLive();
     }
   }
 
@@ -229,12 +229,13 @@ export class AgentRun extends EventEmitter {
     } catch (err) {
       await this.#stepFailed(w.index, err);
     }
-    this.#pauseIfLive();
+    await this.#pauseIfLive();
   }
 
   async #finishWait(w: Wait) {
     this.#clearWait();
     this.#s.current = w.index;
+    this.#setStatus('running');
     try {
       await this.#completeStep(w.index, await w.def.after?.(this.#ctx(w.index)));
     } catch (err) {
@@ -290,8 +291,10 @@ export class AgentRun extends EventEmitter {
     if (h) await h.stop().catch(() => {});
   }
 
-  #pauseIfLive() {
+  /** Between steps: done when the plan is used up, else paused (or still waiting for the person). */
+  async #pauseIfLive() {
     if (TERMINAL.has(this.#s.status)) return;
+    if (!this.#wait && this.#s.current >= this.#plan.steps.length) return this.#finish();
     this.#setStatus(this.#wait && !this.#wait.satisfied ? 'waiting' : 'paused');
   }
 
@@ -371,7 +374,7 @@ export class AgentRun extends EventEmitter {
       void this.#serial(async () => {
         if (this.#wait !== w) return;
         await this.#finishWait(w);
-        this.#pauseIfLive();
+        await this.#pauseIfLive();
       });
     }
   }

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../src-servers/host/host.js';
+import { FLOWS } from '../../src-servers/agent/index.js';
+import { createTraceRecorder, traceMigrations } from '../../src-servers/trace/index.js';
+import { openDatabase } from '../../src-servers/db/sqlite.js';
+import { AgentRun } from '../../src-servers/agent/index.js';
+import { newRun, startTestHost, untilState } from './helpers.js';
+
+/** Step mode, and a person (this test) acting in the real pages while the agent waits. */
+
+let host: Host;
+beforeAll(async () => {
+  host = await startTestHost();
+});
+afterAll(() => host?.stop());
+
+/** What a browser does: plain HTTP to the real pages, marked as a browser (Fetch Metadata). */
+const browser = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, headers: { 'sec-fetch-mode': 'navigate', ...(init.headers as Record<string, string>) } });
+
+describe('step mode', () => {
+  it('step() performs exactly one step at a time, in the planned order, and pauses in between', async () => {
+    const run = newRun(host, { flow: 'anonymous' });
+    expect(run.state().status).toBe('ready');
+    const planned = FLOWS.find((f) => f.id === 'anonymous')!.steps.map((s) => s.name);
+    for (let i = 0; i < planned.length; i++) {
+      const s = await run.step();
+      expect(s.steps.filter((x) => x.status === 'done').map((x) => x.name)).toEqual(planned.slice(0, i + 1));
+      expect(s.status).toBe(i === planned.length - 1 ? 'succeeded' : 'paused');
+    }
+    const after = await run.step();
+    expect(after.status).toBe('succeeded');
+  });
+});
+
+describe('without autopilot: the person acts in the real pages', () => {
+  it('waits for the code; the person opens the mail, the link, reveals the code; provideOtp completes it', async () => {
+    const run = newRun(host, { flow: 'anonymous', autopilot: false });
+    let s = await run.run();
+    expect(s.status).toBe('waiting');
+    expect(s.waitingFor).toMatchObject({ kind: 'open_mail', url: `${host.urls.mailbox}/messages` });
+    expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('pending');
+
+    // The person: open the inbox and the newest mail, follow its link, press "reveal code".
+    let mail: { id: string; text: string } | undefined;
+    for (let i = 0; !mail && i < 50; i++) {
+      const list = (await (await browser(`${host.urls.mailbox}/messages`)).json()) as { id: string; text: string; to: unknown }[];
+      mail = list.find((m) => JSON.stringify(m.to).includes('alice@example.com') && /token=/.test(m.text));
+      if (!mail) await new Promise((r) => setTimeout(r, 50));
+    }
+    const link = /https?:\/\/\S+token=\S+/.exec(mail!.text)![0];
+    expect((await browser(link)).status).toBe(200);
+    const token = new URL(link).searchParams.get('token');
+    const challenge = new URL('/agent/auth/claim/attempt/challenge', link).toString();
+    const reveal = await browser(challenge, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claim_attempt_token: token }) });
+    const { challenge: code } = (await reveal.json()) as { challenge: string };
+    expect(code).toMatch(/^\d{6}$/);
+
+    // The agent cannot finish without the code: it is still waiting.
+    s = await run.run();
+    expect(s.status).toBe('waiting');
+    expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('pending');
+
+    run.provideOtp(code);
+    s = await run.run();
+    expect(s.status).toBe('succeeded');
+    expect(s.steps.find((x) => x.name === 'enter_otp')?.status).toBe('done');
+    expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('done');
+  });
+
+  it('consent: the agent waits on the provider page, the person approves there, the agent notices and goes on', async () => {
+    const run = newRun(host, { flow: 'id-jag', autopilot: false });
+    let s = await run.run();
+    expect(s.waitingFor?.kind).toBe('approve_consent');
+    const consentUrl = s.waitingFor!.url!;
+    expect(consentUrl.startsWith(`${host.urls.provider}/consent?`)).toBe(true);
+    expect(s.steps.find((x) => x.name === 'get_id_jag')?.status).toBe('pending');
+
+    // The person presses "Always allow" on the real page (a plain HTML form).
+    const page = await (await browser(consentUrl)).text();
+    const action = /<form method="post" action="([^"]+\/approve)"/.exec(page)![1].replace(/&amp;/g, '&');
+    const noticed = untilState(run, (x) => x.status === 'paused');
+    const answer = await browser(new URL(action, consentUrl).toString(), {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'mode=always',
+    });
+    expect(answer.status).toBe(200);
+    s = await noticed;
+    expect(s.steps.find((x) => x.name === 'approve_consent')?.status).toBe('done');
+    expect(s.steps.find((x) => x.name === 'get_id_jag')?.status).toBe('pending');
+    s = await run.run();
+    expect(s.status).toBe('succeeded');
+  });
+
+  it('verified email: the agent asks "may I use your email?" with no page; continuing is the yes', async () => {
+    const run = newRun(host, { flow: 'verified-email', autopilot: false });
+    let s = await run.run();
+    expect(s.waitingFor).toMatchObject({ kind: 'approve_consent' });
+    expect(s.waitingFor?.url).toBeUndefined();
+    expect(s.waitingFor?.prompt).toMatch(/alice@example\.com/);
+    s = await run.step();
+    expect(s.steps.find((x) => x.name === 'approve_consent')?.status).toBe('done');
+    // Then the claim ceremony waits for the person; autopilot can take over at any time.
+    s = await run.run();
+    expect(s.waitingFor?.kind).toBe('open_mail');
+    run.setAutopilot(true);
+    s = await untilState(run, (x) => x.status !== 'waiting');
+    s = await run.run();
+    expect(s.status).toBe('succeeded');
+    expect(s.outcome?.summary).toMatch(/verified-email/);
+  });
+});
+
+describe('given only URLs', () => {
+  it('discovers everything from the API URL of a service on a non-default port, without host powers', async () => {
+    const trace = createTraceRecorder({ db: openDatabase(':memory:', traceMigrations) });
+    expect(new URL(host.urls.service).port).not.toBe('8000');
+    for (const flow of ['anonymous', 'id-jag', 'verified-email'] as const) {
+      const run = new AgentRun({
+        flow, autopilot: true, trace,
+        serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
+      });
+      const s = await run.run();
+      expect(s.outcome?.ok, `${flow}: ${s.outcome?.summary}`).toBe(true);
+    }
+    await trace.idle();
+    // Every URL the agent used at the service was the API itself or one the metadata named.
+    const meta = (await (await fetch(`${host.urls.service}/.well-known/oauth-authorization-server`)).json()) as { agent_auth: Record<string, string> };
+    const prmUrl = `${host.urls.service}/.well-known/oauth-protected-resource`;
+    const named = [`${host.urls.service}/api/resource`, prmUrl, `${host.urls.service}/.well-known/oauth-authorization-server`,
+      meta.agent_auth.skill, meta.agent_auth.register_uri, meta.agent_auth.claim_uri, `${meta.agent_auth.claim_uri}/complete`];
+    const used = trace.listTraces().flatMap((t) => trace.exchanges(t.id)).filter((e) => e.from === 'Agent' && e.url.startsWith(host.urls.service));
+    expect(used.length).toBeGreaterThan(10);
+    for (const e of used) expect(named, e.url).toContain(e.url.split('?')[0]);
+  });
+});
