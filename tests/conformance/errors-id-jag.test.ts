@@ -94,6 +94,33 @@ describe('§2 ID-JAG checks at POST /agent/auth', () => {
     expectError(await registerIdJag(d, jag), 400, 'invalid_issuer');
   });
 
+  it('checks run in the documented order: with two checks broken, the earlier one answers', async () => {
+    const pairs: [string, () => Promise<string>, string][] = [
+      ['bad typ + forged signature', () => tp.mintIdJag(d.issuer, { header: { typ: 'JWT' }, sign: 'forged' }), 'invalid_request'],
+      ['forged signature + expired', () => tp.mintIdJag(d.issuer, { sign: 'forged', claims: { iat: now() - 900, exp: now() - 600 } }), 'invalid_signature'],
+      ['expired + wrong aud', () => tp.mintIdJag('https://other-as.example', { claims: { iat: now() - 900, exp: now() - 600 } }), 'expired'],
+      ['wrong aud + no client_id', () => tp.mintIdJag('https://other-as.example', { claims: { client_id: undefined } }), 'invalid_audience'],
+      ['no client_id + no jti', () => tp.mintIdJag(d.issuer, { claims: { client_id: undefined, jti: undefined } }), 'invalid_client_id'],
+      ['no sub + email unverified', () => tp.mintIdJag(d.issuer, { claims: { sub: undefined, email_verified: false } }), 'invalid_request'],
+    ];
+    for (const [name, mint, code] of pairs) {
+      const res = await registerIdJag(d, await mint());
+      expect(res.json?.error, `${name}: ${res.describe}`).toBe(code);
+    }
+  });
+
+  it('client_id: a CIMD URL that does not resolve is invalid_client_id; a non-URL client_id is accepted', async () => {
+    expectError(await registerIdJag(d, await tp.mintIdJag(d.issuer, { claims: { client_id: `${tp.issuer}/no-such-cimd.json` } })), 400, 'invalid_client_id');
+    expectOk(await registerIdJag(d, await tp.mintIdJag(d.issuer, { claims: { client_id: 'conformance-agent' } })));
+  });
+
+  it('the same ID-JAG sent concurrently registers exactly once', async () => {
+    const jag = await tp.mintIdJag(d.issuer);
+    const results = await Promise.all(Array.from({ length: 6 }, () => registerIdJag(d, jag)));
+    expect(results.filter((r) => r.status === 200).length, results.map((r) => r.describe).join('\n')).toBe(1);
+    for (const r of results.filter((r) => r.status !== 200)) expectError(r, 400, 'replay_detected');
+  });
+
   it('malformed registration requests → invalid_request', async () => {
     const cases = [
       {},

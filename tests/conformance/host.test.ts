@@ -46,6 +46,17 @@ describe('config file', () => {
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('servic');
   });
+
+  it('a config file that is not JSON, or an unknown flag → non-zero exit with a message, no READY', async () => {
+    const notJson = writeConfig('{ "service": ');
+    const a = await runToExit(['--config', notJson, '--in-memory']);
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toContain('config.json');
+    expect(a.stdout).not.toContain('READY');
+    const b = await runToExit(['--no-such-flag', '--in-memory']);
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toContain('no-such-flag');
+  });
 });
 
 describe('READY line', () => {

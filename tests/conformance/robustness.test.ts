@@ -83,6 +83,22 @@ describe('wrong content type', () => {
   });
 });
 
+describe('ordinary client variations are accepted', () => {
+  it('application/json; charset=utf-8 is JSON', async () => {
+    const res = await request('POST', d.registerUri, {
+      body: JSON.stringify({ type: 'anonymous', requested_credential_type: 'api_key' }),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(res.status, res.describe).toBe(200);
+  });
+
+  it('the Bearer scheme is case-insensitive (RFC 7235 §2.1)', async () => {
+    const reg = await request('POST', d.registerUri, { body: JSON.stringify({ type: 'anonymous', requested_credential_type: 'api_key' }), headers: { 'content-type': 'application/json' } });
+    const res = await request('GET', `${d.service}/api/resource`, { headers: { authorization: `bearer ${reg.json.credential}` } });
+    expect(res.status, res.describe).toBe(200);
+  });
+});
+
 describe('never a 5xx', () => {
   it('random JSON values to every JSON endpoint → a 4xx JSON error or a success, never 5xx', async () => {
     await fc.assert(
