@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { findElectronBinary, REPO_ROOT } from '../../scripts/electron-binary.mjs';
 import { buildNeeded } from '../../scripts/start-plan.mjs';
+import { studioCsp, withCsp } from '../../src-main/csp.js';
+import { appOrigins, type AppOrigins } from '../../src-main/security.js';
+import { Studio } from './studio';
 
 /**
  * The desktop app itself: Electron starts the host and the studio in its main process and opens
@@ -101,5 +106,91 @@ test.describe('desktop app (Electron)', () => {
     // A denied window.open returns null to the page at once (setWindowOpenHandler answered 'deny').
     expect(await page.evaluate(() => window.open('file:///etc/passwd') === null)).toBe(true);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  });
+});
+
+/**
+ * Serve the studio through a loopback proxy that puts the desktop CSP on every response, as the
+ * Electron session's onHeadersReceived does. (A Playwright route cannot stand in for it: a
+ * fulfilled document loses its loopback address, and Chromium's local-network checks then block
+ * the framed role pages.)
+ */
+async function cspProxy(target: string, roles: AppOrigins['roles']): Promise<{ url: string; close(): Promise<void> }> {
+  let policy = '';
+  const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+  const server = createServer((req, res) => {
+    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (up) => {
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
+      res.writeHead(up.statusCode ?? 502, withCsp(headers, policy));
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  policy = studioCsp({ studio: url, roles });
+  return {
+    url,
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+/**
+ * The one part of the desktop shell that can break the UI without Electron being at fault: the
+ * CSP its session puts on the studio page. Checked here in plain Chromium (runs wherever the other
+ * e2e tests run): the studio behind that policy, two flows by hand with the provider's consent
+ * page and the service's claim page framed, and not one CSP violation.
+ */
+test.describe('the desktop CSP, in Chromium', () => {
+  test('the studio works under it: flows with framed pages run without a violation', async ({ page, request }) => {
+    const studioUrl = process.env.STUDIO_URL;
+    if (!studioUrl) throw new Error('STUDIO_URL is not set: the global setup did not start the studio');
+    const { roles } = appOrigins({
+      studio: studioUrl,
+      service: process.env.SERVICE_URL!,
+      provider: process.env.PROVIDER_URL!,
+      mailbox: process.env.MAILBOX_URL!,
+    });
+    expect((await request.post(`${studioUrl}/studio/api/reset`)).ok()).toBe(true);
+    const proxy = await cspProxy(studioUrl, roles);
+    try {
+      await page.addInitScript(() => {
+        const seen: string[] = ((window as unknown as { cspViolations: string[] }).cspViolations = []);
+        document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+      });
+      const served = await page.goto(proxy.url);
+      expect(served?.headers()['content-security-policy']).toContain("script-src 'self';");
+
+      const studio = new Studio(page);
+      await expect(studio.diagram).toBeVisible();
+      await studio.setAutopilot(false);
+
+      // ID-JAG by hand: the provider's real consent page, framed.
+      await studio.chooseFlow('ID-JAG');
+      await studio.play();
+      await studio.consentPage.getByRole('button', { name: 'Allow once' }).click();
+      await studio.expectSucceeded();
+
+      // Verified email by hand: the inbox, then the service's real claim page, framed.
+      await studio.chooseFlow('Verified email');
+      await studio.play();
+      await studio.agent.getByRole('group', { name: 'The agent asks you' }).getByRole('button', { name: 'Yes, use my email' }).click();
+      await studio.inbox.getByRole('button', { name: /New mail/ }).click();
+      await studio.inbox.getByRole('button', { name: 'Open link' }).click();
+      const code = await studio.revealCode();
+      await studio.agent.getByLabel('One-time code').fill(code);
+      await studio.agent.getByRole('button', { name: 'Send code to agent' }).click();
+      await studio.expectSucceeded();
+
+      await expect(studio.arrows).not.toHaveCount(0);
+      expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
