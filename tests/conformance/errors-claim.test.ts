@@ -110,6 +110,9 @@ describe('POST /agent/auth/claim/attempt/challenge', () => {
     const reg = await registerAnonymous(dLink);
     const { link } = await startClaim(dLink, shortLink.urls.mailbox, reg.claim_token, uniqueEmail('linkttl'));
     await sleep(2_200);
+    const page = await get(link.url);
+    expect(page.status, page.describe).toBe(410);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expectError(await challenge(dLink, link.token), 410, 'claim_expired');
   });
 });
@@ -141,6 +144,31 @@ describe('POST /agent/auth/claim/complete', () => {
     expectError(await complete(d, reg.claim_token, otp), 429, 'otp_locked');
     const fresh = await otpFor(d, link.token);
     expectOk(await complete(d, reg.claim_token, fresh));
+  });
+
+  it('an OTP is bound to its own registration', async () => {
+    const a = await registerAnonymous(d);
+    const b = await registerAnonymous(d);
+    const la = await startClaim(d, main.urls.mailbox, a.claim_token, uniqueEmail('bind-a'));
+    const lb = await startClaim(d, main.urls.mailbox, b.claim_token, uniqueEmail('bind-b'));
+    const otpA = await otpFor(d, la.link.token);
+    const otpB = await otpFor(d, lb.link.token);
+    if (otpA !== otpB) expectError(await complete(d, a.claim_token, otpB), 401, 'otp_invalid');
+    expectOk(await complete(d, a.claim_token, otpA));
+  });
+
+  it('tokens are not interchangeable: claim token, attempt token, API key', async () => {
+    const reg = await registerAnonymous(d);
+    const { link } = await startClaim(d, main.urls.mailbox, reg.claim_token, uniqueEmail('confuse'));
+    const asAttempt = await challenge(d, reg.claim_token);
+    expect(asAttempt.status, `a claim token is not an attempt token: ${asAttempt.describe}`).toBeGreaterThanOrEqual(400);
+    expect(asAttempt.status).toBeLessThan(500);
+    expectError(await complete(d, link.token, '123456'), 401, 'invalid_claim_token');
+    expectError(await complete(d, reg.credential, '123456'), 401, 'invalid_claim_token');
+    for (const notABearer of [reg.claim_token, link.token]) {
+      const res = await readResource(d, notABearer);
+      expect(res.status, res.describe).toBe(401);
+    }
   });
 
   it('previously_claimed (409) on a second complete', async () => {

@@ -153,6 +153,33 @@ describe('§4 revocation by logout token', () => {
     expect((await readResource(d, reg.json.credential)).status, 'nothing was revoked').toBe(200);
   });
 
+  it('revokes only what the delegation issued, not other credentials of the same person', async () => {
+    const sub = `tp-scope-${Date.now()}`;
+    const email = uniqueEmail('revoke-scope');
+    const viaJag = await registerIdJag(d, await tp.mintIdJag(d.issuer, { claims: { sub, email } }), 'api_key');
+    expectOk(viaJag);
+    // The same person, verified by the email ceremony: not issued for (iss, sub, aud).
+    const before = await mailIds(host.urls.mailbox);
+    const ve = await registerVerifiedEmail(d, email);
+    expectOk(ve);
+    const link = claimLinkFrom((await waitForMail(host.urls.mailbox, email, { after: before })).text);
+    const done = await complete(d, ve.json.claim_token, (await challenge(d, link.token)).json.challenge);
+    expectOk(done);
+
+    const res = await revoke(await tp.mintLogoutToken(d.issuer, sub));
+    expectOk(res);
+    expect(res.json.revoked, res.describe).toBe(1);
+    expectInvalidToken(await readResource(d, viaJag.json.credential));
+    const kept = await readResource(d, done.json.credential);
+    expect(kept.status, `the email-verified credential was not issued for the delegation: ${kept.describe}`).toBe(200);
+  });
+
+  it('a logout token for a subject with no credentials revokes nothing', async () => {
+    const res = await revoke(await tp.mintLogoutToken(d.issuer, `nobody-${Date.now()}`));
+    expectOk(res);
+    expect(res.json).toEqual({ revoked: 0 });
+  });
+
   it('rejects a replayed logout token', async () => {
     const sub = `tp-replay-${Date.now()}`;
     expectOk(await registerIdJag(d, await tp.mintIdJag(d.issuer, { claims: { sub } })));
