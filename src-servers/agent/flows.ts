@@ -51,7 +51,7 @@ export const STEP_TEXT: Record<StepKey, { title: string; explanation: string }> 
   approve_consent: {
     title: 'You answer the consent prompt',
     explanation:
-      'You decide whether the agent may register on your behalf. On the provider\'s page you can allow once, always allow, or deny. The agent never registers without your yes; it checks your answer before going on.',
+      'You decide whether the agent may register on your behalf. With an ID-JAG your provider asks you on its consent page: allow once, always allow, or deny. With verified email the agent asks you itself before it hands your address to the service. The agent never registers without your yes.',
   },
   get_id_jag: {
     title: 'Get an ID-JAG from my provider',
@@ -119,9 +119,6 @@ export const STEP_TEXT: Record<StepKey, { title: string; explanation: string }> 
       'At any time you can withdraw your consent at the provider. The provider then sends a signed logout token (OIDC Back-Channel Logout) to the service\'s revocation_uri, and the service stops every credential it issued on that grant — at once.',
   },
 };
-
-/** Steps that make no HTTP request of their own (the agent thinks, or the person talks to it). */
-export const QUIET_STEPS: ReadonlySet<StepKey> = new Set(['decide', 'enter_otp', 'time_passes']);
 
 /** Steps the person performs (autopilot performs them as the person). */
 export const USER_STEPS: ReadonlySet<StepKey> = new Set(['approve_consent', 'open_mail', 'open_link', 'reveal_code', 'enter_otp', 'revoke_grant']);

@@ -6,7 +6,7 @@ export type {
   AgentRunOptions, FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
 } from './types.js';
 export { AgentRun } from './run.js';
-export { FLOWS } from './flows.js';
+export { FLOWS, USER_STEPS } from './flows.js';
 export { SCENARIOS, scenarioHostConfig } from './scenarios.js';
 export { decide, type Decision, type Wallet } from './decision.js';
 export type { ConsentChoice } from './user.js';

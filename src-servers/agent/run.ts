@@ -47,6 +47,8 @@ export class AgentRun extends EventEmitter {
   #wait?: Wait;
   #queue: Promise<unknown> = Promise.resolve();
   #drives = 0;
+  /** How the caller drives the run: run() carries on after the person acts, step() pauses. */
+  #mode: 'play' | 'step' = 'step';
   #observed = new Set<UserActionKind>();
   #lesson: Lesson;
   #host?: Host;
@@ -106,7 +108,11 @@ export class AgentRun extends EventEmitter {
   setAutopilot(on: boolean): void {
     this.#s.autopilot = on;
     this.#emit();
-    if (on && this.#wait) void this.#serial(() => this.#actNow());
+    if (on && this.#wait)
+      void this.#serial(async () => {
+        await this.#actNow();
+        await this.#afterPerson();
+      });
   }
 
   /** The person reads the code back to the agent: the ceremony's waiting steps are done. */
@@ -122,13 +128,16 @@ export class AgentRun extends EventEmitter {
       this.#clearWait();
       this.#s.current = end;
       await this.#completeStep(end, { status: 'done', detail: 'you told me the code' });
-      await this.#pauseIfLive();
+      await this.#afterPerson();
     });
   }
 
   /** Do the awaited user action as the person, the way autopilot would (CLI "do it for me", y/n). */
   actAsUser(choice?: ConsentChoice): Promise<RunState> {
-    return this.#serial(() => this.#actNow(choice));
+    return this.#serial(async () => {
+      await this.#actNow(choice);
+      await this.#afterPerson();
+    });
   }
 
   cancel(): void {
@@ -147,6 +156,7 @@ export class AgentRun extends EventEmitter {
 
   async #drive(mode: 'play' | 'step') {
     if (TERMINAL.has(this.#s.status)) return;
+    this.#mode = mode;
     const drive = ++this.#drives;
     await this.#prepare();
     while (!TERMINAL.has(this.#s.status)) {
@@ -214,7 +224,7 @@ export class AgentRun extends EventEmitter {
     }
     if (w.satisfied && background) {
       await this.#finishWait(w);
-      await this.#pauseIfLive();
+      await this.#afterPerson();
     }
   }
 
@@ -229,7 +239,6 @@ export class AgentRun extends EventEmitter {
     } catch (err) {
       await this.#stepFailed(w.index, err);
     }
-    await this.#pauseIfLive();
   }
 
   async #finishWait(w: Wait) {
@@ -289,6 +298,12 @@ export class AgentRun extends EventEmitter {
     this.#privateHost = undefined;
     this.#emit();
     if (h) await h.stop().catch(() => {});
+  }
+
+  /** The person acted (or the agent heard their answer): carry on under run(), pause under step(). */
+  async #afterPerson() {
+    if (this.#mode === 'play') return this.#drive('play');
+    await this.#pauseIfLive();
   }
 
   /** Between steps: done when the plan is used up, else paused (or still waiting for the person). */
@@ -374,7 +389,7 @@ export class AgentRun extends EventEmitter {
       void this.#serial(async () => {
         if (this.#wait !== w) return;
         await this.#finishWait(w);
-        await this.#pauseIfLive();
+        await this.#afterPerson();
       });
     }
   }

@@ -34,7 +34,7 @@ describe('step mode', () => {
 });
 
 describe('without autopilot: the person acts in the real pages', () => {
-  it('waits for the code; the person opens the mail, the link, reveals the code; provideOtp completes it', async () => {
+  it('under run(): waits for the code; the person opens the mail, the link, reveals the code; provideOtp completes it', async () => {
     const run = newRun(host, { flow: 'anonymous', autopilot: false });
     let s = await run.run();
     expect(s.status).toBe('waiting');
@@ -56,9 +56,13 @@ describe('without autopilot: the person acts in the real pages', () => {
     const { challenge: code } = (await reveal.json()) as { challenge: string };
     expect(code).toMatch(/^\d{6}$/);
 
-    // The agent cannot finish without the code: it is still waiting.
+    // The agent saw the person's requests in the trace (their steps are done), but it cannot
+    // finish without the code: it is still waiting, now for the code itself.
+    s = await untilState(run, (x) => x.waitingFor?.kind === 'enter_otp');
     s = await run.run();
     expect(s.status).toBe('waiting');
+    expect(s.waitingFor?.kind).toBe('enter_otp');
+    for (const name of ['open_mail', 'open_link', 'reveal_code']) expect(s.steps.find((x) => x.name === name)?.status, name).toBe('done');
     expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('pending');
 
     run.provideOtp(code);
@@ -68,9 +72,10 @@ describe('without autopilot: the person acts in the real pages', () => {
     expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('done');
   });
 
-  it('consent: the agent waits on the provider page, the person approves there, the agent notices and goes on', async () => {
+  it('consent, in step mode: the agent waits on the provider page, the person approves there, the agent notices and pauses', async () => {
     const run = newRun(host, { flow: 'id-jag', autopilot: false });
-    let s = await run.run();
+    let s = run.state();
+    while (s.status !== 'waiting' && s.status !== 'failed') s = await run.step();
     expect(s.waitingFor?.kind).toBe('approve_consent');
     const consentUrl = s.waitingFor!.url!;
     expect(consentUrl.startsWith(`${host.urls.provider}/consent?`)).toBe(true);
@@ -87,6 +92,8 @@ describe('without autopilot: the person acts in the real pages', () => {
     s = await noticed;
     expect(s.steps.find((x) => x.name === 'approve_consent')?.status).toBe('done');
     expect(s.steps.find((x) => x.name === 'get_id_jag')?.status).toBe('pending');
+    s = await run.step();
+    expect(s.steps.find((x) => x.name === 'get_id_jag')?.status).toBe('done');
     s = await run.run();
     expect(s.status).toBe('succeeded');
   });
