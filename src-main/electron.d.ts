@@ -15,6 +15,12 @@ declare module 'electron' {
     readonly defaultPrevented?: boolean;
   }
 
+  /** will-navigate / will-redirect / will-frame-navigate: the event carries the details (Electron ≥ 25). */
+  interface NavigationEvent extends EventLike {
+    readonly url: string;
+    readonly isMainFrame?: boolean;
+  }
+
   interface WebFrameMain {
     readonly url: string;
     readonly origin: string;
@@ -96,7 +102,10 @@ declare module 'electron' {
     readonly session: Session;
     getURL(): string;
     setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
-    on(event: 'will-navigate' | 'will-redirect', listener: (event: EventLike & { url: string }, url: string) => void): this;
+    on(
+      event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate',
+      listener: (event: NavigationEvent, url: string, isInPlace?: boolean, isMainFrame?: boolean) => void,
+    ): this;
     on(event: 'will-attach-webview', listener: (event: EventLike) => void): this;
     on(event: string, listener: Listener): this;
   }
@@ -200,6 +209,7 @@ declare module 'electron' {
     BrowserWindowConstructorOptions,
     IpcMainInvokeEvent,
     MenuItemConstructorOptions,
+    NavigationEvent,
     Session,
     WebContents,
     WebFrameMain,

@@ -1,6 +1,6 @@
-import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { BrowserWindow, shell, type NavigationEvent, type Session, type WebContents } from 'electron';
 import { shouldApplyCsp, studioCsp, withCsp } from './csp.js';
-import { navigationAction, permissionAllowed, type AppOrigins, type NavigationAction } from './security.js';
+import { frameNavigationAction, navigationAction, permissionAllowed, type AppOrigins, type NavigationAction } from './security.js';
 import { childWindowOptions } from './window-options.js';
 
 /**
@@ -39,17 +39,30 @@ function perform(action: NavigationAction, url: string): void {
  * BrowserWindow constructor returns.
  */
 export function guardContents(contents: WebContents, origins: () => AppOrigins | null, isMain: () => boolean): void {
-  const onNavigate = (event: { preventDefault(): void }, url: string) => {
+  const decide = (url: string, mainFrame: boolean): NavigationAction => {
     const known = origins();
-    const action = known ? navigationAction(url, known, isMain() ? 'main' : 'child') : 'deny';
+    if (!known) return 'deny';
+    // The studio page itself must stay put; frames inside it (consent, claim page) move freely
+    // between the app's origins, e.g. a consent form's POST answered by a redirect.
+    return navigationAction(url, known, isMain() && mainFrame ? 'main' : 'child');
+  };
+  const onNavigate = (event: NavigationEvent, url: string, _inPlace?: boolean, isMainFrame?: boolean) => {
+    const action = decide(url, event.isMainFrame ?? isMainFrame ?? true);
     if (action === 'allow') return;
     event.preventDefault();
     perform(action, url);
   };
   contents.on('will-navigate', onNavigate);
   contents.on('will-redirect', onNavigate);
+  // A web link inside a framed page: to the system browser, rather than a frame the CSP blocks.
+  contents.on('will-frame-navigate', (event: NavigationEvent) => {
+    const known = origins();
+    if (event.isMainFrame || !event.url || !known || frameNavigationAction(event.url, known) !== 'system-browser') return;
+    event.preventDefault();
+    perform('system-browser', event.url);
+  });
   // No <webview>: it would be a second, unguarded browser inside the page.
-  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event: NavigationEvent) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     const known = origins();
     const action = known ? navigationAction(url, known, 'window-open') : 'deny';

@@ -52,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (studio && BrowserWindow.getAllWindows().length === 0) openMainWindow(studio.url);
   });
-  app.whenReady().then(start, (err) => fatal(err));
+  app.whenReady().then(start).catch(fatal);
 }
 
 async function start(): Promise<void> {

@@ -58,6 +58,15 @@ export function navigationAction(url: string, origins: AppOrigins, where: 'main'
   return 'allow';
 }
 
+/**
+ * A navigation inside a frame of the studio page (consent page, claim page, inbox): a web link off
+ * the app goes to the system browser; everything else is left to the CSP's frame-src, so frames
+ * move between the app's origins, and about:blank or srcdoc frames keep working.
+ */
+export function frameNavigationAction(url: string, origins: AppOrigins): 'system-browser' | 'leave-to-csp' {
+  return classifyUrl(url, origins) === 'external' ? 'system-browser' : 'leave-to-csp';
+}
+
 /** Validate a URL the renderer asks us to open in the system browser (IPC argument: untrusted). */
 export function externalUrlOrNull(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > MAX_EXTERNAL_URL_LENGTH) return null;

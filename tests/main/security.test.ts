@@ -3,6 +3,7 @@ import {
   appOrigins,
   classifyUrl,
   externalUrlOrNull,
+  frameNavigationAction,
   isTrustedSender,
   navigationAction,
   permissionAllowed,
@@ -84,6 +85,17 @@ describe('navigationAction', () => {
   it('denies non-web schemes from anywhere', () => {
     for (const where of ['main', 'child', 'window-open'] as const) {
       expect(navigationAction('javascript:void(0)', origins, where)).toBe('deny');
+    }
+  });
+});
+
+describe('frameNavigationAction', () => {
+  it('sends a web link in a framed page to the system browser', () => {
+    expect(frameNavigationAction('https://www.rfc-editor.org/rfc/rfc7523', origins)).toBe('system-browser');
+  });
+  it('leaves moves between app origins, about:blank and other schemes to the CSP', () => {
+    for (const url of ['http://127.0.0.1:4000/consent/requests/1/approve', 'http://127.0.0.1:8000/agent/auth/claim/view', 'about:blank', 'about:srcdoc', 'javascript:void(0)']) {
+      expect(frameNavigationAction(url, origins)).toBe('leave-to-csp');
     }
   });
 });
