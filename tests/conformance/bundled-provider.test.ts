@@ -147,6 +147,28 @@ describe('§6 login → consent → ID-JAG → registration', () => {
   });
 });
 
+describe('RFC 6749 §5.1: responses carrying tokens are not cached', () => {
+  it('Cache-Control: no-store on both token endpoints, /id-jag, /login and /agent/auth', async () => {
+    const s = await login('alice@example.com');
+    await grant(s.session_token, 'always');
+    const jag = await idJag(s.session_token);
+    const asToken = await postForm(d.tokenEndpoint, { grant_type: JWT_BEARER, assertion: jag.json.assertion });
+    const exchange = await postForm(`${provider}/oauth2/token`, {
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: String(s.id_token ?? s.session_token),
+      subject_token_type: ID_TOKEN_URN,
+      requested_token_type: ID_JAG_URN,
+      audience: d.issuer,
+    });
+    const anon = await postJson(d.registerUri, { type: 'anonymous', requested_credential_type: 'api_key' });
+    const loginRes = await postJson(`${provider}/login`, { email: 'bob@example.com' });
+    for (const res of [jag, asToken, exchange, anon, loginRes]) {
+      expect(res.status, res.describe).toBe(200);
+      expect(res.headers.get('cache-control') ?? '', res.describe).toContain('no-store');
+    }
+  });
+});
+
 describe('§6 RFC 8693 token exchange at the provider', () => {
   it('exchanges the session ID token for an ID-JAG that registers', async () => {
     const s = await login('alice@example.com');
