@@ -29,7 +29,6 @@ const START_TIMEOUT_MS = 30_000;
 export function spawnHostChild(args: string[]): Promise<HostChild> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', HOST_PROCESS, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
   });
   let stderrTail = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -93,7 +93,7 @@ export async function preparePendingClaims(
   const tag = Math.random().toString(36).slice(2, 8);
   const out: PendingClaim[] = [];
   // Wide: every claim mail waits ~100 ms for the SMTP greeting (latency, not CPU), so many in flight.
-  const batch = 400;
+  const batch = 150; // small enough that the deadline is checked often
   const inFlight = 48;
   // Stop at the deadline (performance.now() ms) even short of `count`: each claim costs a mail.
   for (let start = 0; start < count && !(opts.deadline && performance.now() > opts.deadline); start += batch) {

@@ -59,7 +59,7 @@ const settings: Settings = {
   flowRuns: numberFlag('runs', values.runs, quick ? 5 : 30),
   flowWarmupRuns: quick ? 1 : 3,
   maxPreparedClaims: quick ? 400 : 20_000,
-  claimPrepBudgetS: quick ? 6 : 30,
+  claimPrepBudgetS: quick ? 6 : 20,
 };
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
