@@ -5,6 +5,10 @@
  */
 import type { Db, Migration } from '../db/sqlite.js';
 import type { Exchange, TraceMeta } from './types.js';
+import { redactSecrets } from './secrets.js';
+
+/** How many exchanges keep their secrets in memory for this session's inspector. */
+const LIVE_EXCHANGES = 10_000;
 
 export const traceMigrations: Migration[] = [
   {
@@ -55,7 +59,20 @@ export interface TraceStore {
   isOpen(): boolean;
 }
 
+/**
+ * PROTOCOL.md §7: secrets never rest in plaintext. What reaches the database is redacted; the
+ * plaintext stays in memory only, so this session's inspector can still reveal a credential,
+ * while traces reopened after a restart show "[redacted]" in its place.
+ */
 export function createTraceStore(db: Db): TraceStore {
+  const live = new Map<string, Exchange>();
+  const keepLive = (e: Exchange) => {
+    live.delete(e.id);
+    live.set(e.id, e);
+    if (live.size > LIVE_EXCHANGES) live.delete(live.keys().next().value as string);
+  };
+  const atRest = (e: Exchange) => JSON.stringify(redactSecrets(e));
+
   const selectTrace = `SELECT t.id, t.title, t.flow, t.scenario, t.started_at,
       (SELECT COUNT(*) FROM exchanges e WHERE e.trace_id = t.id) AS count FROM traces t`;
   const q = {
@@ -71,7 +88,9 @@ export function createTraceStore(db: Db): TraceStore {
   };
   const addExchange = db.transaction((e: Omit<Exchange, 'seq'>): number => {
     const { seq } = q.nextSeq.get(e.traceId) as { seq: number };
-    q.addExchange.run(e.id, e.traceId, seq, JSON.stringify({ ...e, seq }));
+    const stored = { ...e, seq } as Exchange;
+    q.addExchange.run(e.id, e.traceId, seq, atRest(stored));
+    keepLive(stored);
     return seq;
   });
 
@@ -89,9 +108,20 @@ export function createTraceStore(db: Db): TraceStore {
     },
     listTraces: () => (q.list.all() as TraceRow[]).map(toMeta),
     addExchange,
-    updateExchange: (e) => q.updateExchange.run(JSON.stringify(e), e.id).changes > 0,
-    exchanges: (traceId) => (q.exchanges.all(traceId) as { data: string }[]).map((r) => JSON.parse(r.data) as Exchange),
-    clear: () => db.exec('DELETE FROM exchanges; DELETE FROM traces;'),
+    updateExchange(e) {
+      const changed = q.updateExchange.run(atRest(e), e.id).changes > 0;
+      if (changed) keepLive(e);
+      return changed;
+    },
+    exchanges: (traceId) =>
+      (q.exchanges.all(traceId) as { data: string }[]).map((r) => {
+        const stored = JSON.parse(r.data) as Exchange;
+        return live.get(stored.id) ?? stored;
+      }),
+    clear() {
+      db.exec('DELETE FROM exchanges; DELETE FROM traces;');
+      live.clear();
+    },
     isOpen: () => db.open,
   };
 }

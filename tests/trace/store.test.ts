@@ -62,6 +62,32 @@ describe('traces', () => {
     db.close();
   });
 
+  it('keeps secrets out of the database file but shows them to this session (PROTOCOL.md §7)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ars-trace-')), 'trace.db');
+    let db = openDatabase(file, traceMigrations);
+    let recorder = createTraceRecorder({ db });
+    const key = 'sk_test_abcdefghijklmnopqrstuvwxyz012345';
+    const claimToken = 'clm_abcdefghijklmnopqrstuvwxyz012345';
+    const e = recorder.record({
+      ...exchange('/agent/auth'),
+      method: 'POST',
+      responseHeaders: { 'content-type': 'application/json' },
+      responseBody: JSON.stringify({ credential: key, claim_token: claimToken, registration_id: 'reg_1' }),
+    });
+    expect(recorder.exchanges(e.traceId)[0].responseBody).toContain(key);
+    const rows = (db.prepare('SELECT data FROM exchanges').all() as { data: string }[]).map((r) => r.data).join('\n');
+    expect(rows).not.toContain(key);
+    expect(rows).not.toContain(claimToken);
+    expect(rows).toContain('reg_1');
+    db.close();
+
+    db = openDatabase(file, traceMigrations);
+    recorder = createTraceRecorder({ db });
+    const reopened = JSON.parse(recorder.exchanges(e.traceId)[0].responseBody ?? '{}');
+    expect(reopened).toEqual({ credential: '[redacted]', claim_token: '[redacted]', registration_id: 'reg_1' });
+    db.close();
+  });
+
   it('clear() wipes everything and starts a new Session trace', () => {
     const recorder = memoryRecorder();
     recorder.beginTrace({ title: 'Run' });
