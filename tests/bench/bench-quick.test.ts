@@ -37,7 +37,7 @@ function runQuickBench(out: string): Promise<{ code: number | null; stdout: stri
 }
 
 describe('npm run bench -- --quick', () => {
-  it('measures every row, in memory and on disk, and writes the JSON report', { timeout: 240_000 }, async () => {
+  it('measures every row, in memory and on disk, and writes the JSON report', { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ars-bench-test-'));
     const out = join(dir, 'bench.json');
     try {
