@@ -32,6 +32,8 @@ export function machineInfo(): Machine {
 const int = (n: number | undefined) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
 const ms = (n: number | undefined) => (n === undefined ? '—' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toString());
 const mb = (n: number | undefined) => (n === undefined ? '—' : `${Math.round(n / 1024 / 1024)} MB`);
+const rssRange = (r: RowResult) =>
+  r.hostPeakRssBytes === undefined ? '—' : r.hostIdleRssBytes ? `${Math.round(r.hostIdleRssBytes / 1048576)} → ${mb(r.hostPeakRssBytes)}` : mb(r.hostPeakRssBytes);
 const storage = (r: RowResult) => (r.storage === 'memory' ? 'in-memory' : r.storage === 'disk' ? 'on-disk' : '—');
 
 function table(header: string[], rows: string[][], rightAligned: number[]): string {
@@ -49,8 +51,8 @@ export function formatTables(rows: RowResult[]): string {
   if (load.length)
     out.push(
       table(
-        ['Row', 'Storage', 'req/s', 'p50 ms', 'p99 ms', 'host peak RSS', 'notes'],
-        load.map((r) => [r.title, storage(r), int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), mb(r.hostPeakRssBytes), notes(r)]),
+        ['Row', 'Storage', 'req/s', 'p50 ms', 'p99 ms', 'host RSS idle → peak', 'notes'],
+        load.map((r) => [r.title, storage(r), int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), rssRange(r), notes(r)]),
         [2, 3, 4, 5],
       ),
     );
@@ -58,8 +60,8 @@ export function formatTables(rows: RowResult[]): string {
   if (flows.length)
     out.push(
       table(
-        ['Flow (end to end)', 'Storage', 'runs', 'median ms', 'p99 ms', 'host peak RSS', 'notes'],
-        flows.map((r) => [r.title, storage(r), r.error && !r.succeeded ? '0' : `${r.succeeded ?? 0}/${r.runs ?? 0}`, ms(r.medianMs), ms(r.p99Ms), mb(r.hostPeakRssBytes), r.error ?? '']),
+        ['Flow (end to end)', 'Storage', 'runs', 'median ms', 'p99 ms', 'host RSS idle → peak', 'notes'],
+        flows.map((r) => [r.title, storage(r), r.error && !r.succeeded ? '0' : `${r.succeeded ?? 0}/${r.runs ?? 0}`, ms(r.medianMs), ms(r.p99Ms), rssRange(r), r.error ?? '']),
         [2, 3, 4, 5],
       ),
     );
@@ -67,8 +69,8 @@ export function formatTables(rows: RowResult[]): string {
   if (floors.length)
     out.push(
       table(
-        ['Cost floor', 'per second', 'p50 ms', 'p99 ms', 'peak RSS', 'notes'],
-        floors.map((r) => [r.title, int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), mb(r.hostPeakRssBytes), notes(r)]),
+        ['Cost floor', 'per second', 'p50 ms', 'p99 ms', 'RSS idle → peak', 'notes'],
+        floors.map((r) => [r.title, int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), rssRange(r), notes(r)]),
         [1, 2, 3, 4],
       ),
     );

@@ -21,6 +21,7 @@
  * How to read the numbers: notes/BENCH.md (pasted into the README).
  */
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './issuer.js';
 import { warmUpLoadGenerator } from './load.js';
@@ -66,12 +67,14 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main() {
   const machine = machineInfo();
+  const loadAtStart = os.loadavg()[0];
   const rows = allRows().filter((r) => !values.only || r.id.includes(values.only));
   if (!rows.length) {
     progress(`bench: no row id contains "${values.only}"`);
     process.exit(2);
   }
-  progress(`bench on ${formatMachine(machine)}`);
+  progress(`bench on ${formatMachine(machine)} (load average ${loadAtStart.toFixed(2)})`);
+  if (loadAtStart > machine.cores / 2) progress('      note: the machine is busy; the numbers will be lower and noisier than on an idle machine');
   progress(
     `${rows.length} rows, ${settings.durationS} s each after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
   );
@@ -108,6 +111,8 @@ async function main() {
 
   const report = {
     startedAt: startedAt.toISOString(),
+    // Other work on the machine skews every row: the 1-minute load average before and after says how much there was.
+    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] },
     totalSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     quick,
     settings,
@@ -118,7 +123,9 @@ async function main() {
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     process.stdout.write(`\nMachine: ${formatMachine(machine)}\n\n${formatTables(results)}\n\n`);
-    process.stdout.write(`Written to ${values.out} (${report.totalSeconds} s).\n`);
+    process.stdout.write(
+      `Load average ${report.loadAverage.atStart.toFixed(2)} at start, ${report.loadAverage.atEnd.toFixed(2)} at end. Written to ${values.out} (${report.totalSeconds} s).\n`,
+    );
   }
   const failed = results.filter((r) => r.error && !(r.kind === 'flow' && r.succeeded));
   if (failed.length) {
