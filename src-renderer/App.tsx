@@ -76,8 +76,10 @@ export function App() {
     return connectEvents();
   }, []);
 
+  // When it is the person's turn, their panes get the room; otherwise the diagram and inspector do.
+  const userTurn = useStudio((s) => ['agent', 'consent', 'inbox', 'browser'].includes(nextHint(s).pane ?? ''));
   return (
-    <div className="app">
+    <div className="app" style={{ gridTemplateRows: `52px minmax(0, 1fr) minmax(0, ${userTurn ? 0.95 : 0.68}fr)` }}>
       <header className="topbar">
         <div className="brand">
           <span className="logo" aria-hidden="true">◆</span>

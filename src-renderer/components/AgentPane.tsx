@@ -4,6 +4,9 @@ import { useStudio } from '../store/studio';
 import { nextHint, OTP_CHAIN } from './hints';
 import { Pane } from './Pane';
 
+/** Long URLs in narration keep their origin and path; the query (tokens, ids) goes to a tooltip. */
+const shortenUrls = (text: string) => text.replace(/(https?:\/\/[^\s?)]+)\?[^\s)]+/g, '$1?…');
+
 const STATUS_TEXT = {
   ready: 'Ready', running: 'Working', waiting: 'Waiting for you', paused: 'Paused', succeeded: 'Succeeded', failed: 'Failed',
 } as const;
@@ -101,7 +104,7 @@ export function AgentPane() {
         {narration.map((n, i) => (
           <li key={i} className={review !== null ? (tags[i] === review ? 'reviewed' : 'dim') : ''}>
             <time>{new Date(n.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}</time>
-            <span>{n.text}</span>
+            <span title={n.text !== shortenUrls(n.text) ? n.text : undefined}>{shortenUrls(n.text)}</span>
           </li>
         ))}
       </ol>

@@ -85,7 +85,7 @@ export function Inspector() {
       <p className="insp-meta">
         <span>{from} → {e.to}</span>
         <span>{Math.round(e.durationMs)} ms</span>
-        <span>{new Date(e.startedAt).toLocaleTimeString()}</span>
+        <span>{new Date(e.startedAt).toLocaleTimeString([], { hourCycle: 'h23' })}</span>
         {e.step && <span>step <code>{e.step}</code></span>}
       </p>
       <div className="insp-actions">

@@ -41,7 +41,7 @@ export function JwtView({ jwt }: { jwt: DecodedJwt }) {
               <code className="claim-name">{name}</code>
               <code className="claim-value">{show(value)}</code>
               {TIME_CLAIMS.has(name) && typeof value === 'number' && (
-                <span className="muted claim-time">{new Date(value * 1000).toLocaleTimeString()}</span>
+                <span className="muted claim-time">{new Date(value * 1000).toLocaleTimeString([], { hourCycle: 'h23' })}</span>
               )}
             </div>
             <p className="claim-why">{explainClaim(name)}</p>

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
 import { get, isTerminal, useStudio } from '../store/studio';
 import type { StepState } from '../types';
@@ -15,6 +16,12 @@ export function StepList() {
   const steps: Pick<StepState, 'name' | 'title' | 'status'>[] =
     run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [];
   const live = run && !isTerminal(run) ? run.current : -1;
+  const list = useRef<HTMLOListElement>(null);
+  // Keep the step being worked on (or reviewed) in view as the run moves on.
+  useEffect(() => {
+    const el = list.current?.querySelector<HTMLElement>(review !== null ? '.reviewed' : '.live');
+    el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [live, review]);
 
   const pick = (i: number) => {
     if (review === i) return reviewStep(null);
@@ -29,7 +36,7 @@ export function StepList() {
         <h2 className="side-title">Steps</h2>
         {review !== null && <button type="button" className="ghost small" onClick={() => reviewStep(null)}>Back to live</button>}
       </div>
-      <ol>
+      <ol ref={list}>
         {steps.map((s, i) => (
           <li key={s.name}>
             <button

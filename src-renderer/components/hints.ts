@@ -15,6 +15,8 @@ export function nextHint(s: Pick<StudioState, 'run' | 'progress' | 'busy'>): Hin
   const { run, progress } = s;
   if (!run || run.status === 'ready')
     return { pane: 'controls', text: 'Press "Next step" to watch the agent take its first step, or "Play" to let it run on its own.' };
+  if ((run.status === 'succeeded' || run.status === 'failed') && run.scenario)
+    return { pane: null, text: `${run.outcome?.ok ? 'Lesson complete' : 'The lesson did not go as planned'} — read it below. Press "Reset" to run it again, or pick another flow.` };
   if (run.status === 'succeeded' || run.status === 'failed')
     return { pane: null, text: `${run.outcome?.summary ?? (run.status === 'succeeded' ? 'Done.' : 'The run stopped.')} Press "Reset" to run it again, or pick another flow.` };
   const wait = run.waitingFor;

@@ -91,3 +91,20 @@ test('Anonymous by hand: a read-only key at once, claimed later with the mailed 
   await studio.shot('anon-6-done');
   await expectCredential(studio, 'anon-7-service-state');
 });
+
+test('Revocation by hand: approve, then revoke the grant at the provider; the credential dies at once', async ({ studio }) => {
+  await studio.setAutopilot(false);
+  await studio.chooseFlow('Revocation');
+  await studio.play();
+  await studio.consentPage.getByRole('button', { name: 'Always allow' }).click();
+  await expect(studio.page.getByRole('tab', { name: 'Provider' })).toHaveClass(/attention/, { timeout: 30_000 });
+  await studio.page.getByRole('tab', { name: 'Provider' }).click();
+  const grants = studio.region('Provider state').getByRole('region', { name: 'Grants' });
+  await expect(grants.getByRole('button', { name: 'Revoke' })).toBeVisible();
+  await studio.shot('revocation-1-grant');
+  await grants.getByRole('button', { name: 'Revoke' }).click();
+  await expect(studio.arrow(/^POST \/agent\/auth\/revoke from Provider to Service, answered 200/)).toBeVisible();
+  await expect(studio.arrow(/^GET \/api\/resource from Agent to Service, answered 401 invalid_token/).last()).toBeVisible();
+  await expect(grants.getByText('revoked').first()).toBeVisible();
+  await studio.shot('revocation-2-revoked');
+});
