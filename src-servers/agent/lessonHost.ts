@@ -1,6 +1,5 @@
 import type { Host } from '../host/host.js';
 import type { TraceRecorder } from '../trace/index.js';
-import type { Exchange } from '../trace/types.js';
 import type { ScenarioDef } from './scenarios.js';
 
 /**
@@ -26,18 +25,11 @@ export async function startLessonHost(
   }
   const { startHost } = await import('../host/host.js');
   const clock = sc.needsClock ? { offsetMs: 0 } : undefined;
-  // `now` is an additive HostOptions field (the roles' ms clock); a host without it ignores it.
+  // The private host records into the run's own trace, so the diagram shows its exchanges too.
   const host = await startHost({
     inMemory: true, config: sc.hostConfig, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
+    trace,
     ...(clock ? { now: () => Date.now() + clock.offsetMs } : {}),
-  } as Parameters<typeof startHost>[0]);
-  trace.registerOrigin(host.urls.service, 'Service');
-  trace.registerOrigin(host.urls.provider, 'Provider');
-  trace.registerOrigin(host.urls.mailbox, 'Inbox');
-  host.trace.on('exchange', (e: Exchange) => {
-    // The run's recorder decodes and checks the JWTs itself.
-    const { id: _id, seq: _seq, traceId: _t, jwts: _j, ...rest } = e;
-    trace.record({ ...rest, traceId });
   });
   say(`This lesson needs a service configured with ${JSON.stringify(sc.hostConfig)}, so I started a private one at ${host.urls.service}.`);
   return { host, clock };

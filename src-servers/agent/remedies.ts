@@ -132,9 +132,10 @@ export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): P
       // RFC 6585 §4 / RFC 9110 §10.2.3 — wait as long as Retry-After says, then retry once.
       const wait = r ? retryAfterSeconds(r.headers) : undefined;
       if (wait !== undefined && wait > SHORT_WAIT_SECONDS && ctx.fastForward) {
-        if (k.faults.has('fast-forwarded'))
+        // A second 429 on the same step after moving the clock means the service ignores the clock.
+        if (k.faults.has(`fast-forwarded:${ctx.key}`))
           throw new AgentStop(false, `${detail.replace(/\.$/, "")}. I moved the lesson's clock forward but the service did not follow it: this host does not support a studio clock (HostOptions.now).`);
-        k.faults.add('fast-forwarded');
+        k.faults.add(`fast-forwarded:${ctx.key}`);
         say(`I must wait ${wait} s, as Retry-After says. This lesson's service runs on the studio's clock, so instead of waiting that long for real I move its clock forward ${wait} s, then try again.`);
         ctx.fastForward(wait);
       } else if (wait === undefined || wait > MAX_RETRY_AFTER_SECONDS) {

@@ -21,6 +21,10 @@ export interface HostOptions {
   /** undefined = defaults (service 8000, provider 4000, mailbox 8025, smtp 2525); 0 = any free port. */
   ports?: { service?: number; provider?: number; mailbox?: number; smtp?: number };
   log?: (line: string) => void;
+  /** The roles' clock in ms (lessons move time forward: TTLs, rate-limit windows). Default Date.now. */
+  now?: () => number;
+  /** Record into an existing trace (a lesson's private host draws into the studio's run). */
+  trace?: TraceRecorder;
 }
 
 export interface HostUrls {
@@ -76,8 +80,9 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   };
 
   const dbFile = (role: string) => (dataDir ? join(dataDir, `${role}.db`) : ':memory:');
-  const traceDb = openDatabase(dbFile('trace'), traceMigrations);
-  const trace = createTraceRecorder({ db: traceDb });
+  const traceDb = opts.trace ? null : openDatabase(dbFile('trace'), traceMigrations);
+  const trace = opts.trace ?? createTraceRecorder({ db: traceDb! });
+  const now = opts.now;
   trace.registerOrigin(urls.service, 'Service');
   trace.registerOrigin(urls.provider, 'Provider');
   trace.registerOrigin(urls.mailbox, 'Inbox');
@@ -96,6 +101,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       fetch: trace.fetchAs('Provider'),
       recorder: trace,
       log,
+      now,
     });
     const trustedIssuers = [
       ...(config.service.trustBundledProvider ? [urls.provider] : []),
@@ -109,6 +115,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       sendMail: createSmtpMailer(config.mail.smtpUrl ?? urls.smtp),
       fetch: trace.fetchAs('Service'),
       recorder: trace,
+      now,
     });
     service.setHandler(sv.app);
     provider.setHandler(pv.app);
@@ -148,7 +155,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
           for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `${role}.db${suffix}`), { force: true });
         rmSync(join(dataDir, 'provider-keys.json'), { force: true });
       }
-      trace.clear();
+      if (!opts.trace) trace.clear();
       roles = await startRoles();
       log('all data reset');
     },
@@ -157,7 +164,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       stopped = true;
       await Promise.all([service, provider, mailbox].map((s) => closeServer(s.server as Server)));
       await stopRoles(roles);
-      traceDb.close();
+      traceDb?.close();
     },
   };
 }
