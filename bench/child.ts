@@ -26,8 +26,10 @@ const START_TIMEOUT_MS = 30_000;
  * `node --import tsx` rather than `npx tsx`: the same TypeScript loader, but the spawned pid *is* the
  * measured process (no npx/tsx wrapper processes in between), so stopping it is exact.
  */
-export function spawnHostChild(args: string[]): Promise<HostChild> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', HOST_PROCESS, ...args], {
+export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string } = {}): Promise<HostChild> {
+  // --cpu-prof writes a .cpuprofile when the child exits (open it in Chrome DevTools, or bench/profile-summary.ts).
+  const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', HOST_PROCESS, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderrTail = '';

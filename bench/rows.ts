@@ -3,6 +3,7 @@
  * peak RSS and its databases are that row's alone), is warmed up with the same requests, then
  * measured.
  */
+import { join } from 'node:path';
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
 import type { FlowId } from '../src-servers/agent/index.js';
 import { spawnHostChild, type HostChild, type RssReport } from './child.js';
@@ -31,9 +32,12 @@ export interface Settings {
   maxPreparedClaims: number;
   /** …and at most this many seconds spent preparing them: the row then runs until they are used up. */
   claimPrepBudgetS: number;
+  /** When set, each host child writes a CPU profile to <dir>/<row id>/. */
+  profileDir?: string;
 }
 
 export interface RowContext {
+  rowId: string;
   settings: Settings;
   issuer: BenchIssuer;
   /** Short progress notes while a row prepares ("signing 31,000 assertions…"). */
@@ -111,7 +115,9 @@ async function withHost(
   storage: Storage,
   body: (host: HostChild) => Promise<Partial<RowResult>>,
 ): Promise<Partial<RowResult>> {
-  const host = await spawnHostChild(['--storage', storage, '--config', JSON.stringify(benchHostConfig(ctx.issuer))]);
+  const host = await spawnHostChild(['--storage', storage, '--config', JSON.stringify(benchHostConfig(ctx.issuer))], {
+    cpuProfileDir: ctx.settings.profileDir && join(ctx.settings.profileDir, ctx.rowId),
+  });
   let final: RssReport | undefined;
   try {
     const idle = await host.rss();
@@ -305,7 +311,9 @@ function floorRows(): RowSpec[] {
       kind: 'floor',
       storage: null,
       async run(ctx) {
-        const child = await spawnHostChild(['--floor', 'express']);
+        const child = await spawnHostChild(['--floor', 'express'], {
+          cpuProfileDir: ctx.settings.profileDir && join(ctx.settings.profileDir, ctx.rowId),
+        });
         let final: RssReport | undefined;
         try {
           const idle = await child.rss();

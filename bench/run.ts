@@ -7,6 +7,7 @@
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
  *   npm run bench -- --only TEXT        only rows whose id contains TEXT (e.g. claim, memory, flow)
  *   npm run bench -- --duration S --warmup S --connections N --runs N
+ *   npm run bench -- --profile DIR      CPU-profile each host child (then: npx tsx bench/profile-summary.ts DIR/<row>)
  *
  * Every row starts a fresh host (service + provider + mailbox) in a child process
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string' },
     runs: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 
@@ -61,6 +63,7 @@ const settings: Settings = {
   flowWarmupRuns: quick ? 1 : 3,
   maxPreparedClaims: quick ? 400 : 20_000,
   claimPrepBudgetS: quick ? 6 : 20,
+  profileDir: values.profile,
 };
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -91,7 +94,7 @@ async function main() {
       const t0 = performance.now();
       const base: RowResult = { id: spec.id, title: spec.title, kind: spec.kind, storage: spec.storage };
       try {
-        const r = { ...base, ...(await spec.run({ settings, issuer, note: (text) => progress(`      ${text}…`) })) };
+        const r = { ...base, ...(await spec.run({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`) })) };
         results.push(r);
         const what =
           r.kind === 'flow'
