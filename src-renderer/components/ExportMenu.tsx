@@ -21,7 +21,10 @@ export function ExportMenu() {
     e.preventDefault();
     try {
       const res = await fetch(api.exportUrl(traceId, f.id));
-      await window.studio.saveFile({ defaultPath: `trace-${traceId}.${f.ext}`, content: await res.text() });
+      const result = (await window.studio.saveFile({ defaultPath: `trace-${traceId}.${f.ext}`, content: await res.text() })) as
+        | { saved?: boolean; fileName?: string }
+        | undefined;
+      if (result?.saved) toast(`Saved ${result.fileName ?? 'the trace'}.`, 'info');
     } catch (err) {
       toast(`Could not save the export (${(err as Error).message}).`);
     }

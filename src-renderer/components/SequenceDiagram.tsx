@@ -43,6 +43,7 @@ export function SequenceDiagram() {
   const review = useStudio((s) => s.reviewStep);
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
+  const [viewHeight, setViewHeight] = useState(0);
 
   const steps: Pick<StepState, 'name' | 'title' | 'status'>[] = useMemo(
     () => run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [],
@@ -54,11 +55,16 @@ export function SequenceDiagram() {
   const colW = (width - SIDE * 2) / actors.length;
   const x = (a: Actor) => SIDE + colW * (Math.max(0, actors.indexOf(a)) + 0.5);
   const live = run && !isTerminal(run) ? run.current : null;
+  const labels = [...new Set(exchanges.filter((e) => e.from === 'External client' && e.fromLabel).map((e) => e.fromLabel))];
+  const externalTitle = labels.length ? `External client: ${labels.join(', ')}` : 'External client';
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(480, el.clientWidth)));
+    const ro = new ResizeObserver(() => {
+      setWidth(Math.max(480, el.clientWidth));
+      setViewHeight(el.clientHeight); // the panes below grow and shrink: keep following
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -73,7 +79,7 @@ export function SequenceDiagram() {
     if (!target) return;
     const top = review !== null ? target.band.y - HEADS - 4 : target.band.y + target.height - el.clientHeight + 40;
     el.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
-  }, [exchanges.length, live, review, placed]);
+  }, [exchanges.length, live, review, placed, viewHeight]);
 
   const onKey = (e: KeyboardEvent, act: () => void) => {
     if (e.key === 'Enter' || e.key === ' ') {
@@ -88,7 +94,8 @@ export function SequenceDiagram() {
       <div className="diagram-scroll" ref={scroller}>
         <div className="lifeline-heads" style={{ width }}>
           {actors.map((a) => (
-            <div key={a} className={`lifeline-head actor-${a.replace(' ', '-').toLowerCase()}`} style={{ left: x(a), width: Math.min(colW - 8, 120) }}>
+            <div key={a} className={`lifeline-head actor-${a.replace(' ', '-').toLowerCase()}${colW < 112 ? ' compact' : ''}`}
+              style={{ left: x(a), width: Math.min(colW - 4, 120) }} title={a === 'External client' ? externalTitle : a}>
               {a}
             </div>
           ))}

@@ -26,7 +26,10 @@ export function StepList() {
   const pick = (i: number) => {
     if (review === i) return reviewStep(null);
     reviewStep(i);
-    const first = get().exchanges.find((e) => e.step === steps[i].name);
+    // Inspect what the step itself sent (the agent's or your request), not what the servers did in turn.
+    const { exchanges, stepOf } = get();
+    const inStep = exchanges.filter((e) => (e.step ?? stepOf[e.id]) === steps[i].name);
+    const first = inStep.find((e) => e.from === 'Agent' || e.from === 'User') ?? inStep[0];
     if (first) selectExchange(first.id);
   };
 

@@ -58,6 +58,15 @@ test('ID-JAG by hand: step, approve consent, the agent registers and uses the AP
   await expect(studio.arrow(/^POST \/consent\/requests\/.* from User to Provider/).first()).toBeVisible();
   await studio.shot('idjag-4-done');
   await expectCredential(studio, 'idjag-5-service-state');
+
+  // Go back to an earlier step: its band is highlighted and its first request is inspected.
+  await studio.page.getByRole('navigation', { name: 'Steps' }).getByRole('button', { name: /Register at the service/ }).click();
+  await expect(studio.diagram.locator('.band-reviewed')).toContainText('Register at the service');
+  await expect(studio.inspector).toContainText('/agent/auth');
+  await expect(studio.page.getByRole('complementary', { name: 'About this step' })).toContainText('Reviewing');
+  await studio.shot('idjag-6-review-step');
+  await studio.button('Back to live').click();
+  await expect(studio.diagram.locator('.band-reviewed')).toHaveCount(0);
 });
 
 test('Verified email by hand: say yes, open the mail and the link, read the code back', async ({ studio }) => {
