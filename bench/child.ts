@@ -7,6 +7,8 @@ export interface RssReport {
   peakRssBytes: number;
   sampledPeakRssBytes: number;
   rssBytes: number;
+  /** user + system CPU microseconds the child has used so far */
+  cpuUs: number;
 }
 
 export interface HostChild {

@@ -11,6 +11,7 @@ export interface VerifyFloor {
   verifications: number;
   durationS: number;
   perSec: number;
+  cpuMsPerVerification: number;
 }
 
 export async function es256VerifyFloor(opts: { durationS: number; warmupS: number; inFlight: number }): Promise<VerifyFloor> {
@@ -42,6 +43,8 @@ export async function es256VerifyFloor(opts: { durationS: number; warmupS: numbe
     return { count, durationS: (performance.now() - t0) / 1000 };
   };
   await loop(opts.warmupS);
+  const cpu0 = process.cpuUsage();
   const { count, durationS } = await loop(opts.durationS);
-  return { verifications: count, durationS, perSec: count / durationS };
+  const cpu = process.cpuUsage(cpu0);
+  return { verifications: count, durationS, perSec: count / durationS, cpuMsPerVerification: (cpu.user + cpu.system) / 1000 / count };
 }

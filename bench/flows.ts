@@ -22,7 +22,7 @@ function percentile(sorted: number[], q: number): number {
 export async function runFlow(
   urls: { service: string; provider: string; mailbox: string },
   flow: FlowId,
-  opts: { runs: number; warmupRuns: number; onRun?: (i: number) => void },
+  opts: { runs: number; warmupRuns: number; onRun?: (i: number) => void; beforeMeasured?: () => Promise<void> },
 ): Promise<FlowResult> {
   const { AgentRun } = await import('../src-servers/agent/index.js');
   const { createTraceRecorder, traceMigrations } = await import('../src-servers/trace/index.js');
@@ -33,6 +33,7 @@ export async function runFlow(
   let failure: string | undefined;
   try {
     for (let i = 0; i < opts.warmupRuns + opts.runs; i++) {
+      if (i === opts.warmupRuns) await opts.beforeMeasured?.();
       trace.clear(); // the bench's own recorder must not grow run after run
       const run = new AgentRun({
         flow,

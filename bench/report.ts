@@ -31,6 +31,7 @@ export function machineInfo(): Machine {
 
 const int = (n: number | undefined) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
 const ms = (n: number | undefined) => (n === undefined ? '—' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toString());
+const cpu = (n: number | undefined) => (n === undefined ? '—' : n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n.toFixed(1));
 const mb = (n: number | undefined) => (n === undefined ? '—' : `${Math.round(n / 1024 / 1024)} MB`);
 const rssRange = (r: RowResult) =>
   r.hostPeakRssBytes === undefined ? '—' : r.hostIdleRssBytes ? `${Math.round(r.hostIdleRssBytes / 1048576)} → ${mb(r.hostPeakRssBytes)}` : mb(r.hostPeakRssBytes);
@@ -51,27 +52,27 @@ export function formatTables(rows: RowResult[]): string {
   if (load.length)
     out.push(
       table(
-        ['Row', 'Storage', 'req/s', 'p50 ms', 'p99 ms', 'host RSS idle → peak', 'notes'],
-        load.map((r) => [r.title, storage(r), int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), rssRange(r), notes(r)]),
-        [2, 3, 4, 5],
+        ['Row', 'Storage', 'req/s', 'p50 ms', 'p99 ms', 'host CPU ms/req', 'host RSS idle → peak', 'notes'],
+        load.map((r) => [r.title, storage(r), int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), cpu(r.hostCpuMsPerRequest), rssRange(r), notes(r)]),
+        [2, 3, 4, 5, 6],
       ),
     );
   const flows = rows.filter((r) => r.kind === 'flow');
   if (flows.length)
     out.push(
       table(
-        ['Flow (end to end)', 'Storage', 'runs', 'median ms', 'p99 ms', 'host RSS idle → peak', 'notes'],
-        flows.map((r) => [r.title, storage(r), r.error && !r.succeeded ? '0' : `${r.succeeded ?? 0}/${r.runs ?? 0}`, ms(r.medianMs), ms(r.p99Ms), rssRange(r), r.error ?? '']),
-        [2, 3, 4, 5],
+        ['Flow (end to end)', 'Storage', 'runs', 'median ms', 'p99 ms', 'host CPU ms/flow', 'host RSS idle → peak', 'notes'],
+        flows.map((r) => [r.title, storage(r), r.error && !r.succeeded ? '0' : `${r.succeeded ?? 0}/${r.runs ?? 0}`, ms(r.medianMs), ms(r.p99Ms), cpu(r.hostCpuMsPerRequest), rssRange(r), r.error ?? '']),
+        [2, 3, 4, 5, 6],
       ),
     );
   const floors = rows.filter((r) => r.kind === 'floor');
   if (floors.length)
     out.push(
       table(
-        ['Cost floor', 'per second', 'p50 ms', 'p99 ms', 'RSS idle → peak', 'notes'],
-        floors.map((r) => [r.title, int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), rssRange(r), notes(r)]),
-        [1, 2, 3, 4],
+        ['Cost floor', 'per second', 'p50 ms', 'p99 ms', 'CPU ms/op', 'RSS idle → peak', 'notes'],
+        floors.map((r) => [r.title, int(r.requestsPerSec), ms(r.p50Ms), ms(r.p99Ms), cpu(r.hostCpuMsPerRequest), rssRange(r), notes(r)]),
+        [1, 2, 3, 4, 5],
       ),
     );
   return out.join('\n\n');

@@ -57,6 +57,8 @@ export interface RowResult {
   requests?: number;
   durationS?: number;
   connections?: number;
+  /** CPU time the host spent per 2xx answer during the measured run (all its threads) — steadier than req/s on a shared machine. */
+  hostCpuMsPerRequest?: number;
   non2xx?: number;
   errors?: number;
   statusCodes?: Record<string, number>;
@@ -94,8 +96,17 @@ export function benchHostConfig(issuer: BenchIssuer) {
   };
 }
 
-function fromLoad(r: LoadResult, connections: number): Partial<RowResult> {
+/** Run the measured load and charge the host's CPU time during it to the answers it gave. */
+async function measured(host: HostChild, run: () => Promise<LoadResult>): Promise<{ r: LoadResult; cpuMs: number }> {
+  const before = await host.rss();
+  const r = await run();
+  const after = await host.rss();
+  return { r, cpuMs: (after.cpuUs - before.cpuUs) / 1000 };
+}
+
+function fromLoad(r: LoadResult, connections: number, cpuMs?: number): Partial<RowResult> {
   return {
+    ...(cpuMs !== undefined && r.ok > 0 ? { hostCpuMsPerRequest: cpuMs / r.ok } : {}),
     requestsPerSec: r.requestsPerSec,
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
@@ -130,15 +141,15 @@ async function withHost(
 }
 
 /** Warm up, then measure, the same kind of request. */
-async function warmThenMeasure(ctx: RowContext, spec: Omit<LoadSpec, 'durationS' | 'connections'>): Promise<Partial<RowResult>> {
+async function warmThenMeasure(ctx: RowContext, host: HostChild, spec: Omit<LoadSpec, 'durationS' | 'connections'>): Promise<Partial<RowResult>> {
   const { connections, durationS, warmupS } = ctx.settings;
   await probe(spec);
   await runLoad({ ...spec, connections, durationS: warmupS });
-  let r = await runLoad({ ...spec, connections, durationS });
+  let m = await measured(host, () => runLoad({ ...spec, connections, durationS }));
   // autocannon drops the requests in flight when time is up: a host slower than the row's
   // duration per request (a loaded CI box, --quick) would report nothing. Measure longer once.
-  if (r.ok === 0) r = await runLoad({ ...spec, connections, durationS: durationS * 3 });
-  return fromLoad(r, connections);
+  if (m.r.ok === 0) m = await measured(host, () => runLoad({ ...spec, connections, durationS: durationS * 3 }));
+  return fromLoad(m.r, connections, m.cpuMs);
 }
 
 /** A pool of one-time bodies; past its end it repeats the last one (answers 4xx, never counted as work). */
@@ -150,6 +161,7 @@ function pool(bodies: string[]): () => string {
 /** Requests of a row whose bodies are single-use: calibrate the rate, then prepare enough for the run. */
 async function onePerRequest(
   ctx: RowContext,
+  host: HostChild,
   url: string,
   make: (count: number, phase: 'warm-up' | 'measured') => Promise<string[]>,
   limits: { min: number; max: number },
@@ -160,15 +172,15 @@ async function onePerRequest(
   const probeS = await probe({ url, method: 'POST', nextBody: nextWarm });
   const warm = await runLoad({ url, method: 'POST', nextBody: nextWarm, connections, durationS: warmupS, maxRequests: warmBodies.length - 1 });
   const rate = warm.ok > 0 ? warm.requestsPerSec : 1 / probeS;
-  let r: LoadResult | undefined;
+  let m: { r: LoadResult; cpuMs: number } | undefined;
   for (const seconds of [durationS, durationS * 3]) {
     // 2× the warmed-up rate: the measured run is normally faster than the warm-up that calibrated it.
     const want = Math.min(limits.max, Math.max(limits.min, connections * 4, Math.ceil(rate * seconds * 2)));
     const bodies = await make(want, 'measured');
-    r = await runLoad({ url, method: 'POST', nextBody: pool(bodies), connections, durationS: seconds, maxRequests: bodies.length });
-    if (r.ok > 0) break; // else: see warmThenMeasure
+    m = await measured(host, () => runLoad({ url, method: 'POST', nextBody: pool(bodies), connections, durationS: seconds, maxRequests: bodies.length }));
+    if (m.r.ok > 0) break; // else: see warmThenMeasure
   }
-  return fromLoad(r!, connections);
+  return fromLoad(m!.r, connections, m!.cpuMs);
 }
 
 function registerRows(storage: Storage): RowSpec[] {
@@ -180,7 +192,7 @@ function registerRows(storage: Storage): RowSpec[] {
       title: 'POST /agent/auth anonymous',
       kind: 'load',
       storage,
-      run: (ctx) => withHost(ctx, storage, (h) => warmThenMeasure(ctx, { url: registerUrl(h), method: 'POST', body: ANONYMOUS_BODY })),
+      run: (ctx) => withHost(ctx, storage, (h) => warmThenMeasure(ctx, h, { url: registerUrl(h), method: 'POST', body: ANONYMOUS_BODY })),
     },
     {
       id: `register-id-jag-${storage}`,
@@ -191,6 +203,7 @@ function registerRows(storage: Storage): RowSpec[] {
         withHost(ctx, storage, (h) =>
           onePerRequest(
             ctx,
+            h,
             registerUrl(h),
             async (count, phase) => {
               ctx.note(`signing ${count.toLocaleString('en-US')} unique ID-JAGs (${phase})`);
@@ -211,7 +224,7 @@ function registerRows(storage: Storage): RowSpec[] {
         withHost(ctx, storage, (h) => {
           const tag = Math.random().toString(36).slice(2, 8);
           let n = 0;
-          return warmThenMeasure(ctx, { url: registerUrl(h), method: 'POST', nextBody: () => verifiedEmailBody(`ve-${tag}-${n++}@bench.example`) });
+          return warmThenMeasure(ctx, h, { url: registerUrl(h), method: 'POST', nextBody: () => verifiedEmailBody(`ve-${tag}-${n++}@bench.example`) });
         }),
     },
     {
@@ -222,7 +235,7 @@ function registerRows(storage: Storage): RowSpec[] {
       run: (ctx) =>
         withHost(ctx, storage, async (h) => {
           const { credential } = await registerAnonymous(h.urls.service);
-          return warmThenMeasure(ctx, { url: resourceUrl(h), method: 'GET', headers: { authorization: `Bearer ${credential}` } });
+          return warmThenMeasure(ctx, h, { url: resourceUrl(h), method: 'GET', headers: { authorization: `Bearer ${credential}` } });
         }),
     },
     {
@@ -234,7 +247,7 @@ function registerRows(storage: Storage): RowSpec[] {
         withHost(ctx, storage, async (h) => {
           const [assertion] = await ctx.issuer.signAssertions(1, { aud: h.urls.service, resource: resourceUrl(h) });
           const { credential } = await registerWithIdJag(h.urls.service, assertion);
-          return warmThenMeasure(ctx, { url: resourceUrl(h), method: 'GET', headers: { authorization: `Bearer ${credential}` } });
+          return warmThenMeasure(ctx, h, { url: resourceUrl(h), method: 'GET', headers: { authorization: `Bearer ${credential}` } });
         }),
     },
     {
@@ -246,6 +259,7 @@ function registerRows(storage: Storage): RowSpec[] {
         withHost(ctx, storage, (h) =>
           onePerRequest(
             ctx,
+            h,
             `${h.urls.service}${SERVICE_PATHS.claimComplete}`,
             async (count, phase) => {
               ctx.note(`preparing up to ${count.toLocaleString('en-US')} pending claims with their OTPs (${phase})`);
@@ -279,13 +293,23 @@ function flowRows(storage: Storage): RowSpec[] {
     storage,
     run: (ctx: RowContext) =>
       withHost(ctx, storage, async (h) => {
+        let before: RssReport | undefined;
         const r: FlowResult = await runFlow(
           { service: h.urls.service, provider: h.urls.provider!, mailbox: h.urls.mailbox! },
           f.id,
-          { runs: ctx.settings.flowRuns, warmupRuns: ctx.settings.flowWarmupRuns },
+          { runs: ctx.settings.flowRuns, warmupRuns: ctx.settings.flowWarmupRuns, beforeMeasured: async () => void (before = await h.rss()) },
         );
+        const after = await h.rss();
         if (r.failure && r.succeeded === 0) throw new Error(r.failure);
-        return { runs: r.runs, succeeded: r.succeeded, medianMs: r.medianMs, p99Ms: r.p99Ms, meanMs: r.meanMs, ...(r.failure ? { error: r.failure } : {}) };
+        return {
+          runs: r.runs,
+          succeeded: r.succeeded,
+          medianMs: r.medianMs,
+          p99Ms: r.p99Ms,
+          meanMs: r.meanMs,
+          ...(before && r.succeeded ? { hostCpuMsPerRequest: (after.cpuUs - before.cpuUs) / 1000 / r.succeeded } : {}),
+          ...(r.failure ? { error: r.failure } : {}),
+        };
       }),
   }));
 }
@@ -301,8 +325,15 @@ function floorRows(): RowSpec[] {
         const { durationS, warmupS, connections } = ctx.settings;
         const child = await spawnHostChild(['--floor', 'es256', '--duration', String(durationS), '--warmup', String(warmupS), '--in-flight', String(connections)]);
         const final = await child.stop();
-        const v = child.ready.verify as { verifications: number; durationS: number; perSec: number };
-        return { requestsPerSec: v.perSec, requests: v.verifications, durationS: v.durationS, connections, hostPeakRssBytes: final.peakRssBytes };
+        const v = child.ready.verify as { verifications: number; durationS: number; perSec: number; cpuMsPerVerification: number };
+        return {
+          requestsPerSec: v.perSec,
+          requests: v.verifications,
+          durationS: v.durationS,
+          connections,
+          hostCpuMsPerRequest: v.cpuMsPerVerification,
+          hostPeakRssBytes: final.peakRssBytes,
+        };
       },
     },
     {
@@ -317,7 +348,7 @@ function floorRows(): RowSpec[] {
         let final: RssReport | undefined;
         try {
           const idle = await child.rss();
-          const r = await warmThenMeasure(ctx, { url: `${child.urls.service}/`, method: 'GET' });
+          const r = await warmThenMeasure(ctx, child, { url: `${child.urls.service}/`, method: 'GET' });
           final = await child.stop();
           return { ...r, hostIdleRssBytes: idle.rssBytes, hostPeakRssBytes: final.peakRssBytes };
         } finally {
