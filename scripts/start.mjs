@@ -8,11 +8,23 @@ import { createRequire } from 'node:module';
 import { REPO_ROOT } from './electron-binary.mjs';
 import { planStart } from './start-plan.mjs';
 
-/** Run a child with our terminal, pass Ctrl+C / kill on to it, resolve with its exit code. */
+/**
+ * Run a child with our terminal, pass Ctrl+C / kill on to it, resolve with its exit code.
+ * On POSIX the child leads its own process group and a signal goes to the whole group: `npm run`
+ * starts the script through `sh -c`, which would die on SIGTERM and leave the server running.
+ */
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', cwd: REPO_ROOT, ...options });
-    const forward = (signal) => child.kill(signal);
+    const posix = process.platform !== 'win32';
+    const child = spawn(command, args, { stdio: 'inherit', cwd: REPO_ROOT, detached: posix, ...options });
+    const forward = (signal) => {
+      try {
+        if (posix) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // already gone
+      }
+    };
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const s of signals) process.on(s, forward);
     child.on('error', (err) => {

@@ -178,7 +178,7 @@ describe('npm start (scripts/start.mjs)', () => {
   });
 
   it.skipIf(process.platform === 'win32')('passes a stop signal on to the browser version', async () => {
-    const web = `node -e "process.on('SIGTERM', () => { console.log('web version stopping'); process.exit(0) }); console.log('web ready'); setInterval(() => {}, 1000)"`;
+    const web = `node -e "process.on('SIGTERM', () => { console.log('web version stopping'); process.exit(0) }); console.log('web ready'); setTimeout(() => process.exit(1), 20000)"`; // gone by itself if the signal never comes
     const s = startScript(project({ electron: 'absent', webScript: web }));
     await new Promise<void>((resolve) => s.child.stdout.on('data', () => s.out().includes('web ready') && resolve()));
     s.child.kill('SIGTERM');
