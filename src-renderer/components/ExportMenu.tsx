@@ -1,4 +1,4 @@
-import { useRef, type MouseEvent } from 'react';
+import { useEffect, useRef, type MouseEvent } from 'react';
 import { api, type ExportFormat } from '../api';
 import { toast } from '../store/actions';
 import { useStudio } from '../store/studio';
@@ -14,6 +14,19 @@ const FORMATS: { id: ExportFormat; label: string; note: string; ext: string }[] 
 export function ExportMenu() {
   const traceId = useStudio((s) => s.traceId);
   const menu = useRef<HTMLDetailsElement>(null);
+  // A menu closes when you click elsewhere or press Escape.
+  useEffect(() => {
+    const close = (e: Event) => {
+      const m = menu.current;
+      if (m?.open && (e.type === 'keydown' ? (e as KeyboardEvent).key === 'Escape' : !m.contains(e.target as Node))) m.open = false;
+    };
+    document.addEventListener('click', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('click', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
 
   const save = async (e: MouseEvent, f: (typeof FORMATS)[number]) => {
     menu.current?.removeAttribute('open');

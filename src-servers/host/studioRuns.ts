@@ -1,0 +1,137 @@
+import { AgentRun, type FlowId, type RunState } from '../agent/index.js';
+import type { Host } from './host.js';
+
+/** The studio's one current AgentRun (CONTRACTS.md "Studio API"): create, step, play at a pace, pause. */
+
+export class StudioError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * What the studio sends as a run: the agent's RunState, whether the studio is auto-stepping it, and
+ * `rev`, increasing with every snapshot, so a client can drop an HTTP answer that arrives after a
+ * newer SSE event (the two travel on different connections).
+ */
+export type StudioRun = RunState & { playing: boolean; rev: number };
+
+export const TERMINAL = new Set<RunState['status']>(['succeeded', 'failed']);
+
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves when the run emits a state matching `done` (or at once if it already does). */
+function waitForState(run: AgentRun, done: (s: RunState) => boolean): { promise: Promise<void>; cancel(): void } {
+  let cancel = () => {};
+  const promise = new Promise<void>((resolve) => {
+    if (done(run.state())) return resolve();
+    const onState = (s: RunState) => done(s) && finish();
+    const finish = () => { run.off('state', onState); resolve(); };
+    cancel = finish;
+    run.on('state', onState);
+  });
+  return { promise, cancel };
+}
+
+/** Owns the one current AgentRun: create, step, play/pause (with a pace), cancel. */
+export class RunController {
+  run: AgentRun | null = null;
+  playing = false;
+  private busy = false;
+  private playToken = 0;
+  private rev = 0;
+
+  constructor(private host: Host, private emit: (event: string, data: unknown) => void, private log: (l: string) => void) {}
+
+  snapshot(): StudioRun | null {
+    return this.run ? { ...this.run.state(), playing: this.playing, rev: ++this.rev } : null;
+  }
+
+  create(flow: FlowId, scenario: string | undefined, autopilot: boolean): StudioRun {
+    this.cancel();
+    const { host } = this;
+    const run = new AgentRun({
+      flow, scenario, autopilot, trace: host.trace, host,
+      serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
+    });
+    run.on('state', () => this.run === run && this.emit('run', this.snapshot()));
+    this.run = run;
+    const snap = this.snapshot()!;
+    this.emit('run', snap);
+    return snap;
+  }
+
+  get(id: string): AgentRun {
+    if (!this.run || this.run.id !== id) throw new StudioError(404, 'not_found', `No current run with id ${id}.`);
+    return this.run;
+  }
+
+  /** One step. Answers once the step is done or the agent waits for the person (a step may wait long). */
+  async next(run: AgentRun): Promise<StudioRun> {
+    if (TERMINAL.has(run.state().status)) return this.snapshot()!;
+    if (this.busy) throw new StudioError(409, 'busy', 'The agent is still working on the previous step.');
+    this.busy = true;
+    const stepping = run.step().catch((err) => this.log(`agent step failed: ${(err as Error).message}`))
+      .finally(() => { this.busy = false; });
+    const waiting = waitForState(run, (s) => s.status === 'waiting' && !s.autopilot);
+    await Promise.race([stepping, waiting.promise]);
+    waiting.cancel();
+    return this.snapshot()!;
+  }
+
+  /** Run to the end, one step at a time with `delayMs` between steps so a person can follow. */
+  play(run: AgentRun, delayMs: number): StudioRun {
+    const token = ++this.playToken;
+    this.playing = true;
+    const live = () => token === this.playToken && this.run === run;
+    void (async () => {
+      while (live() && !TERMINAL.has(run.state().status)) {
+        const s = run.state();
+        if (s.status === 'waiting' && !s.autopilot) {
+          // The person has to act (consent, OTP); carry on as soon as they have.
+          const w = waitForState(run, (st) => st.status !== 'waiting' || st.autopilot || !live());
+          const stop = setInterval(() => !live() && w.cancel(), 250);
+          await w.promise;
+          clearInterval(stop);
+          continue;
+        }
+        if (this.busy) { await delay(50); continue; }
+        this.busy = true;
+        try { await run.step(); } catch (err) { this.log(`agent step failed: ${(err as Error).message}`); break; }
+        finally { this.busy = false; }
+        if (!TERMINAL.has(run.state().status)) await delay(delayMs);
+      }
+      if (token === this.playToken) this.setPlaying(false);
+    })();
+    this.emit('run', this.snapshot());
+    return this.snapshot()!;
+  }
+
+  pause(): StudioRun | null {
+    this.playToken++;
+    this.setPlaying(false);
+    return this.snapshot();
+  }
+
+  private setPlaying(on: boolean) {
+    if (this.playing === on) return;
+    this.playing = on;
+    if (this.run) this.emit('run', this.snapshot());
+  }
+
+  cancel() {
+    this.playToken++;
+    this.playing = false;
+    this.run?.cancel();
+    this.run?.removeAllListeners('state');
+    this.run = null;
+    this.busy = false;
+  }
+
+  /** The name of the step the person's own actions belong to (recorded on their requests). */
+  currentStepName(): string | undefined {
+    const s = this.run?.state();
+    return s?.steps[s.current]?.name;
+  }
+}
