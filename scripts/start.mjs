@@ -1,5 +1,5 @@
 // `npm start`: the desktop app when Electron's binary is installed, otherwise the browser
-// version (`npm run web`) after one line saying why. STUDIO_START_DRY_RUN=1 prints the decision
+// version (`npm run web`, given any flags after `--`) after one line saying why. STUDIO_START_DRY_RUN=1 prints the decision
 // and exits without building or starting anything.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -38,12 +38,13 @@ function run(command, args, options = {}) {
   });
 }
 
-/** `npm run <script>` with the npm that started us when there is one (no shell needed). */
-function npmRun(script) {
+/** `npm run <script> -- <args>` with the npm that started us when there is one (no shell needed). */
+function npmRun(script, extra) {
+  const args = ['run', script, ...(extra.length ? ['--', ...extra] : [])];
   const npmCli = process.env.npm_execpath;
-  if (npmCli && /npm-cli\.[cm]?js$/.test(basename(npmCli))) return run(process.execPath, [npmCli, 'run', script]);
+  if (npmCli && /npm-cli\.[cm]?js$/.test(basename(npmCli))) return run(process.execPath, [npmCli, ...args]);
   const windows = process.platform === 'win32';
-  return run(windows ? 'npm.cmd' : 'npm', ['run', script], { shell: windows });
+  return run(windows ? 'npm.cmd' : 'npm', args, { shell: windows });
 }
 
 function electronViteBuild() {
@@ -56,10 +57,12 @@ async function main() {
   const plan = planStart({ root: REPO_ROOT });
   for (const line of plan.lines) console.log(line);
   const dryRun = process.env.STUDIO_START_DRY_RUN === '1';
+  // `npm start -- --in-memory` etc.: flags for the browser version (web.ts), ignored by the desktop app.
+  const extra = process.argv.slice(2);
 
   if (plan.mode === 'web') {
-    if (dryRun) return console.log(`dry run: ${plan.reason}; would run: npm run web`), 0;
-    return npmRun('web');
+    if (dryRun) return console.log(`dry run: ${plan.reason}; would run: npm run web${extra.length ? ` -- ${extra.join(' ')}` : ''}`), 0;
+    return npmRun('web', extra);
   }
   if (dryRun) {
     console.log(`dry run: would build: ${plan.build.build ? `yes (${plan.build.reason})` : 'no (up to date)'}`);

@@ -56,8 +56,8 @@ function project(opts: { electron: ElectronState; webScript?: string; built?: bo
   return root;
 }
 
-function startScript(root: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
+function startScript(root: string, env: Record<string, string> = {}, args: string[] = []) {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), ...args], {
     cwd: root,
     env: { ...process.env, STUDIO_START_DRY_RUN: '', ...env },
   });
@@ -169,12 +169,12 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(s.out()).toContain(`electron launched with: ${root}${asRoot ? ' --no-sandbox' : ''}\n`);
   });
 
-  it('runs `npm run web` when the binary is missing and exits with its code', async () => {
-    const root = project({ electron: 'absent', webScript: `node -e "console.log('web version started'); process.exit(4)"` });
-    const s = startScript(root);
+  it('runs `npm run web` when the binary is missing, with the flags given, and exits with its code', async () => {
+    const web = `node -e "console.log('web version started with', process.argv.slice(1).join(' ')); process.exit(4)" --`;
+    const s = startScript(project({ electron: 'absent', webScript: web }), {}, ['--in-memory', '--studio-port', '0']);
     expect(await s.exited).toBe(4);
     expect(s.out().split('\n')[0]).toBe(FALLBACK_LINE);
-    expect(s.out()).toContain('web version started');
+    expect(s.out()).toContain('web version started with --in-memory --studio-port 0\n');
   });
 
   it.skipIf(process.platform === 'win32')('passes a stop signal on to the browser version', async () => {
