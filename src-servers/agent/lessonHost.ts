@@ -17,12 +17,9 @@ export interface LessonHost {
 export async function startLessonHost(
   sc: ScenarioDef, given: Host | undefined, trace: TraceRecorder, traceId: string, say: (text: string) => void,
 ): Promise<LessonHost | undefined> {
-  if (sc.needsHost && !given) say('This lesson needs host powers (a token signed with the provider\'s key); without a host I can only try.');
   if (!sc.hostConfig || !sc.hostFits || (given && sc.hostFits(given.config))) return undefined;
-  if (!given) {
-    say(`This lesson assumes the service is configured with ${JSON.stringify(sc.hostConfig)}.`);
-    return undefined;
-  }
+  // A service we only know by URL cannot be reconfigured (or its clock moved), so such a lesson
+  // runs on a private in-memory host, exactly as when the studio's own host does not fit.
   const { startHost } = await import('../host/host.js');
   const clock = sc.needsClock ? { offsetMs: 0 } : undefined;
   // The private host records into the run's own trace, so the diagram shows its exchanges too.
@@ -31,6 +28,9 @@ export async function startLessonHost(
     trace,
     ...(clock ? { now: () => Date.now() + clock.offsetMs } : {}),
   });
-  say(`This lesson needs a service configured with ${JSON.stringify(sc.hostConfig)}, so I started a private one at ${host.urls.service}.`);
+  say(
+    `This lesson needs a service configured with ${JSON.stringify(sc.hostConfig)}` +
+      `${given ? '' : ' (a service I only know by its URL cannot be reconfigured)'}, so I started a private one at ${host.urls.service}.`,
+  );
   return { host, clock };
 }

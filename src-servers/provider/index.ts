@@ -8,6 +8,7 @@ import { discoveryRoutes } from './discovery.js';
 import { grantInspection, grantRoutes, listGrants, revokeGrant } from './grants.js';
 import { bodyParsers, errorHandler, notFound } from './http.js';
 import { idJagRoutes } from './idJag.js';
+import { lessonRoutes } from './lessons.js';
 import { jwksRoutes } from './jwks.js';
 import { KeyStore, type KeyInfo, type SigningKey } from './keys.js';
 import { LOGOUT_TOKEN_TTL_SECONDS, type DeliveryResult } from './logoutToken.js';
@@ -80,7 +81,7 @@ export async function createProvider(deps: ProviderDeps): Promise<ProviderHandle
   app.use(bodyParsers);
   app.use(discoveryRoutes(ctx));
   app.use(jwksRoutes(ctx));
-  app.use(loginRoutes(ctx), consentRoutes(ctx), grantRoutes(ctx), idJagRoutes(ctx), tokenExchangeRoutes(ctx));
+  app.use(loginRoutes(ctx), consentRoutes(ctx), grantRoutes(ctx), idJagRoutes(ctx), tokenExchangeRoutes(ctx), lessonRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler(log));
 

@@ -82,3 +82,13 @@ describe('scenario rate-limited', () => {
   });
 
 });
+
+describe('every lesson against a service known only by its URL (as with a separately started host)', () => {
+  it.each(SCENARIOS.map((s) => [s.id, s]))('%s reaches its expected outcome', async (id, sc) => {
+    // No Host handle: the agent cannot forge with the provider's key or reconfigure the service,
+    // so it uses the bundled provider's lesson endpoint or a private lesson host.
+    const s = await newRun(host, { flow: sc.flow, scenario: id, host: undefined }).run();
+    expect(s.outcome?.summary).toMatch(/^Lesson complete/);
+    expect(s.outcome?.ok).toBe(true);
+  });
+});

@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { ID_JAG_TYP } from '../protocol/constants.js';
+import { randomId, type ProviderContext } from './context.js';
+import { parseBody, providerError } from './http.js';
+import { mintIdJag } from './forge.js';
+import { authenticate } from './users.js';
+
+/**
+ * A teaching extension of the bundled provider — a real provider never offers it.
+ * The failure lessons "wrong audience" and "expired ID-JAG" need a token signed with this
+ * provider's real key but with one claim wrong, so that the service's audience or expiry check
+ * (not its signature check) is what fails. An agent talking to a separately started host has no
+ * access to the key, so it asks here: it hands back an ID-JAG this provider just issued to the
+ * same user (consent was given for it), and gets the same token re-signed with the lesson's flaw.
+ */
+export const LESSON_REISSUE_PATH = '/lessons/id-jag';
+
+const body = z.object({
+  assertion: z.string().min(1).max(8192),
+  lesson: z.enum(['wrong-audience', 'expired']),
+  /** For wrong-audience: the audience to put in instead (e.g. the API's resource URL). */
+  audience: z.url().max(2048).optional(),
+});
+
+export function lessonRoutes(ctx: ProviderContext): Router {
+  const router = Router();
+  router.post(LESSON_REISSUE_PATH, async (req, res) => {
+    const { user } = authenticate(ctx, req.headers.authorization);
+    const { assertion, lesson, audience } = parseBody(body, req.body);
+    const jwks = createLocalJWKSet(ctx.keys.jwks());
+    const verified = await jwtVerify(assertion, jwks, {
+      issuer: ctx.issuer,
+      typ: ID_JAG_TYP,
+      currentDate: new Date(ctx.now()),
+    }).catch(() => null);
+    if (!verified || verified.payload.sub !== user.id)
+      throw providerError('invalid_request', 'assertion must be a live ID-JAG this provider issued to the signed-in user.', 400);
+    if (lesson === 'wrong-audience' && !audience)
+      throw providerError('invalid_request', 'wrong-audience needs "audience": the wrong audience to put in.', 400);
+    const nowSeconds = Math.floor(ctx.now() / 1000);
+    const changes =
+      lesson === 'expired'
+        ? { iat: nowSeconds - 3900, exp: nowSeconds - 3600 } // expired an hour ago, well past any clock skew
+        : { aud: audience };
+    const reissued = await mintIdJag(
+      { issuer: ctx.issuer, clientId: ctx.clientId, signingKey: () => ctx.keys.signingKey(), now: ctx.now },
+      { ...verified.payload, jti: randomId('lesson_'), ...changes },
+    );
+    res.set('Cache-Control', 'no-store').json({ assertion: reissued, lesson });
+  });
+  return router;
+}

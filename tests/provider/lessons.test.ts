@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { startHost, type Host } from '../../src-servers/host/host.js';
+import { LESSON_REISSUE_PATH } from '../../src-servers/provider/lessons.js';
+
+/** The bundled provider's teaching endpoint: real key, one deliberate flaw, the service's check catches it. */
+let host: Host;
+let session: string;
+let assertion: string;
+
+const post = (url: string, body: unknown, bearer?: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 } });
+  const p = host.urls.provider;
+  session = ((await (await post(`${p}/login`, { email: 'alice@example.com' })).json()) as { session_token: string }).session_token;
+  expect((await post(`${p}/grants`, { audience: host.urls.service, mode: 'always' }, session)).status).toBe(201);
+  const r = await post(`${p}/id-jag`, { audience: host.urls.service }, session);
+  assertion = ((await r.json()) as { assertion: string }).assertion;
+});
+afterAll(() => host?.stop());
+
+const register = (jwt: string) =>
+  post(`${host.urls.service}/agent/auth`, {
+    type: 'identity_assertion',
+    assertion_type: 'urn:ietf:params:oauth:token-type:id-jag',
+    assertion: jwt,
+    requested_credential_type: 'api_key',
+  });
+
+describe(`POST ${LESSON_REISSUE_PATH}`, () => {
+  it('re-signs an issued ID-JAG already expired; the service answers expired', async () => {
+    const r = await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'expired' }, session);
+    expect(r.status).toBe(200);
+    const jwt = ((await r.json()) as { assertion: string }).assertion;
+    expect(decodeJwt(jwt).exp!).toBeLessThan(Date.now() / 1000 - 3000);
+    const answer = await register(jwt);
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ error: 'expired' });
+  });
+
+  it('re-signs with the wrong audience; the service answers invalid_audience', async () => {
+    const wrong = `${host.urls.service}/api/resource`;
+    const r = await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'wrong-audience', audience: wrong }, session);
+    const jwt = ((await r.json()) as { assertion: string }).assertion;
+    expect(decodeJwt(jwt).aud).toBe(wrong);
+    expect(await (await register(jwt)).json()).toMatchObject({ error: 'invalid_audience' });
+  });
+
+  it('refuses tokens it did not issue to this user, and callers without a session', async () => {
+    const bob = ((await (await post(`${host.urls.provider}/login`, { email: 'bob@example.com' })).json()) as { session_token: string }).session_token;
+    const asBob = await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'expired' }, bob);
+    expect(asBob.status).toBe(400);
+    expect(await asBob.json()).toMatchObject({ error: 'invalid_request' });
+    const forged = assertion.slice(0, -4) + (assertion.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect((await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion: forged, lesson: 'expired' }, session)).status).toBe(400);
+    expect((await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'wrong-audience' }, session)).status).toBe(400);
+    expect((await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'expired' })).status).toBe(401);
+  });
+});
