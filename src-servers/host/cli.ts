@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfigFile, type HostConfig } from './config.js';
+import { ConfigError, loadConfigFile, type HostConfig } from './config.js';
 import type { HostOptions } from './host.js';
 
 /** Flags shared by `npm run serve` and `npm run web` (PROTOCOL.md §9). */
@@ -87,4 +87,35 @@ export function exitCleanlyOnSignals(stop: () => Promise<void>, log: (line: stri
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+}
+
+const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * The shared life of `npm run serve` and `npm run web`: parse the flags (exit 2 naming what is
+ * wrong), start, print, and stop cleanly on a signal (exit 1 with the reason when start fails).
+ */
+export function runHostCommand(
+  name: 'serve' | 'web',
+  start: (args: ParsedHostArgs, log: (line: string) => void) => Promise<() => Promise<void>>,
+): void {
+  let args: ParsedHostArgs;
+  try {
+    args = parseHostArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError || err instanceof ConfigError)) throw err;
+    stderrLog(`${name}: ${err.message}\n\nUsage: npm run ${name} -- [options]\n${HOST_USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(`Usage: npm run ${name} -- [options]\n${HOST_USAGE}\n`);
+    return;
+  }
+  start(args, stderrLog).then(
+    (stop) => exitCleanlyOnSignals(stop, stderrLog),
+    (err) => {
+      stderrLog(`${name}: could not start: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
