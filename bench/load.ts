@@ -27,6 +27,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** 2xx answers in each whole second of the run: dips show GC pauses, checkpoints, a noisy neighbour. */
+  perSecond: number[];
 }
 
 /** Float milliseconds of every 2xx answer (autocannon's own histogram keeps whole milliseconds only). */
@@ -83,11 +85,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const latencies = new Latencies();
   const started = process.hrtime.bigint();
   let lastAnswer = started;
+  const perSecond: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
       lastAnswer = process.hrtime.bigint();
+      if (statusCode >= 200 && statusCode < 300) {
+        latencies.push(responseTime);
+        const second = Number((lastAnswer - started) / 1_000_000_000n);
+        perSecond[second] = (perSecond[second] ?? 0) + 1;
+      }
     });
   });
   // From the first request to the last answer: not to autocannon's next sample tick after it.
@@ -107,6 +114,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
+    perSecond: Array.from(perSecond, (n) => n ?? 0),
   };
 }
 

@@ -62,7 +62,7 @@ export function formatTables(rows: RowResult[]): string {
     out.push(
       table(
         ['Flow (end to end)', 'Storage', 'runs', 'median ms', 'p99 ms', 'host CPU ms/flow', 'host RSS idle → peak', 'notes'],
-        flows.map((r) => [r.title, storage(r), r.error && !r.succeeded ? '0' : `${r.succeeded ?? 0}/${r.runs ?? 0}`, ms(r.medianMs), ms(r.p99Ms), cpu(r.hostCpuMsPerRequest), rssRange(r), r.error ?? '']),
+        flows.map((r) => [r.title, storage(r), r.error && !r.succeeded ? '0' : `${r.succeeded ?? 0}/${r.runs ?? 0}`, ms(r.medianMs), ms(r.p99Ms), cpu(r.hostCpuMsPerRequest), rssRange(r), notes(r)]),
         [2, 3, 4, 5, 6],
       ),
     );
@@ -89,6 +89,7 @@ function notes(r: RowResult): string {
   }
   if (r.errors) parts.push(`${r.errors} socket errors`);
   if (r.durationS !== undefined && r.requests !== undefined) parts.push(`${int(r.requests)} in ${r.durationS.toFixed(1)} s`);
+  if (r.otherCpuPct !== undefined && r.otherCpuPct >= 5) parts.push(`others used ${r.otherCpuPct.toFixed(0)} % CPU${r.remeasured ? ' (remeasured)' : ''}`);
   return parts.join('; ');
 }
 
