@@ -16,6 +16,8 @@ export interface HostChild {
   pid: number;
   /** Everything the READY line carried (the es256 floor puts its result there). */
   ready: Record<string, unknown>;
+  /** The child's memory right after READY, before any load: its idle RSS. */
+  startRss: RssReport;
   rss(): Promise<RssReport>;
   /** Stop the child; resolves with its final RSS report. */
   stop(): Promise<RssReport>;
@@ -52,17 +54,22 @@ export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string } 
   function next(prefix: string, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
       if (exited) return reject(new Error(`host process has exited\n${stderrTail}`));
-      const timer = setTimeout(() => reject(new Error(`host process: no ${prefix.trim()} within ${timeoutMs} ms\n${stderrTail}`)), timeoutMs);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`host process exited (${code}) before ${prefix.trim()}\n${stderrTail}`));
+      };
+      const timer = setTimeout(() => {
+        child.off('exit', onExit);
+        reject(new Error(`host process: no ${prefix.trim()} within ${timeoutMs} ms\n${stderrTail}`));
+      }, timeoutMs);
+      child.once('exit', onExit);
       waiters.push({
         prefix,
         resolve: (rest) => {
           clearTimeout(timer);
+          child.off('exit', onExit);
           resolve(rest);
         },
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`host process exited (${code}) before ${prefix.trim()}\n${stderrTail}`));
       });
     });
   }
@@ -70,14 +77,16 @@ export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string } 
     exited = true;
   });
 
-  return next('READY ', START_TIMEOUT_MS).then((rest) => {
+  return next('READY ', START_TIMEOUT_MS).then(async (rest) => {
     const ready = JSON.parse(rest) as HostChild['urls'] & { pid: number };
     const askRss = async () => {
       const p = next('RSS ', 10_000);
       child.stdin.write('rss\n');
       return JSON.parse(await p) as RssReport;
     };
+    const startRss = await askRss();
     return {
+      startRss,
       urls: ready,
       pid: ready.pid,
       ready,

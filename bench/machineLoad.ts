@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { createHash } from 'node:crypto';
 
 const CLK_TCK = 100; // USER_HZ: /proc/stat counts in 1/100 s on every Linux we run on
 
@@ -39,4 +40,26 @@ export function startLoadWindow(): LoadWindow {
       return Math.min(100, (100 * other) / (wall * os.availableParallelism()));
     },
   };
+}
+
+/**
+ * A fixed CPU-bound workload (SHA-256 over 1 KiB, best of 3 × 40 ms), in hashes per millisecond.
+ * On a virtual machine the same work can take a different time from one minute to the next (other
+ * guests on the host, frequency scaling) without any process of ours seeing it in /proc/stat; this
+ * probe, taken just before each row, shows when the machine itself was slower.
+ */
+export function cpuSpeedProbe(): number {
+  const data = Buffer.alloc(1024, 7);
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const until = performance.now() + 40;
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() < until) {
+      for (let i = 0; i < 50; i++) createHash('sha256').update(data).digest();
+      n += 50;
+    }
+    best = Math.max(best, n / (performance.now() - t0));
+  }
+  return best;
 }

@@ -89,7 +89,7 @@ function notes(r: RowResult): string {
   }
   if (r.errors) parts.push(`${r.errors} socket errors`);
   if (r.durationS !== undefined && r.requests !== undefined) parts.push(`${int(r.requests)} in ${r.durationS.toFixed(1)} s`);
-  if (r.otherCpuPct !== undefined && r.otherCpuPct >= 5) parts.push(`others used ${r.otherCpuPct.toFixed(0)} % CPU${r.remeasured ? ' (remeasured)' : ''}`);
+  if (r.otherCpuPct !== undefined && r.otherCpuPct >= 5) parts.push(`others used ${r.otherCpuPct.toFixed(0)} % CPU`);
   return parts.join('; ');
 }
 

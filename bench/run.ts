@@ -6,14 +6,16 @@
  *   npm run bench -- --json             print only the JSON result on stdout
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
  *   npm run bench -- --only TEXT        only rows whose id contains TEXT (e.g. claim, memory, flow)
- *   npm run bench -- --duration S --warmup S --connections N --runs N
+ *   npm run bench -- --duration S --warmup S --connections N --runs N --rounds N
  *   npm run bench -- --profile DIR      CPU-profile each host child (then: npx tsx bench/profile-summary.ts DIR/<row>)
  *
- * Every row starts a fresh host (service + provider + mailbox) in a child process
+ * Every row starts its own host (service + provider + mailbox) in a child process
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
- * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). A row
- * reports requests/s (2xx answers only), p50/p99 latency, and the host's peak RSS (the kernel's
- * maxRSS of the child). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
+ * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). Rows are
+ * measured in 3 rounds (1 with --quick) taken in turn over all rows, and report their median round:
+ * requests/s (2xx answers only), p50/p99 latency, the host's CPU ms per request, and its peak RSS
+ * (the kernel's maxRSS of the child); each round also notes the machine's speed and what other
+ * processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
  * completions) are prepared before the row, unmeasured: assertions are signed by a bench test
  * issuer whose JWKS/CIMD this process serves; pending claims are made through the real ceremony.
  * Flow rows run the simulated agent on autopilot end to end and report median/p99 wall time.
@@ -27,6 +29,8 @@ import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './issuer.js';
 import { warmUpLoadGenerator } from './load.js';
 import { allRows, type RowResult, type Settings } from './rows.js';
+import { combineRounds, type RoundResult, type RowInstance } from './measure.js';
+import { percentile } from './flows.js';
 import { formatMachine, formatTables, machineInfo } from './report.js';
 
 const { values } = parseArgs({
@@ -40,6 +44,7 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     runs: { type: 'string' },
     profile: { type: 'string' },
+    rounds: { type: 'string' },
   },
 });
 
@@ -59,6 +64,7 @@ const settings: Settings = {
   connections: numberFlag('connections', values.connections, 10),
   durationS: numberFlag('duration', values.duration, quick ? 2 : 10),
   warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 3),
+  rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 3)),
   flowRuns: numberFlag('runs', values.runs, quick ? 5 : 30),
   flowWarmupRuns: quick ? 1 : 3,
   maxPreparedClaims: quick ? 400 : 20_000,
@@ -79,7 +85,7 @@ async function main() {
   progress(`bench on ${formatMachine(machine)} (load average ${loadAtStart.toFixed(2)})`);
   if (loadAtStart > machine.cores / 2) progress('      note: the machine is busy; the numbers will be lower and noisier than on an idle machine');
   progress(
-    `${rows.length} rows, ${settings.durationS} s each after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
+    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
   );
 
   const issuer = await startBenchIssuer();
@@ -87,28 +93,49 @@ async function main() {
   await warmUpLoadGenerator(quick ? 1 : 4);
   const results: RowResult[] = [];
   const startedAt = new Date();
+  const instances = new Map<string, RowInstance>();
+  const rounds = new Map<string, RoundResult[]>(rows.map((r) => [r.id, []]));
+  const failures = new Map<string, string>();
+  const where = (spec: (typeof rows)[number]) => (spec.storage ? ` (${spec.storage === 'memory' ? 'in-memory' : 'on-disk'})` : '');
   try {
-    for (const [i, spec] of rows.entries()) {
-      const label = `[${i + 1}/${rows.length}] ${spec.title}${spec.storage ? ` (${spec.storage === 'memory' ? 'in-memory' : 'on-disk'})` : ''}`;
-      progress(`${label}…`);
-      const t0 = performance.now();
-      const base: RowResult = { id: spec.id, title: spec.title, kind: spec.kind, storage: spec.storage };
-      try {
-        const r = { ...base, ...(await spec.run({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`) })) };
-        results.push(r);
-        const what =
-          r.kind === 'flow'
-            ? `median ${r.medianMs?.toFixed(0)} ms, p99 ${r.p99Ms?.toFixed(0)} ms over ${r.succeeded} runs`
+    // Round after round over all rows: a slow minute of the machine hits one round of a row, not all of it.
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const [i, spec] of rows.entries()) {
+        if (failures.has(spec.id)) continue;
+        const roundLabel = settings.rounds > 1 ? `[round ${round + 1}/${settings.rounds}] ` : '';
+        progress(`${roundLabel}[${i + 1}/${rows.length}] ${spec.title}${where(spec)}…`);
+        const t0 = performance.now();
+        try {
+          if (round === 0) {
+            instances.set(spec.id, await spec.open({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`) }));
+          }
+          const r = await instances.get(spec.id)!.round(round);
+          rounds.get(spec.id)!.push(r);
+          const times = [...(r.runTimesMs ?? [])].sort((a, b) => a - b);
+          const what = r.runTimesMs
+            ? `median ${percentile(times, 0.5).toFixed(0)} ms over ${times.length} runs`
             : `${Math.round(r.requestsPerSec ?? 0).toLocaleString('en-US')}/s${r.p50Ms !== undefined ? `, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms?.toFixed(2)} ms` : ''}`;
-        const warn = r.non2xx ? ` — ${r.non2xx} non-2xx answers ${JSON.stringify(r.statusCodes)}` : '';
-        progress(`      ${what}${warn} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-      } catch (err) {
-        const message = (err as Error).message ?? String(err);
-        results.push({ ...base, error: message });
-        progress(`      FAILED: ${message}`);
+          const cpu = r.hostCpuMsPerRequest !== undefined ? `, host CPU ${r.hostCpuMsPerRequest.toFixed(2)} ms` : '';
+          const others = (r.otherCpuPct ?? 0) >= 5 ? `, others used ${r.otherCpuPct!.toFixed(0)} % of the machine` : '';
+          const warn = r.non2xx ? ` — ${r.non2xx} non-2xx answers ${JSON.stringify(r.statusCodes)}` : '';
+          progress(`      ${what}${cpu}${others}${warn} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        } catch (err) {
+          const message = (err as Error).message ?? String(err);
+          failures.set(spec.id, message);
+          progress(`      FAILED: ${message}`);
+          await instances.get(spec.id)?.close().catch(() => undefined);
+          instances.delete(spec.id);
+        }
       }
     }
+    for (const spec of rows) {
+      const base: RowResult = { id: spec.id, title: spec.title, kind: spec.kind, storage: spec.storage };
+      const memory = await instances.get(spec.id)?.close().catch(() => undefined);
+      const error = failures.get(spec.id);
+      results.push({ ...base, ...combineRounds(spec.kind, rounds.get(spec.id)!), ...memory, ...(error ? { error } : {}) });
+    }
   } finally {
+    for (const instance of instances.values()) await instance.close().catch(() => undefined);
     await issuer.close();
   }
 

@@ -1,0 +1,189 @@
+/**
+ * How a row is measured: in rounds. Each row keeps its own host child for the whole bench, is warmed
+ * up once, and is measured for a short window in every round; the rounds go over all rows in turn.
+ * A virtual machine's speed drifts from minute to minute (other guests, other processes), and a drift
+ * then lands on one round of a row rather than on all of it: the row reports its median round.
+ */
+import { join } from 'node:path';
+import { spawnHostChild, type HostChild } from './child.js';
+import type { BenchIssuer } from './issuer.js';
+import { probe, runLoad, type LoadResult, type LoadSpec } from './load.js';
+import { cpuSpeedProbe, startLoadWindow } from './machineLoad.js';
+import { percentile } from './flows.js';
+import type { RowContext, RowResult, Storage } from './rows.js';
+
+/** One measured window of a row. */
+export interface Window {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  requests: number;
+  durationS: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  perSecond: number[];
+  hostCpuMsPerRequest?: number;
+  otherCpuPct?: number;
+  cpuSpeed: number;
+}
+
+/** What one round of a row found; flow rows give every run's wall time. */
+export type RoundResult = Partial<RowResult> & { runTimesMs?: number[] };
+
+export interface RowInstance {
+  /** Measure one round (`index` from 0). */
+  round(index: number): Promise<RoundResult>;
+  close(): Promise<Pick<RowResult, 'hostIdleRssBytes' | 'hostPeakRssBytes'>>;
+}
+
+/** The host config of every row: trust the bench issuer, and rate limits far above any bench load. */
+export function benchHostConfig(issuer: BenchIssuer) {
+  const high = 1_000_000_000;
+  return {
+    service: {
+      trustedIssuers: [issuer.url],
+      rateLimits: {
+        anonymousPerIpPerHour: high,
+        identityAssertionPerIpPerHour: high,
+        anonymousPerTenantPerHour: high,
+        identityAssertionPerTenantPerHour: high,
+      },
+    },
+  };
+}
+
+export function spawnForRow(ctx: RowContext, args: string[]): Promise<HostChild> {
+  return spawnHostChild(args, { cpuProfileDir: ctx.settings.profileDir && join(ctx.settings.profileDir, ctx.rowId) });
+}
+
+export function openHost(ctx: RowContext, storage: Storage): Promise<HostChild> {
+  return spawnForRow(ctx, ['--storage', storage, '--config', JSON.stringify(benchHostConfig(ctx.issuer))]);
+}
+
+/** Wrap a host (and what the row prepared) as an instance whose close() reports the host's memory. */
+export async function instanceOn(host: HostChild, round: RowInstance['round']): Promise<RowInstance> {
+  return {
+    round,
+    async close() {
+      const final = await host.stop();
+      return { hostIdleRssBytes: host.startRss.rssBytes, hostPeakRssBytes: final.peakRssBytes };
+    },
+  };
+}
+
+/** Run one measured load: charge the host's CPU time to its answers, note the machine's speed and its other work. */
+export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
+  const cpuSpeed = cpuSpeedProbe();
+  const before = await host.rss();
+  const window = startLoadWindow();
+  const r = await run();
+  const after = await host.rss();
+  const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
+  const otherCpuPct = window.end(cpuMs / 1000);
+  return {
+    requestsPerSec: r.requestsPerSec,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    meanMs: r.meanMs,
+    requests: r.ok,
+    durationS: r.durationS,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    statusCodes: r.statusCodes,
+    perSecond: r.perSecond,
+    ...(r.ok > 0 ? { hostCpuMsPerRequest: cpuMs / r.ok } : {}),
+    ...(otherCpuPct !== undefined ? { otherCpuPct } : {}),
+    cpuSpeed,
+  };
+}
+
+const perRound = (ctx: RowContext) => ctx.settings.durationS / ctx.settings.rounds;
+
+/** A row whose request can be sent again and again (same body, or bodies made on the fly). */
+export async function reusableRow(ctx: RowContext, host: HostChild, spec: Omit<LoadSpec, 'durationS' | 'connections'>): Promise<RowInstance> {
+  const { connections, warmupS } = ctx.settings;
+  await probe(spec);
+  await runLoad({ ...spec, connections, durationS: warmupS });
+  return instanceOn(host, async (index) => {
+    // Later rounds find a host that sat idle while other rows ran: half a second to get going again.
+    if (index > 0) await runLoad({ ...spec, connections, durationS: Math.min(0.5, warmupS) });
+    let w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) }));
+    // autocannon drops the requests in flight when time is up: a host slower than the window per
+    // request (a loaded CI box, --quick) would report nothing. Measure longer once.
+    if (w.requests === 0) w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) * 3 }));
+    return { ...w, connections };
+  });
+}
+
+/** A pool of one-time bodies; past its end it repeats the last one (answers 4xx, never counted as work). */
+function pool(bodies: string[]): () => string {
+  let i = 0;
+  return () => bodies[Math.min(i++, bodies.length - 1)];
+}
+
+/**
+ * A row whose bodies are single-use (unique ID-JAGs, OTP completions): warm up and calibrate the rate
+ * on a small pool, prepare enough bodies for every round up front, then give each round its share.
+ */
+export async function singleUseRow(
+  ctx: RowContext,
+  host: HostChild,
+  url: string,
+  make: (count: number, phase: 'warm-up' | 'measured') => Promise<string[]>,
+  limits: { min: number; max: number },
+): Promise<RowInstance> {
+  const { connections, warmupS, quick, rounds } = ctx.settings;
+  const warmBodies = await make(quick ? 100 : 500, 'warm-up');
+  const nextWarm = pool(warmBodies);
+  const probeS = await probe({ url, method: 'POST', nextBody: nextWarm });
+  const warm = await runLoad({ url, method: 'POST', nextBody: nextWarm, connections, durationS: warmupS, maxRequests: warmBodies.length - 1 });
+  const rate = warm.ok > 0 ? warm.requestsPerSec : 1 / probeS;
+  // 2× the warmed-up rate: the measured windows are normally faster than the warm-up that calibrated them.
+  const want = Math.min(limits.max, Math.max(limits.min, connections * 4 * rounds, Math.ceil(rate * ctx.settings.durationS * 2)));
+  const bodies = await make(want, 'measured');
+  const share = Math.floor(bodies.length / rounds);
+  return instanceOn(host, async (index) => {
+    const mine = bodies.slice(index * share, (index + 1) * share);
+    const w = await measureWindow(host, () =>
+      runLoad({ url, method: 'POST', nextBody: pool(mine), connections, durationS: perRound(ctx), maxRequests: mine.length }),
+    );
+    return { ...w, connections };
+  });
+}
+
+/**
+ * The row's result from its rounds. Load and floor rows: the median round (by requests/s) speaks for
+ * the row. Flow rows: all runs of all rounds together give the median and p99 wall time.
+ */
+export function combineRounds(kind: RowResult['kind'], rounds: RoundResult[]): Partial<RowResult> {
+  if (rounds.length === 0) return {};
+  const summary = (r: RoundResult, headline: number) => ({
+    headline,
+    ...(r.hostCpuMsPerRequest !== undefined ? { hostCpuMsPerRequest: r.hostCpuMsPerRequest } : {}),
+    ...(r.otherCpuPct !== undefined ? { otherCpuPct: r.otherCpuPct } : {}),
+    ...(r.cpuSpeed !== undefined ? { cpuSpeed: r.cpuSpeed } : {}),
+    ...(r.perSecond ? { perSecond: r.perSecond } : {}),
+  });
+  const middle = <T>(sorted: T[]) => sorted[Math.floor((sorted.length - 1) / 2)];
+  if (kind === 'flow') {
+    const times = rounds.flatMap((r) => r.runTimesMs ?? []).sort((a, b) => a - b);
+    const cpu = rounds.map((r) => r.hostCpuMsPerRequest).filter((v): v is number => v !== undefined);
+    const error = rounds.find((r) => r.error)?.error;
+    return {
+      runs: rounds.reduce((n, r) => n + (r.runs ?? 0), 0),
+      succeeded: times.length,
+      medianMs: percentile(times, 0.5),
+      p99Ms: percentile(times, 0.99),
+      meanMs: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
+      ...(cpu.length ? { hostCpuMsPerRequest: middle([...cpu].sort((a, b) => a - b)) } : {}),
+      otherCpuPct: Math.max(...rounds.map((r) => r.otherCpuPct ?? 0)),
+      ...(error ? { error } : {}),
+      roundsSummary: rounds.map((r) => summary(r, percentile([...(r.runTimesMs ?? [])].sort((a, b) => a - b), 0.5))),
+    };
+  }
+  const sorted = [...rounds].sort((a, b) => (a.requestsPerSec ?? 0) - (b.requestsPerSec ?? 0));
+  const { perSecond: _perSecond, runTimesMs: _times, ...median } = middle(sorted);
+  return { ...median, roundsSummary: rounds.map((r) => summary(r, r.requestsPerSec ?? 0)) };
+}
