@@ -96,6 +96,7 @@ async function main() {
   const instances = new Map<string, RowInstance>();
   const rounds = new Map<string, RoundResult[]>(rows.map((r) => [r.id, []]));
   const failures = new Map<string, string>();
+  const memory = new Map<string, Pick<RowResult, 'hostIdleRssBytes' | 'hostPeakRssBytes'>>();
   const where = (spec: (typeof rows)[number]) => (spec.storage ? ` (${spec.storage === 'memory' ? 'in-memory' : 'on-disk'})` : '');
   try {
     // Round after round over all rows: a slow minute of the machine hits one round of a row, not all of it.
@@ -111,6 +112,11 @@ async function main() {
           }
           const r = await instances.get(spec.id)!.round(round);
           rounds.get(spec.id)!.push(r);
+          if (round === settings.rounds - 1) {
+            // Its last round: stop this row's host now rather than keep every host up to the end.
+            memory.set(spec.id, await instances.get(spec.id)!.close());
+            instances.delete(spec.id);
+          }
           const times = [...(r.runTimesMs ?? [])].sort((a, b) => a - b);
           const what = r.runTimesMs
             ? `median ${percentile(times, 0.5).toFixed(0)} ms over ${times.length} runs`
@@ -130,9 +136,8 @@ async function main() {
     }
     for (const spec of rows) {
       const base: RowResult = { id: spec.id, title: spec.title, kind: spec.kind, storage: spec.storage };
-      const memory = await instances.get(spec.id)?.close().catch(() => undefined);
       const error = failures.get(spec.id);
-      results.push({ ...base, ...combineRounds(spec.kind, rounds.get(spec.id)!), ...memory, ...(error ? { error } : {}) });
+      results.push({ ...base, ...combineRounds(spec.kind, rounds.get(spec.id)!), ...memory.get(spec.id), ...(error ? { error } : {}) });
     }
   } finally {
     for (const instance of instances.values()) await instance.close().catch(() => undefined);
