@@ -23,6 +23,9 @@ export interface HostChild {
   stop(): Promise<RssReport>;
 }
 
+/** Pids of the children alive now: their CPU is ours, not "other processes'" (bench/machineLoad.ts). */
+export const liveChildPids = new Set<number>();
+
 const HOST_PROCESS = fileURLToPath(new URL('./host-process.ts', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
@@ -73,7 +76,9 @@ export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string } 
       });
     });
   }
+  if (child.pid) liveChildPids.add(child.pid);
   child.on('exit', () => {
+    if (child.pid) liveChildPids.delete(child.pid);
     exited = true;
   });
 

@@ -20,21 +20,44 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
+/** CPU seconds used so far by the given processes (Linux /proc/<pid>/stat utime + stime). */
+function processesCpuSeconds(pids: Iterable<number>): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the ")" that closes the command name: state is [0], utime [11], stime [12].
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return ticks / CLK_TCK;
+}
+
 export interface LoadWindow {
-  /** Percent of the whole machine (all cores) busy with work that was neither the bench nor the host. */
+  /** Percent of the whole machine (all cores) busy with work that was neither the bench nor its hosts. */
   end(hostCpuSeconds: number): number | undefined;
 }
 
-export function startLoadWindow(): LoadWindow {
+/**
+ * `ownChildren`: pids of our other child processes (the hosts of other rows, idle between rounds):
+ * their CPU is ours too. `hostCpuSeconds` passed to end() is the measured host's own.
+ */
+export function startLoadWindow(ownChildren: () => Iterable<number> = () => []): LoadWindow {
   const busy0 = machineBusySeconds();
   const own0 = process.cpuUsage();
+  const pids = [...ownChildren()];
+  const children0 = processesCpuSeconds(pids);
   const t0 = performance.now();
   return {
     end(hostCpuSeconds) {
       const busy1 = machineBusySeconds();
       if (busy0 === undefined || busy1 === undefined) return undefined;
       const own = process.cpuUsage(own0);
-      const ownSeconds = (own.user + own.system) / 1e6 + hostCpuSeconds;
+      const children = processesCpuSeconds(pids) - children0;
+      const ownSeconds = (own.user + own.system) / 1e6 + hostCpuSeconds + children;
       const wall = (performance.now() - t0) / 1000;
       const other = Math.max(0, busy1 - busy0 - ownSeconds);
       return Math.min(100, (100 * other) / (wall * os.availableParallelism()));

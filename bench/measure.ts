@@ -5,7 +5,7 @@
  * then lands on one round of a row rather than on all of it: the row reports its median round.
  */
 import { join } from 'node:path';
-import { spawnHostChild, type HostChild } from './child.js';
+import { liveChildPids, spawnHostChild, type HostChild } from './child.js';
 import type { BenchIssuer } from './issuer.js';
 import { probe, runLoad, type LoadResult, type LoadSpec } from './load.js';
 import { cpuSpeedProbe, startLoadWindow } from './machineLoad.js';
@@ -77,7 +77,7 @@ export async function instanceOn(host: HostChild, round: RowInstance['round']): 
 export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
   const cpuSpeed = cpuSpeedProbe();
   const before = await host.rss();
-  const window = startLoadWindow();
+  const window = startLoadWindow(() => [...liveChildPids].filter((pid) => pid !== host.pid));
   const r = await run();
   const after = await host.rss();
   const cpuMs = (after.cpuUs - before.cpuUs) / 1000;

@@ -4,7 +4,7 @@
  */
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
 import type { FlowId } from '../src-servers/agent/index.js';
-import type { HostChild, RssReport } from './child.js';
+import { liveChildPids, type HostChild, type RssReport } from './child.js';
 import type { BenchIssuer } from './issuer.js';
 import { cpuSpeedProbe, startLoadWindow } from './machineLoad.js';
 import { runFlowRuns } from './flows.js';
@@ -199,7 +199,7 @@ function flowRows(storage: Storage): RowSpec[] {
         return instanceOn(h, async () => {
           const cpuSpeed = cpuSpeedProbe();
           const before: RssReport = await h.rss();
-          const window = startLoadWindow();
+          const window = startLoadWindow(() => [...liveChildPids].filter((pid) => pid !== h.pid));
           const r = await runFlowRuns(urls, f.id, perRound);
           const after = await h.rss();
           const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
