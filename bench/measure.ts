@@ -1,8 +1,9 @@
 /**
- * How a row is measured: in rounds. Each row keeps its own host child for the whole bench, is warmed
- * up once, and is measured for a short window in every round; the rounds go over all rows in turn.
- * A virtual machine's speed drifts from minute to minute (other guests, other processes), and a drift
- * then lands on one round of a row rather than on all of it: the row reports its median round.
+ * How a row is measured: in rounds that go over all rows in turn. In each round a row gets a fresh
+ * host child, a warm-up and one short measured window. A virtual machine's speed drifts from minute
+ * to minute (other guests, other processes); a drift then lands on one round of a row rather than on
+ * all of it, and the row reports its median round. (Keeping hosts up across rounds was tried: a host
+ * gets slower as its trace and databases grow, and twenty idle hosts disturb the measured one.)
  */
 import { join } from 'node:path';
 import { liveChildPids, spawnHostChild, type HostChild } from './child.js';
@@ -106,9 +107,7 @@ export async function reusableRow(ctx: RowContext, host: HostChild, spec: Omit<L
   const { connections, warmupS } = ctx.settings;
   await probe(spec);
   await runLoad({ ...spec, connections, durationS: warmupS });
-  return instanceOn(host, async (index) => {
-    // Later rounds find a host that sat idle while other rows ran: half a second to get going again.
-    if (index > 0) await runLoad({ ...spec, connections, durationS: Math.min(0.5, warmupS) });
+  return instanceOn(host, async () => {
     let w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) }));
     // autocannon drops the requests in flight when time is up: a host slower than the window per
     // request (a loaded CI box, --quick) would report nothing. Measure longer once.
@@ -134,20 +133,18 @@ export async function singleUseRow(
   make: (count: number, phase: 'warm-up' | 'measured') => Promise<string[]>,
   limits: { min: number; max: number },
 ): Promise<RowInstance> {
-  const { connections, warmupS, quick, rounds } = ctx.settings;
-  const warmBodies = await make(quick ? 100 : 500, 'warm-up');
+  const { connections, warmupS, quick } = ctx.settings;
+  const warmBodies = await make(quick ? 100 : 300, 'warm-up');
   const nextWarm = pool(warmBodies);
   const probeS = await probe({ url, method: 'POST', nextBody: nextWarm });
   const warm = await runLoad({ url, method: 'POST', nextBody: nextWarm, connections, durationS: warmupS, maxRequests: warmBodies.length - 1 });
   const rate = warm.ok > 0 ? warm.requestsPerSec : 1 / probeS;
-  // 2× the warmed-up rate: the measured windows are normally faster than the warm-up that calibrated them.
-  const want = Math.min(limits.max, Math.max(limits.min, connections * 4 * rounds, Math.ceil(rate * ctx.settings.durationS * 2)));
+  // 2× the warmed-up rate: the measured window is normally faster than the warm-up that calibrated it.
+  const want = Math.min(limits.max, Math.max(limits.min, connections * 4, Math.ceil(rate * perRound(ctx) * 2)));
   const bodies = await make(want, 'measured');
-  const share = Math.floor(bodies.length / rounds);
-  return instanceOn(host, async (index) => {
-    const mine = bodies.slice(index * share, (index + 1) * share);
+  return instanceOn(host, async () => {
     const w = await measureWindow(host, () =>
-      runLoad({ url, method: 'POST', nextBody: pool(mine), connections, durationS: perRound(ctx), maxRequests: mine.length }),
+      runLoad({ url, method: 'POST', nextBody: pool(bodies), connections, durationS: perRound(ctx), maxRequests: bodies.length }),
     );
     return { ...w, connections };
   });

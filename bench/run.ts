@@ -12,7 +12,8 @@
  * Every row starts its own host (service + provider + mailbox) in a child process
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
  * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). Rows are
- * measured in 3 rounds (1 with --quick) taken in turn over all rows, and report their median round:
+ * measured in 3 rounds (1 with --quick) taken in turn over all rows, each round on a fresh host after
+ * a 2 s warm-up, and report their median round:
  * requests/s (2xx answers only), p50/p99 latency, the host's CPU ms per request, and its peak RSS
  * (the kernel's maxRSS of the child); each round also notes the machine's speed and what other
  * processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
@@ -63,10 +64,10 @@ const settings: Settings = {
   quick,
   connections: numberFlag('connections', values.connections, 10),
   durationS: numberFlag('duration', values.duration, quick ? 2 : 10),
-  warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 3),
+  warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 2),
   rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 3)),
   flowRuns: numberFlag('runs', values.runs, quick ? 5 : 30),
-  flowWarmupRuns: quick ? 1 : 3,
+  flowWarmupRuns: 1, // per round
   maxPreparedClaims: quick ? 400 : 20_000,
   claimPrepBudgetS: quick ? 6 : 20,
   profileDir: values.profile,
@@ -85,7 +86,7 @@ async function main() {
   progress(`bench on ${formatMachine(machine)} (load average ${loadAtStart.toFixed(2)})`);
   if (loadAtStart > machine.cores / 2) progress('      note: the machine is busy; the numbers will be lower and noisier than on an idle machine');
   progress(
-    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
+    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row, each round after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
   );
 
   const issuer = await startBenchIssuer();
@@ -93,30 +94,31 @@ async function main() {
   await warmUpLoadGenerator(quick ? 1 : 4);
   const results: RowResult[] = [];
   const startedAt = new Date();
-  const instances = new Map<string, RowInstance>();
   const rounds = new Map<string, RoundResult[]>(rows.map((r) => [r.id, []]));
   const failures = new Map<string, string>();
   const memory = new Map<string, Pick<RowResult, 'hostIdleRssBytes' | 'hostPeakRssBytes'>>();
   const where = (spec: (typeof rows)[number]) => (spec.storage ? ` (${spec.storage === 'memory' ? 'in-memory' : 'on-disk'})` : '');
   try {
-    // Round after round over all rows: a slow minute of the machine hits one round of a row, not all of it.
+    // Round after round over all rows, each time on a fresh host: a slow minute of the machine hits
+    // one round of a row, not all of it.
     for (let round = 0; round < settings.rounds; round++) {
       for (const [i, spec] of rows.entries()) {
         if (failures.has(spec.id)) continue;
         const roundLabel = settings.rounds > 1 ? `[round ${round + 1}/${settings.rounds}] ` : '';
         progress(`${roundLabel}[${i + 1}/${rows.length}] ${spec.title}${where(spec)}…`);
         const t0 = performance.now();
+        let instance: RowInstance | undefined;
         try {
-          if (round === 0) {
-            instances.set(spec.id, await spec.open({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`) }));
-          }
-          const r = await instances.get(spec.id)!.round(round);
+          instance = await spec.open({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`) });
+          const r = await instance.round(round);
           rounds.get(spec.id)!.push(r);
-          if (round === settings.rounds - 1) {
-            // Its last round: stop this row's host now rather than keep every host up to the end.
-            memory.set(spec.id, await instances.get(spec.id)!.close());
-            instances.delete(spec.id);
-          }
+          const mem = await instance.close();
+          instance = undefined;
+          const seen = memory.get(spec.id);
+          memory.set(spec.id, {
+            hostIdleRssBytes: seen?.hostIdleRssBytes ?? mem.hostIdleRssBytes,
+            hostPeakRssBytes: Math.max(seen?.hostPeakRssBytes ?? 0, mem.hostPeakRssBytes ?? 0),
+          });
           const times = [...(r.runTimesMs ?? [])].sort((a, b) => a - b);
           const what = r.runTimesMs
             ? `median ${percentile(times, 0.5).toFixed(0)} ms over ${times.length} runs`
@@ -129,8 +131,7 @@ async function main() {
           const message = (err as Error).message ?? String(err);
           failures.set(spec.id, message);
           progress(`      FAILED: ${message}`);
-          await instances.get(spec.id)?.close().catch(() => undefined);
-          instances.delete(spec.id);
+          await instance?.close().catch(() => undefined);
         }
       }
     }
@@ -140,7 +141,6 @@ async function main() {
       results.push({ ...base, ...combineRounds(spec.kind, rounds.get(spec.id)!), ...memory.get(spec.id), ...(error ? { error } : {}) });
     }
   } finally {
-    for (const instance of instances.values()) await instance.close().catch(() => undefined);
     await issuer.close();
   }
 
