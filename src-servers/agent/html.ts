@@ -8,8 +8,9 @@ export interface HtmlForm {
   method: string;
   /** Hidden and other named inputs, as a browser would submit them. */
   fields: Record<string, string>;
-  /** Submit buttons: their visible text and the name=value they add. */
-  buttons: { text: string; name?: string; value?: string }[];
+  /** Submit buttons: their visible text, the name=value they add, and where they send the form
+   *  when they override it (`formaction` / `formmethod`, HTML §4.10.18.6). */
+  buttons: { text: string; name?: string; value?: string; action?: string; method?: string }[];
 }
 
 const decodeEntities = (s: string) =>
@@ -43,7 +44,15 @@ export function parseForms(html: string, pageUrl: string): HtmlForm[] {
     for (const b of inner.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)) {
       const type = (attr(b[0], 'type') ?? 'submit').toLowerCase();
       if (type !== 'submit') continue;
-      buttons.push({ text: attr(b[1], 'aria-label') ?? text(b[2]), name: attr(b[1], 'name'), value: attr(b[1], 'value') });
+      const formaction = attr(b[1], 'formaction');
+      const formmethod = attr(b[1], 'formmethod');
+      buttons.push({
+        text: attr(b[1], 'aria-label') ?? text(b[2]),
+        name: attr(b[1], 'name'),
+        value: attr(b[1], 'value'),
+        ...(formaction ? { action: new URL(formaction, pageUrl).toString() } : {}),
+        ...(formmethod ? { method: formmethod.toUpperCase() } : {}),
+      });
     }
     for (const s of inner.matchAll(/<input\b[^>]*type\s*=\s*["']?submit[^>]*>/gi))
       buttons.push({ text: attr(s[0], 'value') ?? 'Submit', name: attr(s[0], 'name'), value: attr(s[0], 'value') });
@@ -57,14 +66,17 @@ export function parseForms(html: string, pageUrl: string): HtmlForm[] {
   return forms;
 }
 
-/** Find the form and button whose visible text matches, and the body a browser would send. */
+/**
+ * Find the form and button whose visible text matches, and the request a browser would send: the
+ * form's fields plus the button's name=value, to the button's `formaction` if it has one.
+ */
 export function pressButton(forms: HtmlForm[], label: RegExp): { form: HtmlForm; body: Record<string, string> } | undefined {
   for (const form of forms) {
     const button = form.buttons.find((b) => label.test(b.text));
     if (!button) continue;
     const body = { ...form.fields };
     if (button.name) body[button.name] = button.value ?? '';
-    return { form, body };
+    return { form: { ...form, action: button.action ?? form.action, method: button.method ?? form.method }, body };
   }
   return undefined;
 }

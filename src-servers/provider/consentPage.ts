@@ -3,8 +3,10 @@ import type { GrantMode } from './grants.js';
 import type { User } from './users.js';
 
 /**
- * The consent prompt a person answers (shown in the studio's consent pane). Plain HTML forms:
- * "Allow once" and "Always allow" post `mode` to the approve action, "Deny" posts to the deny action.
+ * The consent prompt a person answers (shown in the studio's consent pane). One plain HTML form:
+ * "Allow once" and "Always allow" post `mode` to the approve action; "Deny" has no name (so it never
+ * carries a mode) and posts to the deny action through its `formaction`. The three buttons sit in
+ * one bar that stays in view at the bottom of a small frame, so the answer never needs a scroll.
  */
 
 export interface ConsentPrompt {
@@ -61,7 +63,6 @@ your agent will not be able to sign you in to ${target} this way.</p>`
       : html``;
   const button = (mode: GrantMode, label: string) =>
     html`<button type="submit" name="mode" value="${mode}"${p.suggestedMode === mode ? html` class="primary"` : html``}>${label}</button>`;
-  // Allow and Deny are separate forms so Deny never carries a mode and Allow never lands on deny.
   const body = html`<h1 id="consent-title">Let your agent sign you in to ${target}?</h1>
 <p class="muted">Requested by <strong>${p.clientName}</strong> for <span class="url">${p.audience}</span></p>
 <form method="post" action="${p.approveAction}" aria-labelledby="consent-title">
@@ -72,14 +73,11 @@ and credentials there on your behalf.</p>
 <h2>${target} will receive</h2>
 <ul class="share">${shares}</ul>
 ${unverified}
-<div class="actions">
+<div class="actions answer">
 ${button('once', 'Allow once')}
 ${button('always', 'Always allow')}
+<button type="submit" class="deny" formaction="${p.denyAction}" formnovalidate>Deny</button>
 </div>
-</form>
-<form method="post" action="${p.denyAction}" class="actions">
-${hiddenInputs(p.hidden)}
-<button type="submit" class="deny">Deny</button>
 </form>
 <footer>"Allow once" lets your agent do this one time. "Always allow" lasts until you withdraw it at the provider;
 withdrawing tells ${target} at once, and the credentials it issued on the provider's word stop working.</footer>`;

@@ -103,6 +103,21 @@ describe("the simulated person's browser", () => {
     expect(pressButton(forms, /maybe/i)).toBeUndefined();
   });
 
+  it("sends a button's formaction and formmethod instead of the form's, with the form's fields", () => {
+    const oneForm = `<form method="post" action="/consent/requests/cr_1/approve"><input type="hidden" name="csrf" value="t1">
+      <button type="submit" name="mode" value="once">Allow once</button>
+      <button type="submit" class="deny" formaction="/consent/requests/cr_1/deny">Deny</button>
+      <button type="submit" formaction="/elsewhere" formmethod="get">Look</button></form>`;
+    const forms = parseForms(oneForm, 'http://127.0.0.1:4000/consent?request=cr_1');
+    const once = pressButton(forms, /allow once/i)!;
+    expect(once.form.action).toBe('http://127.0.0.1:4000/consent/requests/cr_1/approve');
+    const deny = pressButton(forms, /deny/i)!;
+    expect(deny.form.action).toBe('http://127.0.0.1:4000/consent/requests/cr_1/deny');
+    expect(deny.form.method).toBe('POST');
+    expect(deny.body).toEqual({ csrf: 't1' });
+    expect(pressButton(forms, /look/i)!.form).toMatchObject({ action: 'http://127.0.0.1:4000/elsewhere', method: 'GET' });
+  });
+
   it('finds the claim link in a mail and an endpoint named in a page script', () => {
     const text = 'Hello,\nSee https://example.com/help\nClaim: http://127.0.0.1:8000/agent/auth/claim/view?token=cv_abc\n';
     expect(findLink(text)).toBe('http://127.0.0.1:8000/agent/auth/claim/view?token=cv_abc');

@@ -47,7 +47,8 @@ test('ID-JAG by hand: step, approve consent, the agent registers and uses the AP
 
   await studio.play();
   await expect(studio.consent.getByText('Your turn')).toBeVisible();
-  await expect(studio.consentPage.getByRole('button', { name: 'Allow once' })).toBeVisible();
+  // The answer is in view in the pane's small frame without scrolling: all three buttons.
+  for (const name of ['Allow once', 'Always allow', 'Deny']) await expect(studio.consentPage.getByRole('button', { name })).toBeInViewport({ ratio: 1 });
   await studio.shot('idjag-3-consent');
   await studio.consentPage.getByRole('button', { name: 'Allow once' }).click();
   await expect(studio.consentPage.getByRole('heading', { name: /Approved/ })).toBeVisible();

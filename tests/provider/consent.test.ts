@@ -60,6 +60,7 @@ describe('consent', () => {
     const answer = await pressButton(r.json.consent_url, 'Deny');
     expect(answer.status).toBe(200);
     expect(answer.html).toContain('Denied');
+    expect(answer.action).toMatch(/\/deny$/); // the Deny button's formaction, not the form's approve action
     const status = await call('GET', `${p.base}/consent/requests/${r.json.request_id}`, { bearer: alice });
     expect(status.json.status).toBe('denied');
     expect(status.json.grant_id).toBeUndefined();

@@ -127,12 +127,16 @@ export async function pressButton(pageUrl: string, label: string) {
     fields.append(el.name, el.value);
   }
   if (button.name) fields.append(button.name, button.value);
-  const res = await fetch(form.action, {
-    method: form.method.toUpperCase(),
+  // A button's formaction/formmethod override the form's (HTML §4.10.18.6).
+  const formaction = button.getAttribute('formaction');
+  const action = formaction ? new URL(formaction, pageUrl).toString() : form.action;
+  const method = button.getAttribute('formmethod') ?? form.method;
+  const res = await fetch(action, {
+    method: method.toUpperCase(),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: fields.toString(),
   });
-  return { status: res.status, html: await res.text(), action: form.action };
+  return { status: res.status, html: await res.text(), action };
 }
 
 /** Ask alice's (or anyone's) consent and answer it on the real page. */
