@@ -404,7 +404,7 @@ export class AgentRun extends EventEmitter {
     this.#clock = lesson.clock;
     this.#k.resourceUrl = `${lesson.host.urls.service}/api/resource`;
     this.#k.providerUrl = lesson.host.urls.provider;
-    this.#k.mailboxUrl = lesson.host.urls.mailbox;
+    this.#k.mailboxUrl = lesson.mailboxUrl;
     this.#user = this.#makeUser(this.#opts.trace.fetchAs('User', { getStep: () => this.#stepName() }));
   }
 }

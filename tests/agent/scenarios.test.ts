@@ -83,6 +83,17 @@ describe('scenario rate-limited', () => {
 
 });
 
+describe('a lesson on a private host beside the studio host', () => {
+  it("sends its claim mail to the person's one inbox (the given host's mailbox)", async () => {
+    const s = await newRun(host, { flow: 'anonymous', scenario: 'expired-claim' }).run();
+    expect(s.outcome?.ok).toBe(true);
+    const mails = (await (await fetch(`${host.urls.mailbox}/messages`)).json()) as { text: string }[];
+    // The private service's claim link: a service origin other than the studio host's.
+    const links = mails.flatMap((m) => m.text.match(/https?:\/\/[^\s]+[?&]token=[^\s]+/g) ?? []);
+    expect(links.some((l) => new URL(l).origin !== host.urls.service), `a claim link from the private service in ${JSON.stringify(links)}`).toBe(true);
+  });
+});
+
 describe('every lesson against a service known only by its URL (as with a separately started host)', () => {
   it.each(SCENARIOS.map((s) => [s.id, s]))('%s reaches its expected outcome', async (id, sc) => {
     // No Host handle: the agent cannot forge with the provider's key or reconfigure the service,
