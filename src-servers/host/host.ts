@@ -7,7 +7,7 @@ import { parseConfig, type HostConfig, type HostConfigInput } from './config.js'
 import { closeServer, createSwappableServer, listenWithFallback, LOOPBACK } from './ports.js';
 import { defaultDataDir } from './dataDir.js';
 import { createService, serviceMigrations, type ServiceHandle } from '../service/index.js';
-import { createSmtpMailer } from '../service/mail.js';
+import { createSmtpMailer, type SmtpMailer } from '../service/mail.js';
 import { createProvider, providerMigrations, type ProviderHandle } from '../provider/index.js';
 import { createMailbox, mailboxMigrations, type MailboxHandle } from '../mailbox/index.js';
 import { createTraceRecorder, traceMigrations, type TraceRecorder } from '../trace/index.js';
@@ -51,6 +51,7 @@ export const DEFAULT_PORTS = { service: 8000, provider: 4000, mailbox: 8025, smt
 
 interface Roles {
   dbs: Db[];
+  mailer: SmtpMailer;
   service: ServiceHandle;
   provider: ProviderHandle;
   mailbox: MailboxHandle;
@@ -107,12 +108,13 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       ...(config.service.trustBundledProvider ? [urls.provider] : []),
       ...config.service.trustedIssuers,
     ];
+    const mailer = createSmtpMailer(config.mail.smtpUrl ?? urls.smtp);
     const sv = createService({
       baseUrl: urls.service,
       config: config.service,
       db: serviceDb,
       trustedIssuers,
-      sendMail: createSmtpMailer(config.mail.smtpUrl ?? urls.smtp),
+      sendMail: mailer.send,
       fetch: trace.fetchAs('Service'),
       recorder: trace,
       now,
@@ -120,11 +122,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     service.setHandler(sv.app);
     provider.setHandler(pv.app);
     mailbox.setHandler(mb.app);
-    return { dbs: [serviceDb, providerDb, mailboxDb], service: sv, provider: pv, mailbox: mb };
+    return { dbs: [serviceDb, providerDb, mailboxDb], mailer, service: sv, provider: pv, mailbox: mb };
   }
 
   async function stopRoles(r: Roles) {
     r.service.stop();
+    r.mailer.close();
     r.provider.stop();
     await r.mailbox.stop();
     for (const db of r.dbs) db.close();

@@ -7,11 +7,16 @@ import { call, claimLink, registerVerifiedEmail, startService, type Mail, type T
 let smtp: SMTPServer;
 let smtpUrl: string;
 const received: { to: string[]; raw: string }[] = [];
+let connections = 0;
 
 beforeAll(async () => {
   // A real SMTP sink, offering STARTTLS as smtp-server does by default (the mailer must cope on loopback).
   smtp = new SMTPServer({
     authOptional: true,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -31,9 +36,9 @@ describe('claim email over real SMTP (createSmtpMailer)', () => {
   afterAll(() => svc.close());
 
   it('delivers the claim link in both the text and the HTML part', async () => {
-    const send = createSmtpMailer(smtpUrl);
+    const mailer = createSmtpMailer(smtpUrl);
     const sent: Mail[] = [];
-    svc = await startService({ sendMail: async (m) => { sent.push(m); await send(m); } });
+    svc = await startService({ sendMail: async (m) => { sent.push(m); await mailer.send(m); } });
     const r = await registerVerifiedEmail(svc, 'inbox@example.com');
     expect(r.status).toBe(200);
 
@@ -47,5 +52,18 @@ describe('claim email over real SMTP (createSmtpMailer)', () => {
     // The code itself is never in the mail: only the page mints it.
     expect(parsed.text).not.toMatch(/\b\d{6}\b/);
     expect((await call(link)).status).toBe(200);
+    mailer.close();
+  });
+});
+
+describe('the mailer keeps its SMTP connections', () => {
+  it('sends many mails over a few reused connections, not one new connection (and greeting pause) each', async () => {
+    const mailer = createSmtpMailer(smtpUrl);
+    const before = { connections, mails: received.length };
+    for (let i = 0; i < 6; i++) await mailer.send({ to: `one-by-one-${i}@example.com`, subject: 'hi', text: 'one by one' });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => mailer.send({ to: `parallel-${i}@example.com`, subject: 'hi', text: 'at once' })));
+    mailer.close();
+    expect(received.length - before.mails).toBe(14);
+    expect(connections - before.connections).toBeLessThanOrEqual(4);
   });
 });
