@@ -2,7 +2,9 @@
  * How a row is measured: in rounds that go over all rows in turn. In each round a row gets a fresh
  * host child, a warm-up and one short measured window. A virtual machine's speed drifts from minute
  * to minute (other guests, other processes); a drift then lands on one round of a row rather than on
- * all of it, and the row reports its median round. (Keeping hosts up across rounds was tried: a host
+ * all of it. Such noise only ever slows a round down (on our 2-core VM, by up to half, for minutes at
+ * a time, with no other process to blame), so a load row reports its best round, as `timeit` reports
+ * its fastest repeat; a flow row pools its runs. (Keeping hosts up across rounds was tried: a host
  * gets slower as its trace and databases grow, and twenty idle hosts disturb the measured one.)
  */
 import { join } from 'node:path';
@@ -151,8 +153,9 @@ export async function singleUseRow(
 }
 
 /**
- * The row's result from its rounds. Load and floor rows: the median round (by requests/s) speaks for
- * the row. Flow rows: all runs of all rounds together give the median and p99 wall time.
+ * The row's result from its rounds. Load and floor rows: the best round (most requests/s) speaks for
+ * the row — the machine least disturbed; all rounds stay in `roundsSummary`. Flow rows: all runs of
+ * all rounds together give the median and p99 wall time (a slow round moves a median of 30 little).
  */
 export function combineRounds(kind: RowResult['kind'], rounds: RoundResult[]): Partial<RowResult> {
   if (rounds.length === 0) return {};
@@ -180,7 +183,7 @@ export function combineRounds(kind: RowResult['kind'], rounds: RoundResult[]): P
       roundsSummary: rounds.map((r) => summary(r, percentile([...(r.runTimesMs ?? [])].sort((a, b) => a - b), 0.5))),
     };
   }
-  const sorted = [...rounds].sort((a, b) => (a.requestsPerSec ?? 0) - (b.requestsPerSec ?? 0));
-  const { perSecond: _perSecond, runTimesMs: _times, ...median } = middle(sorted);
-  return { ...median, roundsSummary: rounds.map((r) => summary(r, r.requestsPerSec ?? 0)) };
+  const best = rounds.reduce((a, b) => ((b.requestsPerSec ?? 0) > (a.requestsPerSec ?? 0) ? b : a));
+  const { perSecond: _perSecond, runTimesMs: _times, ...row } = best;
+  return { ...row, roundsSummary: rounds.map((r) => summary(r, r.requestsPerSec ?? 0)) };
 }

@@ -27,7 +27,7 @@ export interface Settings {
   durationS: number;
   /** Warm-up of each round's fresh host. */
   warmupS: number;
-  /** How many times every row is measured, in turn, each time on a fresh host (the median round is reported). */
+  /** How many times every row is measured, in turn, each time on a fresh host (load rows report their best round). */
   rounds: number;
   /** Flow runs per row, split over the rounds. */
   flowRuns: number;
@@ -61,7 +61,7 @@ export interface RowResult {
   title: string;
   kind: 'load' | 'flow' | 'floor';
   storage: Storage | null;
-  /** load & floor rows (from the median round) */
+  /** load & floor rows (from the best round) */
   requestsPerSec?: number;
   p50Ms?: number;
   p99Ms?: number;
