@@ -66,7 +66,7 @@ const settings: Settings = {
   durationS: numberFlag('duration', values.duration, quick ? 2 : 10),
   warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 2),
   rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 5)),
-  flowRuns: numberFlag('runs', values.runs, quick ? 5 : 30),
+  flowRuns: numberFlag('runs', values.runs, quick ? 5 : 60),
   flowWarmupRuns: 1, // per round
   maxPreparedClaims: quick ? 400 : 20_000,
   claimPrepBudgetS: quick ? 6 : 20,
