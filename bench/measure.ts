@@ -2,7 +2,7 @@
  * How a row is measured: in rounds that go over all rows in turn. In each round a row gets a fresh
  * host child, a warm-up and one short measured window. A virtual machine's speed drifts from minute
  * to minute (other guests, other processes); a drift then lands on one round of a row rather than on
- * all of it. Such noise only ever slows a round down (on our 2-core VM, by up to half, for minutes at
+ * all of it. Such noise nearly always slows a round down (on our 2-core VM, by up to half, for minutes at
  * a time, with no other process to blame), so a load row reports its best round, as `timeit` reports
  * its fastest repeat; a flow row pools its runs. (Keeping hosts up across rounds was tried: a host
  * gets slower as its trace and databases grow, and twenty idle hosts disturb the measured one.)
