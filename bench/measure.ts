@@ -76,15 +76,30 @@ export async function instanceOn(host: HostChild, round: RowInstance['round']): 
   };
 }
 
-/** Run one measured load: charge the host's CPU time to its answers, note the machine's speed and its other work. */
-export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
+/** What the measured host spent while `work` ran, and the machine's state around it. */
+export interface HostCost<T> {
+  result: T;
+  /** CPU time of the host child (all its threads), ms. */
+  cpuMs: number;
+  otherCpuPct?: number;
+  cpuSpeed: number;
+}
+
+/** Run `work` against a host: charge the host's CPU time to it, note the machine's speed and its other work. */
+export async function measureHost<T>(host: HostChild, work: () => Promise<T>): Promise<HostCost<T>> {
   const cpuSpeed = cpuSpeedProbe();
   const before = await host.rss();
   const window = startLoadWindow(() => [...liveChildPids].filter((pid) => pid !== host.pid));
-  const r = await run();
+  const result = await work();
   const after = await host.rss();
   const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
   const otherCpuPct = window.end(cpuMs / 1000);
+  return { result, cpuMs, ...(otherCpuPct !== undefined ? { otherCpuPct } : {}), cpuSpeed };
+}
+
+/** One measured load window. */
+export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
+  const { result: r, cpuMs, otherCpuPct, cpuSpeed } = await measureHost(host, run);
   return {
     requestsPerSec: r.requestsPerSec,
     p50Ms: r.p50Ms,

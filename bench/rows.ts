@@ -4,11 +4,11 @@
  */
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
 import type { FlowId } from '../src-servers/agent/index.js';
-import { liveChildPids, type HostChild, type RssReport } from './child.js';
+import type { HostChild } from './child.js';
 import type { BenchIssuer } from './issuer.js';
-import { cpuSpeedProbe, startLoadWindow } from './machineLoad.js';
+import { cpuSpeedProbe } from './machineLoad.js';
 import { runFlowRuns } from './flows.js';
-import { instanceOn, openHost, reusableRow, singleUseRow, spawnForRow, type RowInstance } from './measure.js';
+import { instanceOn, measureHost, openHost, reusableRow, singleUseRow, spawnForRow, type RowInstance } from './measure.js';
 import {
   ANONYMOUS_BODY,
   idJagBody,
@@ -200,13 +200,7 @@ function flowRows(storage: Storage): RowSpec[] {
         await runFlowRuns(urls, f.id, ctx.settings.flowWarmupRuns); // warm-up runs, not timed
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
         return instanceOn(h, async () => {
-          const cpuSpeed = cpuSpeedProbe();
-          const before: RssReport = await h.rss();
-          const window = startLoadWindow(() => [...liveChildPids].filter((pid) => pid !== h.pid));
-          const r = await runFlowRuns(urls, f.id, perRound);
-          const after = await h.rss();
-          const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
-          const otherCpuPct = window.end(cpuMs / 1000);
+          const { result: r, cpuMs, otherCpuPct, cpuSpeed } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
           if (r.failure && r.timesMs.length === 0) throw new Error(r.failure);
           return {
             runTimesMs: r.timesMs,

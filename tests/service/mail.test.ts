@@ -60,8 +60,8 @@ describe('the mailer keeps its SMTP connections', () => {
   it('sends many mails over a few reused connections, not one new connection (and greeting pause) each', async () => {
     const mailer = createSmtpMailer(smtpUrl);
     const before = { connections, mails: received.length };
-    for (let i = 0; i < 6; i++) await mailer.send({ to: `one-by-one-${i}@example.com`, subject: 'hi', text: 'one by one' });
-    await Promise.all(Array.from({ length: 8 }, (_, i) => mailer.send({ to: `parallel-${i}@example.com`, subject: 'hi', text: 'at once' })));
+    for (let i = 0; i < 6; i++) await mailer.send({ to: `one-by-one-${i}@example.com`, subject: 'hi', text: 'one by one', html: '<p>one by one</p>' });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => mailer.send({ to: `parallel-${i}@example.com`, subject: 'hi', text: 'at once', html: '<p>at once</p>' })));
     mailer.close();
     expect(received.length - before.mails).toBe(14);
     expect(connections - before.connections).toBeLessThanOrEqual(4);
