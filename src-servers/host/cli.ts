@@ -65,8 +65,13 @@ export function parseHostArgs(argv: string[]): ParsedHostArgs {
   };
 }
 
-/** SIGTERM/SIGINT: finish in-flight requests, close the databases, exit 0 within 5 s (PROTOCOL.md §9). */
-export function exitCleanlyOnSignals(stop: () => Promise<void>, log: (line: string) => void) {
+/**
+ * SIGTERM/SIGINT: finish in-flight requests, close the databases, exit 0 within 5 s (PROTOCOL.md §9).
+ * Installed before the host starts: a signal that comes while it starts (or right after READY, before
+ * the start-up code has returned) waits for the start to finish, then stops it — without a handler,
+ * Node would die of the signal at once.
+ */
+export function exitCleanlyOnSignals(started: Promise<() => Promise<void>>, log: (line: string) => void) {
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) return;
@@ -77,7 +82,7 @@ export function exitCleanlyOnSignals(stop: () => Promise<void>, log: (line: stri
       process.exit(1);
     }, 4_500);
     force.unref();
-    stop().then(
+    started.then((stop) => stop()).then(
       () => process.exit(0),
       (err) => {
         log(`shutdown error: ${(err as Error).message}`);
@@ -111,11 +116,10 @@ export function runHostCommand(
     process.stdout.write(`Usage: npm run ${name} -- [options]\n${HOST_USAGE}\n`);
     return;
   }
-  start(args, stderrLog).then(
-    (stop) => exitCleanlyOnSignals(stop, stderrLog),
-    (err) => {
-      stderrLog(`${name}: could not start: ${(err as Error).message}`);
-      process.exit(1);
-    },
-  );
+  const started = start(args, stderrLog);
+  exitCleanlyOnSignals(started, stderrLog);
+  started.catch((err) => {
+    stderrLog(`${name}: could not start: ${(err as Error).message}`);
+    process.exit(1);
+  });
 }
