@@ -116,7 +116,9 @@ export function runHostCommand(
     process.stdout.write(`Usage: npm run ${name} -- [options]\n${HOST_USAGE}\n`);
     return;
   }
-  const started = start(args, stderrLog);
+  // start() runs a microtask later, after the signal handlers are in place: its first synchronous
+  // lines (a log, a listen) may already be seen by whoever sends the signal.
+  const started = Promise.resolve().then(() => start(args, stderrLog));
   exitCleanlyOnSignals(started, stderrLog);
   started.catch((err) => {
     stderrLog(`${name}: could not start: ${(err as Error).message}`);
