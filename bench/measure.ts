@@ -170,7 +170,7 @@ export async function singleUseRow(
 /**
  * The row's result from its rounds. Load and floor rows: the best round (most requests/s) speaks for
  * the row — the machine least disturbed; all rounds stay in `roundsSummary`. Flow rows: all runs of
- * all rounds together give the median and p99 wall time (one slow round moves the median of all 60 runs little).
+ * all rounds together give the median and p99 wall time (one slow round moves the median of all the runs little).
  */
 export function combineRounds(kind: RowResult['kind'], rounds: RoundResult[]): Partial<RowResult> {
   if (rounds.length === 0) return {};
