@@ -31,7 +31,6 @@ export interface Settings {
   rounds: number;
   /** Flow runs per row, split over the rounds. */
   flowRuns: number;
-  flowWarmupRuns: number;
   /** Most pending claims prepared for the claim/complete row (each costs 3 requests and a mail). */
   maxPreparedClaims: number;
   /** …and at most this many seconds spent preparing them: the row's rounds share what is ready. */
@@ -197,7 +196,8 @@ function flowRows(storage: Storage): RowSpec[] {
     open: (ctx: RowContext) =>
       onHost(ctx, storage, async (h) => {
         const urls = { service: h.urls.service, provider: h.urls.provider!, mailbox: h.urls.mailbox! };
-        await runFlowRuns(urls, f.id, ctx.settings.flowWarmupRuns); // warm-up runs, not timed
+        // Warm-up, not timed: as long as a load row's, so the fresh host's JIT has compiled its hot paths.
+        await runFlowRuns(urls, f.id, 1, ctx.settings.warmupS * 1000);
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
         return instanceOn(h, async () => {
           const { result: r, cpuMs, otherCpuPct, cpuSpeed } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));

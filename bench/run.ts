@@ -67,7 +67,6 @@ const settings: Settings = {
   warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 2),
   rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 7)),
   flowRuns: numberFlag('runs', values.runs, quick ? 5 : 84),
-  flowWarmupRuns: 1, // per round
   maxPreparedClaims: quick ? 400 : 20_000,
   claimPrepBudgetS: quick ? 6 : 28,
   profileDir: values.profile,
