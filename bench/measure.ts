@@ -4,7 +4,9 @@
  * to minute (other guests, other processes); a drift then lands on one round of a row rather than on
  * all of it. Such noise nearly always slows a round down (on our 2-core VM, by up to half, for minutes at
  * a time, with no other process to blame), so a load row reports its best round, as `timeit` reports
- * its fastest repeat; a flow row pools its runs. (Keeping hosts up across rounds was tried: a host
+ * its fastest repeat; a flow row pools its runs. A fresh host needs seconds of load before V8 has
+ * compiled its hot paths: after a 2 s warm-up (or 300 ID-JAGs) an ID-JAG round ran ~40 % slower and
+ * twice as unevenly as after 5 s, so every round warms for 5 s. (Keeping hosts up across rounds was tried: a host
  * gets slower as its trace and databases grow, and twenty idle hosts disturb the measured one.)
  */
 import { join } from 'node:path';
@@ -148,10 +150,10 @@ export async function singleUseRow(
   host: HostChild,
   url: string,
   make: (count: number, phase: 'warm-up' | 'measured') => Promise<string[]>,
-  limits: { min: number; max: number },
+  limits: { min: number; max: number; /** bodies per warm-up second, when they are cheap to make */ warmUpPerS?: number },
 ): Promise<RowInstance> {
   const { connections, warmupS, quick } = ctx.settings;
-  const warmBodies = await make(quick ? 100 : 300, 'warm-up');
+  const warmBodies = await make(Math.max(quick ? 100 : 300, Math.ceil((limits.warmUpPerS ?? 0) * warmupS)), 'warm-up');
   const nextWarm = pool(warmBodies);
   const probeS = await probe({ url, method: 'POST', nextBody: nextWarm });
   const warm = await runLoad({ url, method: 'POST', nextBody: nextWarm, connections, durationS: warmupS, maxRequests: warmBodies.length - 1 });

@@ -131,7 +131,7 @@ function endpointRows(storage: Storage): RowSpec[] {
             const assertions = await ctx.issuer.signAssertions(count, { aud: h.urls.service, resource: resourceUrl(h) });
             return assertions.map((a) => idJagBody(a, 'access_token'));
           },
-          { min: ctx.settings.quick ? 500 : 2_000, max: 200_000 }, // signing is cheap: be generous
+          { min: ctx.settings.quick ? 500 : 2_000, max: 200_000, warmUpPerS: 1_000 }, // signing is cheap: be generous
         ),
       ),
     ),

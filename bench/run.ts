@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — how fast the host is on this machine, and what that costs in memory.
  *
- *   npm run bench                       full run (14 s measured per row in 7 rounds; ≈14 min on 2 cores)
+ *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈17 min on 2 cores)
  *   npm run bench -- --quick            a few seconds per row (CI smoke test)
  *   npm run bench -- --json             print only the JSON result on stdout
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
@@ -12,8 +12,8 @@
  * Every row starts its own host (service + provider + mailbox) in a child process
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
  * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). Rows are
- * measured in 7 rounds (1 with --quick) taken in turn over all rows, each round on a fresh host after
- * a 2 s warm-up, and report their best round (bench/measure.ts says why):
+ * measured in 5 rounds (1 with --quick) taken in turn over all rows, each round on a fresh host after
+ * a 5 s warm-up, and report their best round (bench/measure.ts says why):
  * requests/s (2xx answers only), p50/p99 latency, the host's CPU ms per request, and its peak RSS
  * (the kernel's maxRSS of the child); each round also notes the machine's speed and what other
  * processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
@@ -63,12 +63,12 @@ const quick = values.quick;
 const settings: Settings = {
   quick,
   connections: numberFlag('connections', values.connections, 10),
-  durationS: numberFlag('duration', values.duration, quick ? 2 : 14),
-  warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 2),
-  rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 7)),
-  flowRuns: numberFlag('runs', values.runs, quick ? 5 : 84),
+  durationS: numberFlag('duration', values.duration, quick ? 2 : 12),
+  warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 5),
+  rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 5)),
+  flowRuns: numberFlag('runs', values.runs, quick ? 5 : 60),
   maxPreparedClaims: quick ? 400 : 20_000,
-  claimPrepBudgetS: quick ? 6 : 28,
+  claimPrepBudgetS: quick ? 6 : 20,
   profileDir: values.profile,
 };
 
