@@ -3,7 +3,8 @@
  * (other sessions, CI, a browser) this, not our code, is what moves the numbers between runs.
  * Linux only: busy time from /proc/stat minus the CPU time of the bench and the host child.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { createHash } from 'node:crypto';
 
@@ -85,4 +86,32 @@ export function cpuSpeedProbe(): number {
     best = Math.max(best, n / (performance.now() - t0));
   }
   return best;
+}
+
+/**
+ * How long the disk takes to commit right now: the median of 15 × (write 4 KiB, fdatasync) in the
+ * temp dir where on-disk hosts keep their databases, in ms. On disk every request commits (WAL), so
+ * a virtual disk's slow spell — shared with other guests, invisible in /proc/stat — slows those rows.
+ */
+export function diskSyncProbe(dir = os.tmpdir()): number | undefined {
+  const file = join(dir, `ars-bench-sync-${process.pid}`);
+  try {
+    const fd = openSync(file, 'w');
+    const block = Buffer.alloc(4096, 1);
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 15; i++) {
+        const t0 = performance.now();
+        writeSync(fd, block, 0, block.length, 0);
+        fdatasyncSync(fd);
+        times.push(performance.now() - t0);
+      }
+    } finally {
+      closeSync(fd);
+      rmSync(file, { force: true });
+    }
+    return times.sort((a, b) => a - b)[7];
+  } catch {
+    return undefined;
+  }
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { liveChildPids, spawnHostChild, type HostChild } from './child.js';
 import type { BenchIssuer } from './issuer.js';
 import { probe, runLoad, type LoadResult, type LoadSpec } from './load.js';
-import { cpuSpeedProbe, startLoadWindow } from './machineLoad.js';
+import { cpuSpeedProbe, diskSyncProbe, startLoadWindow } from './machineLoad.js';
 import { percentile } from './flows.js';
 import type { RowContext, RowResult, Storage } from './rows.js';
 
@@ -32,6 +32,7 @@ export interface Window {
   hostCpuMsPerRequest?: number;
   otherCpuPct?: number;
   cpuSpeed: number;
+  diskSyncMs?: number;
 }
 
 /** What one round of a row found; flow rows give every run's wall time. */
@@ -85,23 +86,26 @@ export interface HostCost<T> {
   cpuMs: number;
   otherCpuPct?: number;
   cpuSpeed: number;
+  /** median ms of one fdatasync'd 4 KiB write just before the work (bench/machineLoad.ts) */
+  diskSyncMs?: number;
 }
 
 /** Run `work` against a host: charge the host's CPU time to it, note the machine's speed and its other work. */
 export async function measureHost<T>(host: HostChild, work: () => Promise<T>): Promise<HostCost<T>> {
   const cpuSpeed = cpuSpeedProbe();
+  const diskSyncMs = diskSyncProbe();
   const before = await host.rss();
   const window = startLoadWindow(() => [...liveChildPids].filter((pid) => pid !== host.pid));
   const result = await work();
   const after = await host.rss();
   const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
   const otherCpuPct = window.end(cpuMs / 1000);
-  return { result, cpuMs, ...(otherCpuPct !== undefined ? { otherCpuPct } : {}), cpuSpeed };
+  return { result, cpuMs, ...(otherCpuPct !== undefined ? { otherCpuPct } : {}), cpuSpeed, ...(diskSyncMs !== undefined ? { diskSyncMs } : {}) };
 }
 
 /** One measured load window. */
 export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
-  const { result: r, cpuMs, otherCpuPct, cpuSpeed } = await measureHost(host, run);
+  const { result: r, cpuMs, otherCpuPct, cpuSpeed, diskSyncMs } = await measureHost(host, run);
   return {
     requestsPerSec: r.requestsPerSec,
     p50Ms: r.p50Ms,
@@ -116,6 +120,7 @@ export async function measureWindow(host: HostChild, run: () => Promise<LoadResu
     ...(r.ok > 0 ? { hostCpuMsPerRequest: cpuMs / r.ok } : {}),
     ...(otherCpuPct !== undefined ? { otherCpuPct } : {}),
     cpuSpeed,
+    ...(diskSyncMs !== undefined ? { diskSyncMs } : {}),
   };
 }
 
@@ -181,6 +186,7 @@ export function combineRounds(kind: RowResult['kind'], rounds: RoundResult[]): P
     ...(r.hostCpuMsPerRequest !== undefined ? { hostCpuMsPerRequest: r.hostCpuMsPerRequest } : {}),
     ...(r.otherCpuPct !== undefined ? { otherCpuPct: r.otherCpuPct } : {}),
     ...(r.cpuSpeed !== undefined ? { cpuSpeed: r.cpuSpeed } : {}),
+    ...(r.diskSyncMs !== undefined ? { diskSyncMs: r.diskSyncMs } : {}),
     ...(r.perSecond ? { perSecond: r.perSecond } : {}),
   });
   const middle = <T>(sorted: T[]) => sorted[Math.floor((sorted.length - 1) / 2)];

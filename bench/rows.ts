@@ -52,6 +52,7 @@ export interface RoundSummary {
   hostCpuMsPerRequest?: number;
   otherCpuPct?: number;
   cpuSpeed?: number;
+  diskSyncMs?: number;
   perSecond?: number[];
 }
 
@@ -74,6 +75,8 @@ export interface RowResult {
   otherCpuPct?: number;
   /** hashes/ms of a fixed workload just before the window (bench/machineLoad.ts): the machine's own speed */
   cpuSpeed?: number;
+  /** ms for one fdatasync'd 4 KiB write in the temp dir just before the window: the disk's own speed */
+  diskSyncMs?: number;
   non2xx?: number;
   errors?: number;
   statusCodes?: Record<string, number>;
@@ -200,7 +203,7 @@ function flowRows(storage: Storage): RowSpec[] {
         await runFlowRuns(urls, f.id, 1, ctx.settings.warmupS * 1000);
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
         return instanceOn(h, async () => {
-          const { result: r, cpuMs, otherCpuPct, cpuSpeed } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
+          const { result: r, cpuMs, otherCpuPct, cpuSpeed, diskSyncMs } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
           if (r.failure && r.timesMs.length === 0) throw new Error(r.failure);
           return {
             runTimesMs: r.timesMs,
@@ -208,6 +211,7 @@ function flowRows(storage: Storage): RowSpec[] {
             ...(r.timesMs.length ? { hostCpuMsPerRequest: cpuMs / r.timesMs.length } : {}),
             ...(otherCpuPct !== undefined ? { otherCpuPct } : {}),
             cpuSpeed,
+            ...(diskSyncMs !== undefined ? { diskSyncMs } : {}),
             ...(r.failure ? { error: r.failure } : {}),
           };
         });

@@ -15,8 +15,8 @@
  * measured in 5 rounds (1 with --quick) taken in turn over all rows, each round on a fresh host after
  * a 5 s warm-up, and report their best round (bench/measure.ts says why):
  * requests/s (2xx answers only), p50/p99 latency, the host's CPU ms per request, and its peak RSS
- * (the kernel's maxRSS of the child); each round also notes the machine's speed and what other
- * processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
+ * (the kernel's maxRSS of the child); each round also notes the machine's speed, the disk's commit
+ * time and what other processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
  * completions) are prepared before the row, unmeasured: assertions are signed by a bench test
  * issuer whose JWKS/CIMD this process serves; pending claims are made through the real ceremony.
  * Flow rows run the simulated agent on autopilot end to end and report median/p99 wall time.

@@ -50,10 +50,11 @@ for (const id of ids) {
     `${peakRss} MB`,
     rows.map((r) => (r?.otherCpuPct !== undefined ? `${r.otherCpuPct.toFixed(0)}` : '—')).join(' / ') + ' %',
     rows.map((r) => (r?.cpuSpeed !== undefined ? `${Math.round(r.cpuSpeed)}` : '—')).join(' / '),
+    rows.map((r) => (r?.diskSyncMs !== undefined ? r.diskSyncMs.toFixed(2) : '—')).join(' / '),
   ]);
 }
 
-const header = ['Row', 'per run', 'spread', 'host CPU ms/req per run', 'spread', 'peak RSS per run', 'others\' CPU per run', 'machine speed per run'];
+const header = ['Row', 'per run', 'spread', 'host CPU ms/req per run', 'spread', 'peak RSS per run', 'others\' CPU per run', 'machine speed per run', 'disk sync ms per run'];
 if (markdown) {
   process.stdout.write(`| ${header.join(' | ')} |\n|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|\n`);
   for (const l of lines) process.stdout.write(`| ${l.join(' | ')} |\n`);

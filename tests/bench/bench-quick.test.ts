@@ -16,6 +16,7 @@ interface Row {
   runs?: number;
   succeeded?: number;
   hostPeakRssBytes?: number;
+  diskSyncMs?: number;
   error?: string;
 }
 
@@ -58,6 +59,8 @@ describe('npm run bench -- --quick', () => {
           expect(row!.error, `${id}-${storage}`).toBeUndefined();
           expect(row!.requestsPerSec, `${id}-${storage} requests/s`).toBeGreaterThan(0);
           expect(row!.hostPeakRssBytes, `${id}-${storage} RSS`).toBeGreaterThan(0);
+          // the disk's commit time before the window, to tell a slow disk from slow code
+          expect(row!.diskSyncMs, `${id}-${storage} disk sync`).toBeGreaterThan(0);
         }
         for (const id of FLOW_ROWS) {
           const row = rows.get(`${id}-${storage}`);
