@@ -17,8 +17,18 @@ import { cpuSpeedProbe, diskSyncProbe, startLoadWindow } from './machineLoad.js'
 import { percentile } from './flows.js';
 import type { RowContext, RowResult, Storage } from './rows.js';
 
+/** The machine while a round was measured (bench/machineLoad.ts). */
+export interface Conditions {
+  /** hashes/ms of a fixed workload just before the work */
+  cpuSpeed: number;
+  /** median ms of one fdatasync'd 4 KiB write just before the work */
+  diskSyncMs?: number;
+  /** % of the machine other processes used during the work */
+  otherCpuPct?: number;
+}
+
 /** One measured window of a row. */
-export interface Window {
+export interface Window extends Conditions {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
@@ -30,9 +40,6 @@ export interface Window {
   statusCodes: Record<string, number>;
   perSecond: number[];
   hostCpuMsPerRequest?: number;
-  otherCpuPct?: number;
-  cpuSpeed: number;
-  diskSyncMs?: number;
 }
 
 /** What one round of a row found; flow rows give every run's wall time. */
@@ -84,28 +91,27 @@ export interface HostCost<T> {
   result: T;
   /** CPU time of the host child (all its threads), ms. */
   cpuMs: number;
-  otherCpuPct?: number;
-  cpuSpeed: number;
-  /** median ms of one fdatasync'd 4 KiB write just before the work (bench/machineLoad.ts) */
-  diskSyncMs?: number;
+  conditions: Conditions;
 }
 
 /** Run `work` against a host: charge the host's CPU time to it, note the machine's speed and its other work. */
 export async function measureHost<T>(host: HostChild, work: () => Promise<T>): Promise<HostCost<T>> {
-  const cpuSpeed = cpuSpeedProbe();
+  const conditions: Conditions = { cpuSpeed: cpuSpeedProbe() };
   const diskSyncMs = diskSyncProbe();
+  if (diskSyncMs !== undefined) conditions.diskSyncMs = diskSyncMs;
   const before = await host.rss();
   const window = startLoadWindow(() => [...liveChildPids].filter((pid) => pid !== host.pid));
   const result = await work();
   const after = await host.rss();
   const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
   const otherCpuPct = window.end(cpuMs / 1000);
-  return { result, cpuMs, ...(otherCpuPct !== undefined ? { otherCpuPct } : {}), cpuSpeed, ...(diskSyncMs !== undefined ? { diskSyncMs } : {}) };
+  if (otherCpuPct !== undefined) conditions.otherCpuPct = otherCpuPct;
+  return { result, cpuMs, conditions };
 }
 
 /** One measured load window. */
 export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
-  const { result: r, cpuMs, otherCpuPct, cpuSpeed, diskSyncMs } = await measureHost(host, run);
+  const { result: r, cpuMs, conditions } = await measureHost(host, run);
   return {
     requestsPerSec: r.requestsPerSec,
     p50Ms: r.p50Ms,
@@ -118,9 +124,7 @@ export async function measureWindow(host: HostChild, run: () => Promise<LoadResu
     statusCodes: r.statusCodes,
     perSecond: r.perSecond,
     ...(r.ok > 0 ? { hostCpuMsPerRequest: cpuMs / r.ok } : {}),
-    ...(otherCpuPct !== undefined ? { otherCpuPct } : {}),
-    cpuSpeed,
-    ...(diskSyncMs !== undefined ? { diskSyncMs } : {}),
+    ...conditions,
   };
 }
 

@@ -203,15 +203,13 @@ function flowRows(storage: Storage): RowSpec[] {
         await runFlowRuns(urls, f.id, 1, ctx.settings.warmupS * 1000);
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
         return instanceOn(h, async () => {
-          const { result: r, cpuMs, otherCpuPct, cpuSpeed, diskSyncMs } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
+          const { result: r, cpuMs, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
           if (r.failure && r.timesMs.length === 0) throw new Error(r.failure);
           return {
             runTimesMs: r.timesMs,
             runs: perRound,
             ...(r.timesMs.length ? { hostCpuMsPerRequest: cpuMs / r.timesMs.length } : {}),
-            ...(otherCpuPct !== undefined ? { otherCpuPct } : {}),
-            cpuSpeed,
-            ...(diskSyncMs !== undefined ? { diskSyncMs } : {}),
+            ...conditions,
             ...(r.failure ? { error: r.failure } : {}),
           };
         });
