@@ -90,8 +90,8 @@ export function cpuSpeedProbe(): number {
 
 /**
  * How long the disk takes to commit right now: the median of 15 × (write 4 KiB, fdatasync) in the
- * temp dir where on-disk hosts keep their databases, in ms. On disk every request commits (WAL), so
- * a virtual disk's slow spell — shared with other guests, invisible in /proc/stat — slows those rows.
+ * temp dir where on-disk hosts keep their databases, in ms. On disk every request commits (WAL):
+ * this tells a round on a slow disk from a round that was slow for another reason.
  */
 export function diskSyncProbe(dir = os.tmpdir()): number | undefined {
   const file = join(dir, `ars-bench-sync-${process.pid}`);
