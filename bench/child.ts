@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { pinnedCommand } from './cores.js';
 
 export interface RssReport {
   peakRssBytes: number;
@@ -9,6 +10,10 @@ export interface RssReport {
   rssBytes: number;
   /** user + system CPU microseconds the child has used so far */
   cpuUs: number;
+  /** of which in the kernel (system calls, page faults) */
+  systemCpuUs: number;
+  /** minor page faults so far: memory the kernel had to map in for it */
+  minorPageFaults: number;
 }
 
 export interface HostChild {
@@ -33,10 +38,13 @@ const START_TIMEOUT_MS = 30_000;
  * `node --import tsx` rather than `npx tsx`: the same TypeScript loader, but the spawned pid *is* the
  * measured process (no npx/tsx wrapper processes in between), so stopping it is exact.
  */
-export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string } = {}): Promise<HostChild> {
+export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string; /** run it on this core only */ core?: number } = {}): Promise<HostChild> {
   // --cpu-prof writes a .cpuprofile when the child exits (open it in Chrome DevTools, or bench/profile-summary.ts).
   const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', HOST_PROCESS, ...args], {
+  // taskset execs node in place, so the pid is still the measured process's (bench/cores.ts).
+  const argv = [...(opts.core !== undefined ? pinnedCommand(opts.core) : []), process.execPath, ...nodeArgs, '--import', 'tsx', HOST_PROCESS, ...args];
+  const [cmd, ...rest] = argv;
+  const child: ChildProcessWithoutNullStreams = spawn(cmd, rest, {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderrTail = '';

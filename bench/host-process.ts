@@ -9,7 +9,7 @@
  * an empty Express 5 app — and prints one line `READY {"service":…,"provider":…,"mailbox":…}`.
  * `--floor es256` runs the jose verification loop (bench/floor.ts) first and puts its result in READY.
  * Then it obeys one-word lines on stdin:
- *   rss   → prints `RSS {"peakRssBytes", "sampledPeakRssBytes", "rssBytes", "cpuUs"}`
+ *   rss   → prints `RSS {"peakRssBytes", "sampledPeakRssBytes", "rssBytes", "cpuUs", "systemCpuUs", "minorPageFaults"}`
  *   stop  → stops the host, prints a last RSS line and exits 0 (so does closing stdin).
  *
  * Peak RSS: `process.resourceUsage().maxRSS` is the kernel's high-water mark (reliable, never misses
@@ -47,8 +47,16 @@ function rssLine(): string {
   // maxRSS is in kilobytes (getrusage ru_maxrss on Linux).
   const peak = Math.max(process.resourceUsage().maxRSS * 1024, sampledPeak);
   // CPU time of the whole process (all threads: crypto and SQLite work on the libuv pool count too).
-  const cpu = process.cpuUsage();
-  return `RSS ${JSON.stringify({ peakRssBytes: peak, sampledPeakRssBytes: sampledPeak, rssBytes: rss, cpuUs: cpu.user + cpu.system })}\n`;
+  const use = process.resourceUsage();
+  const report = {
+    peakRssBytes: peak,
+    sampledPeakRssBytes: sampledPeak,
+    rssBytes: rss,
+    cpuUs: use.userCPUTime + use.systemCPUTime,
+    systemCpuUs: use.systemCPUTime,
+    minorPageFaults: use.minorPageFault,
+  };
+  return `RSS ${JSON.stringify(report)}\n`;
 }
 
 async function startExpressFloor(): Promise<{ urls: Record<string, string>; stop(): Promise<void> }> {

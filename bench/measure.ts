@@ -4,7 +4,8 @@
  * to minute (other guests, other processes); a drift then lands on one round of a row rather than on
  * all of it. Such noise nearly always slows a round down (on our 2-core VM, by up to half, for minutes at
  * a time, with no other process to blame), so a load row reports its best round, as `timeit` reports
- * its fastest repeat; a flow row pools its runs. A fresh host needs seconds of load before V8 has
+ * its fastest repeat; a flow row pools its runs. (The biggest such drift turned out to be the cores
+ * themselves differing in speed; bench/cores.ts pins each round's host to the fastest.) A fresh host needs seconds of load before V8 has
  * compiled its hot paths: after a 2 s warm-up (or 300 ID-JAGs) an ID-JAG round ran about a third
  * slower, and more unevenly, than after 5 s, so every round warms for 5 s. (Keeping hosts up across
  * rounds was tried: a host gets slower as its trace and databases grow, and twenty idle hosts
@@ -20,7 +21,7 @@ import type { RowContext, RowResult, Storage } from './rows.js';
 
 /** The machine while a round was measured (bench/machineLoad.ts). */
 export interface Conditions {
-  /** hashes/ms of a fixed workload just before the work */
+  /** hashes/ms of a fixed workload in the bench process just before the work (on the bench's cores when pinned) */
   cpuSpeed: number;
   /** median ms of one fdatasync'd 4 KiB write just before the work */
   diskSyncMs?: number;
@@ -28,8 +29,16 @@ export interface Conditions {
   otherCpuPct?: number;
 }
 
+/** How the measured host spent its CPU during the work. */
+export interface HostSpend {
+  /** % of the host's CPU time spent in the kernel (system calls, page faults) */
+  hostKernelPct?: number;
+  /** minor page faults of the host during the work */
+  hostPageFaults?: number;
+}
+
 /** One measured window of a row. */
-export interface Window extends Conditions {
+export interface Window extends Conditions, HostSpend {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
@@ -69,7 +78,7 @@ export function benchHostConfig(issuer: BenchIssuer) {
 }
 
 export function spawnForRow(ctx: RowContext, args: string[]): Promise<HostChild> {
-  return spawnHostChild(args, { cpuProfileDir: ctx.settings.profileDir && join(ctx.settings.profileDir, ctx.rowId) });
+  return spawnHostChild(args, { cpuProfileDir: ctx.settings.profileDir && join(ctx.settings.profileDir, ctx.rowId), core: ctx.hostCore });
 }
 
 export function openHost(ctx: RowContext, storage: Storage): Promise<HostChild> {
@@ -92,6 +101,7 @@ export interface HostCost<T> {
   result: T;
   /** CPU time of the host child (all its threads), ms. */
   cpuMs: number;
+  spend: HostSpend;
   conditions: Conditions;
 }
 
@@ -107,12 +117,14 @@ export async function measureHost<T>(host: HostChild, work: () => Promise<T>): P
   const cpuMs = (after.cpuUs - before.cpuUs) / 1000;
   const otherCpuPct = window.end(cpuMs / 1000);
   if (otherCpuPct !== undefined) conditions.otherCpuPct = otherCpuPct;
-  return { result, cpuMs, conditions };
+  const spend: HostSpend = { hostPageFaults: after.minorPageFaults - before.minorPageFaults };
+  if (cpuMs > 0) spend.hostKernelPct = (100 * (after.systemCpuUs - before.systemCpuUs)) / 1000 / cpuMs;
+  return { result, cpuMs, spend, conditions };
 }
 
 /** One measured load window. */
 export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
-  const { result: r, cpuMs, conditions } = await measureHost(host, run);
+  const { result: r, cpuMs, spend, conditions } = await measureHost(host, run);
   return {
     requestsPerSec: r.requestsPerSec,
     p50Ms: r.p50Ms,
@@ -125,6 +137,7 @@ export async function measureWindow(host: HostChild, run: () => Promise<LoadResu
     statusCodes: r.statusCodes,
     perSecond: r.perSecond,
     ...(r.ok > 0 ? { hostCpuMsPerRequest: cpuMs / r.ok } : {}),
+    ...spend,
     ...conditions,
   };
 }
@@ -192,6 +205,9 @@ export function combineRounds(kind: RowResult['kind'], rounds: RoundResult[]): P
     ...(r.otherCpuPct !== undefined ? { otherCpuPct: r.otherCpuPct } : {}),
     ...(r.cpuSpeed !== undefined ? { cpuSpeed: r.cpuSpeed } : {}),
     ...(r.diskSyncMs !== undefined ? { diskSyncMs: r.diskSyncMs } : {}),
+    ...(r.hostKernelPct !== undefined ? { hostKernelPct: r.hostKernelPct } : {}),
+    ...(r.hostPageFaults !== undefined ? { hostPageFaults: r.hostPageFaults } : {}),
+    ...(r.hostCore !== undefined ? { hostCore: r.hostCore, coreSpeeds: r.coreSpeeds } : {}),
     ...(r.perSecond ? { perSecond: r.perSecond } : {}),
   });
   const middle = <T>(sorted: T[]) => sorted[Math.floor((sorted.length - 1) / 2)];

@@ -37,6 +37,8 @@ export interface Settings {
   claimPrepBudgetS: number;
   /** When set, each host child writes a CPU profile to <dir>/<row id>/. */
   profileDir?: string;
+  /** Run each round's host on the fastest core and the bench on the others (bench/cores.ts). */
+  pin: boolean;
 }
 
 export interface RowContext {
@@ -45,6 +47,8 @@ export interface RowContext {
   issuer: BenchIssuer;
   /** Short progress notes while a row prepares ("signing 31,000 assertions…"). */
   note: (text: string) => void;
+  /** The core this round's host runs on, when pinned (bench/cores.ts). */
+  hostCore?: number;
 }
 
 export interface RoundSummary {
@@ -53,6 +57,10 @@ export interface RoundSummary {
   otherCpuPct?: number;
   cpuSpeed?: number;
   diskSyncMs?: number;
+  hostKernelPct?: number;
+  hostPageFaults?: number;
+  hostCore?: number;
+  coreSpeeds?: Record<string, number>;
   perSecond?: number[];
 }
 
@@ -77,6 +85,13 @@ export interface RowResult {
   cpuSpeed?: number;
   /** ms for one fdatasync'd 4 KiB write in the temp dir just before the window: the disk's own speed */
   diskSyncMs?: number;
+  /** % of the host's CPU time spent in the kernel during the window (system calls, page faults) */
+  hostKernelPct?: number;
+  /** minor page faults of the host during the window */
+  hostPageFaults?: number;
+  /** the core the host was pinned to, and every core's speed just before (bench/cores.ts); absent when not pinned */
+  hostCore?: number;
+  coreSpeeds?: Record<string, number>;
   non2xx?: number;
   errors?: number;
   statusCodes?: Record<string, number>;
@@ -203,12 +218,13 @@ function flowRows(storage: Storage): RowSpec[] {
         await runFlowRuns(urls, f.id, 1, ctx.settings.warmupS * 1000);
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
         return instanceOn(h, async () => {
-          const { result: r, cpuMs, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
+          const { result: r, cpuMs, spend, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
           if (r.failure && r.timesMs.length === 0) throw new Error(r.failure);
           return {
             runTimesMs: r.timesMs,
             runs: perRound,
             ...(r.timesMs.length ? { hostCpuMsPerRequest: cpuMs / r.timesMs.length } : {}),
+            ...spend,
             ...conditions,
             ...(r.failure ? { error: r.failure } : {}),
           };

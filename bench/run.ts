@@ -8,12 +8,14 @@
  *   npm run bench -- --only TEXT        only rows whose id contains TEXT (e.g. claim, memory, flow)
  *   npm run bench -- --duration S --warmup S --connections N --runs N --rounds N
  *   npm run bench -- --profile DIR      CPU-profile each host child (then: npx tsx bench/profile-summary.ts DIR/<row>)
+ *   npm run bench -- --unpinned         let the scheduler place the host (default: its own core, the fastest; bench/cores.ts)
  *
  * Every row starts its own host (service + provider + mailbox) in a child process
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
  * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). Rows are
  * measured in 5 rounds (1 with --quick) taken in turn over all rows, each round on a fresh host after
- * a 5 s warm-up, and report their best round (bench/measure.ts says why):
+ * a 5 s warm-up, pinned to the core that is fastest at the time while the bench runs on the others
+ * (bench/cores.ts says why), and report their best round (bench/measure.ts says why):
  * requests/s (2xx answers only), p50/p99 latency, the host's CPU ms per request, and its peak RSS
  * (the kernel's maxRSS of the child); each round also notes the machine's speed, the disk's commit
  * time and what other processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
@@ -33,6 +35,7 @@ import { allRows, type RowResult, type Settings } from './rows.js';
 import { combineRounds, type RoundResult, type RowInstance } from './measure.js';
 import { percentile } from './flows.js';
 import { formatMachine, formatTables, machineInfo } from './report.js';
+import { cannotPin, placeHost, unpinBench } from './cores.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     profile: { type: 'string' },
     rounds: { type: 'string' },
+    unpinned: { type: 'boolean', default: false },
   },
 });
 
@@ -70,6 +74,7 @@ const settings: Settings = {
   maxPreparedClaims: quick ? 400 : 20_000,
   claimPrepBudgetS: quick ? 6 : 20,
   profileDir: values.profile,
+  pin: !values.unpinned,
 };
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -84,6 +89,7 @@ async function main() {
   }
   progress(`bench on ${formatMachine(machine)} (load average ${loadAtStart.toFixed(2)})`);
   if (loadAtStart > machine.cores / 2) progress('      note: the machine is busy; the numbers will be lower and noisier than on an idle machine');
+  if (settings.pin && cannotPin) progress(`      note: the host cannot be pinned to a core here (${cannotPin}); the scheduler places it`);
   progress(
     `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row, each round after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
   );
@@ -108,8 +114,9 @@ async function main() {
         const t0 = performance.now();
         let instance: RowInstance | undefined;
         try {
-          instance = await spec.open({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`) });
-          const r = await instance.round(round);
+          const placement = settings.pin ? placeHost() : undefined;
+          instance = await spec.open({ rowId: spec.id, settings, issuer, note: (text) => progress(`      ${text}…`), hostCore: placement?.hostCore });
+          const r = { ...(await instance.round(round)), ...placement };
           rounds.get(spec.id)!.push(r);
           const mem = await instance.close();
           instance = undefined;
@@ -123,9 +130,10 @@ async function main() {
             ? `median ${percentile(times, 0.5).toFixed(0)} ms over ${times.length} runs`
             : `${Math.round(r.requestsPerSec ?? 0).toLocaleString('en-US')}/s${r.p50Ms !== undefined ? `, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms?.toFixed(2)} ms` : ''}`;
           const cpu = r.hostCpuMsPerRequest !== undefined ? `, host CPU ${r.hostCpuMsPerRequest.toFixed(2)} ms` : '';
+          const core = r.hostCore !== undefined ? `, on core ${r.hostCore} (${Object.entries(r.coreSpeeds!).map(([c, v]) => `${c}: ${Math.round(v)}`).join(', ')} hashes/ms)` : '';
           const others = (r.otherCpuPct ?? 0) >= 5 ? `, others used ${r.otherCpuPct!.toFixed(0)} % of the machine` : '';
           const warn = r.non2xx ? ` — ${r.non2xx} non-2xx answers ${JSON.stringify(r.statusCodes)}` : '';
-          progress(`      ${what}${cpu}${others}${warn} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+          progress(`      ${what}${cpu}${core}${others}${warn} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
         } catch (err) {
           const message = (err as Error).message ?? String(err);
           failures.set(spec.id, message);
@@ -140,6 +148,7 @@ async function main() {
       results.push({ ...base, ...combineRounds(spec.kind, rounds.get(spec.id)!), ...memory.get(spec.id), ...(error ? { error } : {}) });
     }
   } finally {
+    unpinBench();
     await issuer.close();
   }
 

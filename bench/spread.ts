@@ -5,7 +5,8 @@
  *
  * For each row: the headline number of each run (requests/s; median ms for flows) and the host's
  * CPU ms per request, each with its spread = the largest deviation from the median of the runs,
- * in percent. Rows whose headline is beyond ±15 % are flagged.
+ * in percent. Rows whose headline is beyond ±15 % are flagged. The speed column is the host core's
+ * (bench/cores.ts) in the round that counted; for runs made unpinned, the bench process's.
  */
 import { readFileSync } from 'node:fs';
 import type { RowResult } from './rows.js';
@@ -49,12 +50,12 @@ for (const id of ids) {
     cpu.length ? `±${c.spread.toFixed(1)} %` : '—',
     `${peakRss} MB`,
     rows.map((r) => (r?.otherCpuPct !== undefined ? `${r.otherCpuPct.toFixed(0)}` : '—')).join(' / ') + ' %',
-    rows.map((r) => (r?.cpuSpeed !== undefined ? `${Math.round(r.cpuSpeed)}` : '—')).join(' / '),
+    rows.map((r) => (r?.hostCore !== undefined ? `${Math.round(r.coreSpeeds![r.hostCore])} (core ${r.hostCore})` : r?.cpuSpeed !== undefined ? `${Math.round(r.cpuSpeed)}` : '—')).join(' / '),
     rows.map((r) => (r?.diskSyncMs !== undefined ? r.diskSyncMs.toFixed(2) : '—')).join(' / '),
   ]);
 }
 
-const header = ['Row', 'per run', 'spread', 'host CPU ms/req per run', 'spread', 'peak RSS per run', 'others\' CPU per run', 'machine speed per run', 'disk sync ms per run'];
+const header = ['Row', 'per run', 'spread', 'host CPU ms/req per run', 'spread', 'peak RSS per run', 'others\' CPU per run', 'host core speed per run', 'disk sync ms per run'];
 if (markdown) {
   process.stdout.write(`| ${header.join(' | ')} |\n|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|\n`);
   for (const l of lines) process.stdout.write(`| ${l.join(' | ')} |\n`);

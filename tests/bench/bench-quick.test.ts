@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cannotPin } from '../../bench/cores.js';
 
 interface Row {
   id: string;
@@ -17,6 +18,8 @@ interface Row {
   succeeded?: number;
   hostPeakRssBytes?: number;
   diskSyncMs?: number;
+  hostCore?: number;
+  coreSpeeds?: Record<string, number>;
   error?: string;
 }
 
@@ -61,6 +64,9 @@ describe('npm run bench -- --quick', () => {
           expect(row!.hostPeakRssBytes, `${id}-${storage} RSS`).toBeGreaterThan(0);
           // the disk's commit time before the window, to tell a slow disk from slow code
           expect(row!.diskSyncMs, `${id}-${storage} disk sync`).toBeGreaterThan(0);
+          // where cores can be pinned, the host ran on the core that was fastest just before
+          if (!cannotPin) expect(row!.coreSpeeds![row!.hostCore!], `${id}-${storage} host core`).toBe(Math.max(...Object.values(row!.coreSpeeds!)));
+          else expect(row!.hostCore).toBeUndefined();
         }
         for (const id of FLOW_ROWS) {
           const row = rows.get(`${id}-${storage}`);
