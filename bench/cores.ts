@@ -36,9 +36,15 @@ function coresAtStart(): number[] {
   }
 }
 
-function hasTaskset(): boolean {
+/** Move every thread of process `pid` to `cores`. */
+function pin(pid: number, cores: number[]): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cores.join(','), String(pid)], { stdio: 'ignore' });
+}
+
+/** Can this process set its own affinity? (A no-op pin: no taskset, or a container that forbids it, says no.) */
+function canSetAffinity(cores: number[]): boolean {
   try {
-    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+    pin(process.pid, cores);
     return true;
   } catch {
     return false;
@@ -48,16 +54,15 @@ function hasTaskset(): boolean {
 const usable = coresAtStart();
 /** Why the bench cannot pin here, or undefined when it can. */
 export const cannotPin: string | undefined =
-  usable.length < 2 ? `${usable.length || 'unknown number of'} usable core(s)` : !hasTaskset() ? 'no taskset command (util-linux)' : undefined;
+  usable.length < 2
+    ? `${usable.length || 'unknown number of'} usable core(s)`
+    : !canSetAffinity(usable)
+      ? 'no taskset command (util-linux), or setting CPU affinity is not allowed'
+      : undefined;
 
 /** The command prefix that runs a program on `core` only. */
 export function pinnedCommand(core: number): string[] {
   return ['taskset', '-c', String(core)];
-}
-
-/** Move every thread of process `pid` to `cores`. */
-function pin(pid: number, cores: number[]): void {
-  execFileSync('taskset', ['-a', '-p', '-c', cores.join(','), String(pid)], { stdio: 'ignore' });
 }
 
 export interface Placement {
