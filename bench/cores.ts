@@ -14,6 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { hashLoop } from './machineLoad.js';
 
 /** "0-3,6" (as in /proc/self/status Cpus_allowed_list) → [0, 1, 2, 3, 6]. */
 export function parseCpuList(list: string): number[] {
@@ -73,14 +74,14 @@ export interface Placement {
 }
 
 /**
- * SHA-256 over 1 KiB for 120 ms after a 30 ms warm-up, in hashes/ms, in a fresh node pinned to the
+ * bench/machineLoad.ts hashLoop for 120 ms after a 30 ms warm-up, in a fresh node pinned to the
  * core. A fresh process, because in the bench process the probe would share the core with the
  * bench's own garbage collector threads cleaning up after the last round.
  */
-const PROBE = `const {createHash}=require('node:crypto');const d=Buffer.alloc(1024,7);
-const loop=(ms)=>{const until=performance.now()+ms,t0=performance.now();let n=0;
-while(performance.now()<until){for(let i=0;i<50;i++)createHash('sha256').update(d).digest();n+=50}
-return n/(performance.now()-t0)};loop(30);process.stdout.write(String(loop(120)))`;
+const PROBE = `const hashLoop = ${hashLoop.toString()};
+const { createHash } = require('node:crypto');
+hashLoop(30, createHash);
+process.stdout.write(String(hashLoop(120, createHash)));`;
 
 export function coreSpeed(core: number): number {
   return Number(execFileSync('taskset', ['-c', String(core), process.execPath, '-e', PROBE], { encoding: 'utf8' }));
