@@ -5,14 +5,14 @@
  */
 import type { FlowId } from '../src-servers/agent/index.js';
 
-/** Run `count` flows one after another; the wall time of each that succeeded, and the first failure. */
+/** Run `count` flows one after another; how many ran, the wall time of each that succeeded, and the first failure. */
 export async function runFlowRuns(
   urls: { service: string; provider: string; mailbox: string },
   flow: FlowId,
   count: number,
-  /** keep running past `count` until this much time has gone by (a warm-up by time, like the load rows') */
+  /** keep running past `count` until this much time has gone by (by time, like the load rows' warm-up and window) */
   atLeastMs = 0,
-): Promise<{ timesMs: number[]; failure?: string }> {
+): Promise<{ runs: number; timesMs: number[]; failure?: string }> {
   const { AgentRun } = await import('../src-servers/agent/index.js');
   const { createTraceRecorder, traceMigrations } = await import('../src-servers/trace/index.js');
   const { openDatabase } = await import('../src-servers/db/sqlite.js');
@@ -20,9 +20,10 @@ export async function runFlowRuns(
   const trace = createTraceRecorder({ db });
   const timesMs: number[] = [];
   let failure: string | undefined;
+  let runs = 0;
   try {
     const start = performance.now();
-    for (let i = 0; i < count || performance.now() - start < atLeastMs; i++) {
+    for (; runs < count || performance.now() - start < atLeastMs; runs++) {
       trace.clear(); // the bench's own recorder must not grow run after run
       const run = new AgentRun({
         flow,
@@ -42,7 +43,7 @@ export async function runFlowRuns(
   } finally {
     db.close();
   }
-  return { timesMs, ...(failure ? { failure } : {}) };
+  return { runs, timesMs, ...(failure ? { failure } : {}) };
 }
 
 /** Nearest-rank percentile of an ascending list. */

@@ -29,7 +29,7 @@ export interface Settings {
   warmupS: number;
   /** How many times every row is measured, in turn, each time on a fresh host (load rows report their best round). */
   rounds: number;
-  /** Flow runs per row, split over the rounds. */
+  /** Fewest flow runs per row, split over the rounds (each round also runs for durationS / rounds). */
   flowRuns: number;
   /** Most pending claims prepared for the claim/complete row (each costs 3 requests and a mail). */
   maxPreparedClaims: number;
@@ -216,13 +216,16 @@ function flowRows(storage: Storage): RowSpec[] {
         const urls = { service: h.urls.service, provider: h.urls.provider!, mailbox: h.urls.mailbox! };
         // Warm-up, not timed: as long as a load row's, so the fresh host's JIT has compiled its hot paths.
         await runFlowRuns(urls, f.id, 1, ctx.settings.warmupS * 1000);
+        // Measured as long as a load row's round (a few dozen runs), and at least its share of --runs:
+        // a round of only a dozen 40 ms flows was over in half a second, so one hiccup moved its median.
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
+        const roundMs = (ctx.settings.durationS / ctx.settings.rounds) * 1000;
         return instanceOn(h, async () => {
-          const { result: r, cpuMs, spend, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound));
+          const { result: r, cpuMs, spend, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound, roundMs));
           if (r.failure && r.timesMs.length === 0) throw new Error(r.failure);
           return {
             runTimesMs: r.timesMs,
-            runs: perRound,
+            runs: r.runs,
             ...(r.timesMs.length ? { hostCpuMsPerRequest: cpuMs / r.timesMs.length } : {}),
             ...spend,
             ...conditions,

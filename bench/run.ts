@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — how fast the host is on this machine, and what that costs in memory.
  *
- *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈16 min on 2 cores)
+ *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈20 min on 2 cores)
  *   npm run bench -- --quick            a few seconds per row (CI smoke test)
  *   npm run bench -- --json             print only the JSON result on stdout
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
@@ -21,7 +21,8 @@
  * time and what other processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
  * completions) are prepared before the row, unmeasured: assertions are signed by a bench test
  * issuer whose JWKS/CIMD this process serves; pending claims are made through the real ceremony.
- * Flow rows run the simulated agent on autopilot end to end and report median/p99 wall time.
+ * Flow rows run the simulated agent on autopilot end to end, one run after another for as long as a
+ * load row's round (at least --runs in all), and report median/p99 wall time.
  * The cost floor rows show the machine's limits: jose ES256 verifications/s, and an empty Express 5
  * handler's requests/s. Progress goes to stderr; tables (or JSON with --json) to stdout.
  * How to read the numbers: the README's Benchmark section.
@@ -91,7 +92,7 @@ async function main() {
   if (loadAtStart > machine.cores / 2) progress('      note: the machine is busy; the numbers will be lower and noisier than on an idle machine');
   if (settings.pin && cannotPin) progress(`      note: the host cannot be pinned to a core here (${cannotPin}); the scheduler places it`);
   progress(
-    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row, each round after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows ${settings.flowRuns} runs`,
+    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row, each round after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows at least ${settings.flowRuns} runs`,
   );
 
   const issuer = await startBenchIssuer();

@@ -73,6 +73,8 @@ describe('npm run bench -- --quick', () => {
           expect(row, `${id}-${storage}`).toBeDefined();
           expect(row!.error, `${id}-${storage}`).toBeUndefined();
           expect(row!.succeeded, `${id}-${storage} runs`).toBeGreaterThan(0);
+          // at least --runs, and more where the round's window has room for them
+          expect(row!.runs, `${id}-${storage} runs`).toBeGreaterThanOrEqual(5);
           expect(row!.hostPeakRssBytes, `${id}-${storage} RSS`).toBeGreaterThan(0);
         }
       }
