@@ -8,6 +8,9 @@
  * So each round probes every core, pins the host to the fastest one and the bench itself (load
  * generator, simulated agent, assertion signing) to the others: the host gets exactly one core, the
  * fastest there is at the time, and never shares it with the bench.
+ * (Flow rows too, though the agent then runs on the slower core. Letting the agent share the host's
+ * core was tried: flows took 20–30 % longer and swung more between runs — a flow is a ping-pong, and
+ * on one core the host's work after each answer stands in the agent's way.)
  *
  * Linux with `taskset` (util-linux) and at least two usable cores; elsewhere nothing is pinned and
  * each round says so (no `hostCore` in the JSON).

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — how fast the host is on this machine, and what that costs in memory.
  *
- *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈20 min on 2 cores)
+ *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈19 min on 2 cores)
  *   npm run bench -- --quick            a few seconds per row (CI smoke test)
  *   npm run bench -- --json             print only the JSON result on stdout
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
