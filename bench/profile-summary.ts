@@ -16,13 +16,23 @@ if (!target) {
   process.stderr.write('usage: npx tsx bench/profile-summary.ts <file.cpuprofile | dir> [top N]\n');
   process.exit(2);
 }
-// A directory holds one profile per thread (the main thread, and tsx's module-loader worker): take the biggest.
-const file = statSync(target).isDirectory()
+// A directory holds one profile per thread (the main thread, and tsx's module-loader worker) of each
+// round's host: take the biggest, and say so when there are other rounds' hosts to pick from.
+const profiles = statSync(target).isDirectory()
   ? readdirSync(target)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(target, f))
-      .sort((a, b) => statSync(b).size - statSync(a).size)[0]
-  : target;
+      .sort((a, b) => statSync(b).size - statSync(a).size)
+  : [target];
+const file = profiles[0];
+if (!file) {
+  process.stderr.write(`no .cpuprofile files in ${target}\n`);
+  process.exit(2);
+}
+// V8 names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+const hosts = new Set(profiles.map((f) => f.split('.').at(-4)));
+if (hosts.size > 1)
+  process.stderr.write(`${hosts.size} host processes were profiled here (one per round); this is the biggest profile. Pass a file to see another.\n`);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
