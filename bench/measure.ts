@@ -144,9 +144,19 @@ export async function measureWindow(host: HostChild, run: () => Promise<LoadResu
 
 const perRound = (ctx: RowContext) => ctx.settings.durationS / ctx.settings.rounds;
 
-/** A row whose request can be sent again and again (same body, or bodies made on the fly). */
-export async function reusableRow(ctx: RowContext, host: HostChild, spec: Omit<LoadSpec, 'durationS' | 'connections'>): Promise<RowInstance> {
-  const { connections, warmupS } = ctx.settings;
+/**
+ * A row whose request can be sent again and again (same body, or bodies made on the fly).
+ * `warmupFactor` lengthens the warm-up for a request that runs much more code than the others.
+ */
+export async function reusableRow(
+  ctx: RowContext,
+  host: HostChild,
+  spec: Omit<LoadSpec, 'durationS' | 'connections'>,
+  { warmupFactor = 1 }: { warmupFactor?: number } = {},
+): Promise<RowInstance> {
+  const { connections } = ctx.settings;
+  const warmupS = ctx.settings.warmupS * warmupFactor;
+  if (warmupFactor !== 1) ctx.note(`warming up ${Number(warmupS.toFixed(2))} s`);
   await probe(spec);
   await runLoad({ ...spec, connections, durationS: warmupS });
   return instanceOn(host, async () => {
