@@ -8,8 +8,9 @@
  * themselves differing in speed; bench/cores.ts pins each round's host to the fastest.) A fresh host
  * needs seconds of load before V8 has compiled its hot paths: after a 2 s warm-up (or 300 ID-JAGs)
  * an ID-JAG round ran about a third slower, and more unevenly, than after 5 s, so every round warms
- * for 5 s. (Keeping hosts up across rounds was tried: a host gets slower as its trace and databases
- * grow, and twenty idle hosts disturb the measured one.)
+ * for 5 s (verified email, whose mail path is far more code, for 15 s: bench/rows.ts). (Keeping
+ * hosts up across rounds was tried: a host gets slower as its trace and databases grow, and twenty
+ * idle hosts disturb the measured one.)
  */
 import { join } from 'node:path';
 import { liveChildPids, spawnHostChild, type HostChild } from './child.js';

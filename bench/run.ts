@@ -14,8 +14,9 @@
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
  * dir — and drives it over loopback with autocannon (10 keep-alive connections by default). Rows are
  * measured in 5 rounds (1 with --quick) taken in turn over all rows, each round on a fresh host after
- * a 5 s warm-up (15 s for verified email: bench/rows.ts says why), pinned to the core that is fastest at the time while the bench runs on the others
- * (bench/cores.ts says why), and report their best round (bench/measure.ts says why):
+ * a 5 s warm-up (15 s for verified email: bench/rows.ts says why), pinned to the core that is
+ * fastest at the time while the bench runs on the others (bench/cores.ts says why), and report
+ * their best round (bench/measure.ts says why):
  * requests/s (2xx answers only), p50/p99 latency, the host's CPU ms per request, and its peak RSS
  * (the kernel's maxRSS of the child); each round also notes the machine's speed, the disk's commit
  * time and what other processes used of it (bench/machineLoad.ts). Requests that can be sent only once (ID-JAGs with a unique `jti`, OTP
