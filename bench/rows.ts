@@ -117,6 +117,14 @@ export interface RowSpec {
   open(ctx: RowContext): Promise<RowInstance>;
 }
 
+/**
+ * The mail path (nodemailer's MIME builder, smtp-server, mailparser) is far more code for V8 to
+ * compile than any other row's: from a fresh host the verified-email row climbed for 10–20 s
+ * (~90 → ~300 req/s) where the others level off within 5 s, so a 5 s warm-up measured it
+ * half-compiled. That row warms this many times longer.
+ */
+export const MAIL_PATH_WARMUP_FACTOR = 3;
+
 const registerUrl = (h: HostChild) => `${h.urls.service}${SERVICE_PATHS.register}`;
 const resourceUrl = (h: HostChild) => `${h.urls.service}${SERVICE_PATHS.resource}`;
 
@@ -157,14 +165,11 @@ function endpointRows(storage: Storage): RowSpec[] {
       onHost(ctx, storage, (h) => {
         const tag = Math.random().toString(36).slice(2, 8);
         let n = 0;
-        // The mail path (nodemailer's MIME builder, smtp-server, mailparser) is far more code for V8
-        // to compile than any other row's: from a fresh host this row climbed for 10–20 s (~90 → ~300
-        // req/s) where the others level off within 5 s, so 5 s measured it half-compiled. It warms 3×.
         return reusableRow(
           ctx,
           h,
           { url: registerUrl(h), method: 'POST', nextBody: () => verifiedEmailBody(`ve-${tag}-${n++}@bench.example`) },
-          { warmupFactor: 3 },
+          { warmupFactor: MAIL_PATH_WARMUP_FACTOR },
         );
       }),
     ),

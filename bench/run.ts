@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — how fast the host is on this machine, and what that costs in memory.
  *
- *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈19 min on 2 cores)
+ *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈21 min on 2 cores)
  *   npm run bench -- --quick            a few seconds per row (CI smoke test)
  *   npm run bench -- --json             print only the JSON result on stdout
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
@@ -33,7 +33,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './issuer.js';
 import { warmUpLoadGenerator } from './load.js';
-import { allRows, type RowResult, type Settings } from './rows.js';
+import { allRows, MAIL_PATH_WARMUP_FACTOR, type RowResult, type Settings } from './rows.js';
 import { combineRounds, type RoundResult, type RowInstance } from './measure.js';
 import { percentile } from './flows.js';
 import { formatMachine, formatTables, machineInfo } from './report.js';
@@ -93,7 +93,7 @@ async function main() {
   if (loadAtStart > machine.cores / 2) progress('      note: the machine is busy; the numbers will be lower and noisier than on an idle machine');
   if (settings.pin && cannotPin) progress(`      note: the host cannot be pinned to a core here (${cannotPin}); the scheduler places it`);
   progress(
-    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row, each round after ${settings.warmupS} s warm-up, ${settings.connections} connections; flows at least ${settings.flowRuns} runs`,
+    `${rows.length} rows × ${settings.rounds} round(s): ${settings.durationS} s measured per row, each round after ${settings.warmupS} s warm-up (verified email ${settings.warmupS * MAIL_PATH_WARMUP_FACTOR} s), ${settings.connections} connections; flows at least ${settings.flowRuns} runs`,
   );
 
   const issuer = await startBenchIssuer();
