@@ -1,46 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { serviceConfigSchema } from '../service/config.js';
+import { providerConfigSchema } from '../provider/config.js';
+import { mailConfigSchema } from '../mailbox/config.js';
 
-/** The host config file (PROTOCOL.md §9). Every key optional; unknown keys are an error naming the key. */
-const rateLimits = z.strictObject({
-  anonymousPerIpPerHour: z.number().int().positive().default(600),
-  identityAssertionPerIpPerHour: z.number().int().positive().default(600),
-  anonymousPerTenantPerHour: z.number().int().positive().default(6000),
-  identityAssertionPerTenantPerHour: z.number().int().positive().default(60000),
-});
-
-const scope = z.enum(['api.read', 'api.write']);
-
-export const serviceConfigSchema = z.strictObject({
-  trustedIssuers: z.array(z.url()).default([]),
-  trustBundledProvider: z.boolean().default(true),
-  identityTypes: z
-    .strictObject({
-      anonymous: z.boolean().default(true),
-      verifiedEmail: z.boolean().default(true),
-      idJag: z.boolean().default(true),
-    })
-    .prefault({}),
-  preClaimScopes: z.array(scope).default(['api.read']),
-  postClaimScopes: z.array(scope).default(['api.read', 'api.write']),
-  accessTokenTtlSeconds: z.number().int().positive().default(3600),
-  registrationTtlSeconds: z.number().int().positive().default(86400),
-  claimLinkTtlSeconds: z.number().int().positive().default(600),
-  otpTtlSeconds: z.number().int().positive().default(600),
-  otpMaxAttempts: z.number().int().positive().default(5),
-  clockSkewSeconds: z.number().int().nonnegative().default(60),
-  requireMfa: z.boolean().default(false),
-  rateLimits: rateLimits.prefault({}),
-});
-
-export const providerConfigSchema = z.strictObject({
-  idJagTtlSeconds: z.number().int().positive().max(300).default(300),
-});
-
-export const mailConfigSchema = z.strictObject({
-  smtpUrl: z.string().url().nullable().default(null),
-});
-
+/**
+ * The host config file (PROTOCOL.md §9): each role owns its part's schema (DESIGN.md rule 7);
+ * the host only composes them. Every key optional; unknown keys are an error naming the key.
+ */
 export const hostConfigSchema = z.strictObject({
   service: serviceConfigSchema.prefault({}),
   provider: providerConfigSchema.prefault({}),
@@ -48,9 +15,6 @@ export const hostConfigSchema = z.strictObject({
 });
 
 export type HostConfig = z.infer<typeof hostConfigSchema>;
-export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
-export type MailConfig = z.infer<typeof mailConfigSchema>;
 /** What a caller may pass: any subset of the file's keys. */
 export type HostConfigInput = z.input<typeof hostConfigSchema>;
 

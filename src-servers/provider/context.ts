@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/sqlite.js';
-import type { ProviderConfig } from '../host/config.js';
+import type { ProviderConfig } from './config.js';
 import type { KeyStore } from './keys.js';
 
 /** What every provider module needs, built once by index.ts. */

@@ -1,6 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Db, Migration } from '../db/sqlite.js';
-import type { ProviderConfig } from '../host/config.js';
+import type { ProviderConfig } from './config.js';
 import { PROVIDER_PATHS } from '../protocol/constants.js';
 import { consentRequestView, consentRoutes, listConsentRequests } from './consent.js';
 import type { ProviderContext } from './context.js';

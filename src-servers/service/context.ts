@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../host/config.js';
+import type { ServiceConfig } from './config.js';
 import { SERVICE_PATHS } from '../protocol/constants.js';
 import type { IssuerKeys } from './checks/issuerKeys.js';
 import type { ClientMetadataCache } from './checks/clientId.js';

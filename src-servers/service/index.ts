@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { Db, Migration } from '../db/sqlite.js';
-import type { ServiceConfig } from '../host/config.js';
+import type { ServiceConfig } from './config.js';
 import { SERVICE_PATHS } from '../protocol/constants.js';
 import { ClientMetadataCache } from './checks/clientId.js';
 import { IssuerKeys } from './checks/issuerKeys.js';
