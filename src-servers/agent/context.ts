@@ -1,4 +1,4 @@
-import type { Host } from '../host/host.js';
+import type { ServiceConfig } from '../service/config.js';
 import type { Wallet } from './decision.js';
 import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from './discovery.js';
 import type { StepKey } from './flows.js';
@@ -64,7 +64,8 @@ export interface StepCtx {
   readonly scenario?: ScenarioDef;
   readonly autopilot: boolean;
   readonly user: SimulatedUser;
-  readonly host?: Host;
+  /** The config of the service this run talks to, when its host said (a lesson's private host always does). */
+  readonly serviceConfig?: ServiceConfig;
   readonly signal: AbortSignal;
   /** A request as the Agent, recorded in the trace under this step. */
   agent(method: string, url: string, opts?: RequestOptions): Promise<HttpResult>;

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mintIdJag } from '../provider/forge.js';
-import { LESSON_REISSUE_PATH } from '../provider/lessons.js';
+import { PROVIDER_PATHS } from '../protocol/constants.js';
 import { describeError } from './http.js';
 import { AgentStop, type StepCtx } from './context.js';
 import { mintForeignIdJag, peek, tamperClaims, UNTRUSTED_ISSUER } from './tokens.js';
@@ -8,8 +6,8 @@ import { mintForeignIdJag, peek, tamperClaims, UNTRUSTED_ISSUER } from './tokens
 /**
  * The lessons' broken ID-JAGs. Each fault applies once per run, to the first token the agent
  * gets; the remedy then fetches a good one. Tokens that need the provider's own key
- * (wrong audience, expired) come from the host's forge helper or the provider's lesson endpoint;
- * the others need no secret.
+ * (wrong audience, expired) come from the bundled provider's lesson endpoint, over HTTP like
+ * everything else the agent does; the others need no secret.
  */
 
 export interface BrokenToken {
@@ -47,15 +45,14 @@ export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken
     }
     case 'wrong-audience':
       broken = {
-        jwt: await forgeWithProviderKey(ctx, jwt, 'wrong-audience', { aud: ctx.k.prm!.resource }),
+        jwt: await forgeWithProviderKey(ctx, jwt, 'wrong-audience', ctx.k.prm!.resource),
         story: `For this lesson I make a classic mistake: the ID-JAG is addressed to the API URL (${ctx.k.prm!.resource}) instead of the issuer (${ctx.k.as!.issuer}).`,
         detail: `aud = ${ctx.k.prm!.resource}`,
       };
       break;
     case 'expired-id-jag': {
-      const past = Math.floor(Date.now() / 1000) - 3600;
       broken = {
-        jwt: await forgeWithProviderKey(ctx, jwt, 'expired', { iat: past - 300, exp: past }),
+        jwt: await forgeWithProviderKey(ctx, jwt, 'expired'),
         story: 'For this lesson the ID-JAG sat too long in a queue: it expired an hour ago.',
         detail: 'exp one hour ago',
       };
@@ -67,23 +64,16 @@ export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken
 }
 
 /**
- * A token signed by our provider's real key but with one claim changed. Inside the studio the host
- * forges it (provider/forge.ts); against a separately started host the bundled provider's teaching
- * endpoint re-signs the real token for us (provider/lessons.ts).
+ * A token signed by our provider's real key but with one claim changed. The agent never holds that
+ * key: the bundled provider's teaching endpoint re-signs the real token for us (provider/lessons.ts).
  */
 async function forgeWithProviderKey(
-  ctx: StepCtx, jwt: string, lesson: 'wrong-audience' | 'expired', changes: Record<string, unknown>,
+  ctx: StepCtx, jwt: string, lesson: 'wrong-audience' | 'expired', audience?: string,
 ): Promise<string> {
-  if (ctx.host) {
-    // The real token's claims, re-signed after the lesson's change; a new jti so that the
-    // failure shown is the lesson's, not a replay.
-    const claims = peek(jwt)?.claims ?? {};
-    return mintIdJag(ctx.host.provider, { ...claims, jti: `lesson_${randomUUID()}`, ...changes });
-  }
   const provider = ctx.k.provider!;
-  const r = await ctx.agent('POST', new URL(LESSON_REISSUE_PATH, provider.issuer + '/').toString(), {
+  const r = await ctx.agent('POST', new URL(PROVIDER_PATHS.lessonIdJag, provider.issuer + '/').toString(), {
     bearer: provider.session,
-    json: { assertion: jwt, lesson, ...(typeof changes.aud === 'string' ? { audience: changes.aud } : {}) },
+    json: { assertion: jwt, lesson, ...(audience ? { audience } : {}) },
   });
   if (r.status !== 200 || typeof r.json?.assertion !== 'string')
     throw new AgentStop(false, `This lesson needs a token signed with the provider's own key; the provider's lesson endpoint answered ${describeError(r).replace(/\.$/, '')}.`);

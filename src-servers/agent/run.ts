@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { Host } from '../host/host.js';
 import type { Exchange } from '../trace/types.js';
 import { AgentStop, sleep, type Knowledge, type StepCtx, type StepResult, type UserStepDef } from './context.js';
 import { flowPlan } from './flows.js';
-import { startLessonHost } from './lessonHost.js';
 import { StepPlan } from './plan.js';
 import { request } from './http.js';
+import type { LessonHost } from './powers.js';
 import { observe } from './observe.js';
 import { Lesson } from './outcome.js';
 import { scenarioDef, type ScenarioDef } from './scenarios.js';
@@ -51,11 +50,9 @@ export class AgentRun extends EventEmitter {
   #mode: 'play' | 'step' = 'step';
   #observed = new Set<UserActionKind>();
   #lesson: Lesson;
-  #host?: Host;
-  #privateHost?: Host;
+  /** A lesson's private host, when its service had to be configured for it (stopped at the end). */
+  #lessonHost?: LessonHost;
   #prepared = false;
-  /** A lesson's private host runs on this clock (ms added to real time). */
-  #clock?: { offsetMs: number };
   #onExchange = (e: Exchange) => this.#observeExchange(e);
 
   constructor(opts: AgentRunOptions) {
@@ -66,7 +63,6 @@ export class AgentRun extends EventEmitter {
     if (opts.scenario && !this.#scenario) throw new Error(`Unknown scenario "${opts.scenario}".`);
     if (this.#scenario && this.#scenario.flow !== opts.flow)
       throw new Error(`Scenario "${opts.scenario}" belongs to the ${this.#scenario.flow} flow, not ${opts.flow}.`);
-    this.#host = opts.host;
     const userEmail = opts.userEmail ?? this.#scenario?.userEmail ?? 'alice@example.com';
     // The only given: the API the user pointed the agent at.
     this.#k = {
@@ -294,8 +290,8 @@ export class AgentRun extends EventEmitter {
 
   async #cleanup() {
     this.#opts.trace.off('exchange', this.#onExchange);
-    const h = this.#privateHost;
-    this.#privateHost = undefined;
+    const h = this.#lessonHost;
+    this.#lessonHost = undefined;
     this.#emit();
     if (h) await h.stop().catch(() => {});
   }
@@ -342,7 +338,8 @@ export class AgentRun extends EventEmitter {
     let insertAt = i + 1;
     return {
       k: this.#k, key: this.#plan.keys[i], stepName: this.#plan.steps[i]?.name, flow: this.#s.flow, runId: this.id,
-      scenario: this.#scenario, autopilot: this.#s.autopilot, user: this.#user, host: this.#host, signal: this.#abort.signal,
+      scenario: this.#scenario, autopilot: this.#s.autopilot, user: this.#user,
+      serviceConfig: this.#lessonHost?.serviceConfig ?? this.#opts.powers?.serviceConfig, signal: this.#abort.signal,
       agent: (method, url, opts) => request(this.#agentFetch, method, url, { ...opts, signal: this.#abort.signal }),
       say: (t) => this.#say(t),
       decided: (method, why) => {
@@ -363,7 +360,7 @@ export class AgentRun extends EventEmitter {
       countRemedy: (code) => this.#lesson.countRemedy(code),
       rearm: (kinds) => kinds.forEach((kind) => this.#observed.delete(kind)),
       sleep: (ms) => sleep(ms, this.#abort.signal),
-      fastForward: this.#clock ? (seconds) => void (this.#clock!.offsetMs += seconds * 1000) : undefined,
+      fastForward: this.#lessonHost?.fastForward,
       detail: (text) => this.#mark(i, this.#plan.steps[i].status, text),
     };
   }
@@ -394,16 +391,30 @@ export class AgentRun extends EventEmitter {
     }
   }
 
-  /** Scenarios that need a specially configured service get a private in-memory host. */
+  /**
+   * A lesson that needs a specially configured service, beside a service that is not (or one known
+   * only by its URL, which cannot be reconfigured), runs on a private host the host's powers start.
+   */
   async #prepare() {
     if (this.#prepared || !this.#scenario) return;
     this.#prepared = true;
-    const lesson = await startLessonHost(this.#scenario, this.#host, this.#opts.trace, this.#s.traceId, (t) => this.#say(t));
-    if (!lesson) return;
-    this.#privateHost = this.#host = lesson.host;
-    this.#clock = lesson.clock;
-    this.#k.resourceUrl = `${lesson.host.urls.service}/api/resource`;
-    this.#k.providerUrl = lesson.host.urls.provider;
+    const sc = this.#scenario;
+    const given = this.#opts.powers?.serviceConfig;
+    if (!sc.serviceConfig || !sc.serviceFits || (given && sc.serviceFits(given))) return;
+    const needs = JSON.stringify(sc.serviceConfig);
+    if (!this.#opts.powers) {
+      return this.#finish(new AgentStop(false,
+        `This lesson needs a service configured with ${needs}; a service I only know by its URL cannot be reconfigured, and no host offered me a private one.`));
+    }
+    const lesson = await this.#opts.powers.startLessonHost({ service: sc.serviceConfig, clock: Boolean(sc.needsClock), trace: this.#opts.trace });
+    this.#lessonHost = lesson;
+    this.#say(
+      `This lesson needs a service configured with ${needs}` +
+        `${given ? '' : ' (a service I only know by its URL cannot be reconfigured)'}, so I started a private one at ${lesson.urls.service}` +
+        `${lesson.mailToGivenInbox ? ' (its mail still comes to your inbox)' : ''}.`,
+    );
+    this.#k.resourceUrl = `${lesson.urls.service}/api/resource`;
+    this.#k.providerUrl = lesson.urls.provider;
     this.#k.mailboxUrl = lesson.mailboxUrl;
     this.#user = this.#makeUser(this.#opts.trace.fetchAs('User', { getStep: () => this.#stepName() }));
   }

@@ -1,4 +1,4 @@
-import type { HostConfig, HostConfigInput } from '../host/config.js';
+import type { ServiceConfig, ServiceConfigInput } from '../service/config.js';
 import type { ConsentChoice } from './user.js';
 import type { ScenarioInfo } from './types.js';
 
@@ -14,11 +14,9 @@ export interface ScenarioDef extends ScenarioInfo {
   userEmail?: string;
   /** What autopilot presses on the consent page. */
   consentChoice?: ConsentChoice;
-  /** A service configured for the lesson; `hostFits` says whether a given host already is. */
-  hostConfig?: HostConfigInput;
-  hostFits?: (config: HostConfig) => boolean;
-  /** Needs the host's powers (the provider's forge helper) to make a broken token. */
-  needsHost?: boolean;
+  /** A service configured for the lesson; `serviceFits` says whether the given service already is. */
+  serviceConfig?: ServiceConfigInput;
+  serviceFits?: (config: ServiceConfig) => boolean;
   /** Runs on a private host whose clock the agent may move forward (to "wait" an hour-long Retry-After). */
   needsClock?: boolean;
 }
@@ -38,14 +36,14 @@ export const SCENARIO_DEFS: ScenarioDef[] = [
     lesson: 'An ID-JAG is addressed to one authorization server: its aud must equal the issuer in the AS metadata, not the API URL.',
     expected: 'Registering with an ID-JAG whose aud is the resource URL answers 400 invalid_audience.',
     remedy: 'Request a new ID-JAG with audience = the issuer from the authorization server metadata.',
-    expectedCode: 'invalid_audience', consentChoice: 'always', needsHost: true,
+    expectedCode: 'invalid_audience', consentChoice: 'always',
   },
   {
     id: 'expired-id-jag', flow: 'id-jag', title: 'Expired ID-JAG',
     lesson: 'ID-JAGs live at most five minutes; the service allows only a small clock skew.',
     expected: 'Registering with an expired assertion answers 400 expired.',
     remedy: 'Do not retry the old token: get a fresh ID-JAG from the provider.',
-    expectedCode: 'expired', consentChoice: 'always', needsHost: true,
+    expectedCode: 'expired', consentChoice: 'always',
   },
   {
     id: 'tampered-signature', flow: 'id-jag', title: 'Tampered signature',
@@ -95,8 +93,8 @@ export const SCENARIO_DEFS: ScenarioDef[] = [
     expected: 'Starting the claim after the TTL answers 410 claim_expired.',
     remedy: 'Start over with a new registration and claim it in time.',
     expectedCode: 'claim_expired',
-    hostConfig: { service: { registrationTtlSeconds: SHORT_REGISTRATION_TTL_SECONDS } },
-    hostFits: (c) => c.service.registrationTtlSeconds <= 5,
+    serviceConfig: { registrationTtlSeconds: SHORT_REGISTRATION_TTL_SECONDS },
+    serviceFits: (c) => c.registrationTtlSeconds <= 5,
   },
   {
     id: 'previously-claimed', flow: 'anonymous', title: 'Already claimed',
@@ -113,8 +111,8 @@ export const SCENARIO_DEFS: ScenarioDef[] = [
     expectedCode: 'rate_limited',
     // The service counts in hourly windows, so Retry-After may be most of an hour: this lesson
     // always runs on a private host with a studio clock that the agent moves forward.
-    hostConfig: { service: { rateLimits: { anonymousPerIpPerHour: 1 } } },
-    hostFits: () => false,
+    serviceConfig: { rateLimits: { anonymousPerIpPerHour: 1 } },
+    serviceFits: () => false,
     needsClock: true,
   },
   {
@@ -134,7 +132,3 @@ export function scenarioDef(id: string | undefined): ScenarioDef | undefined {
   return id ? SCENARIO_DEFS.find((s) => s.id === id) : undefined;
 }
 
-/** The host config a scenario needs (the CLI and tests start their host with it). */
-export function scenarioHostConfig(id: string | undefined): HostConfigInput | undefined {
-  return scenarioDef(id)?.hostConfig;
-}

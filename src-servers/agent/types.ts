@@ -1,5 +1,5 @@
-import type { Host } from '../host/host.js';
 import type { TraceRecorder } from '../trace/index.js';
+import type { HostPowers } from './powers.js';
 
 /** The public shapes of the simulated agent (CONTRACTS.md "Agent"). */
 
@@ -69,6 +69,9 @@ export interface AgentRunOptions {
   userEmail?: string;
   /** The agent calls trace.beginTrace() and uses trace.fetchAs('Agent' | 'User'). */
   trace: TraceRecorder;
-  /** Only for scenarios that need host powers (forge a token, a service with a special config). */
-  host?: Host;
+  /**
+   * What the host beside the agent can do for a lesson (a private, specially configured service).
+   * Optional: without it the agent is a client of the URLs above and nothing more.
+   */
+  powers?: HostPowers;
 }

@@ -1,5 +1,6 @@
 import { AgentRun, type FlowId, type RunState } from '../agent/index.js';
 import type { Host } from './host.js';
+import { hostPowers } from './lessonHost.js';
 
 /** The studio's one current AgentRun (CONTRACTS.md "Studio API"): create, step, play at a pace, pause. */
 
@@ -52,7 +53,7 @@ export class RunController {
     this.cancel();
     const { host } = this;
     const run = new AgentRun({
-      flow, scenario, autopilot, trace: host.trace, host,
+      flow, scenario, autopilot, trace: host.trace, powers: hostPowers(host),
       serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
     });
     run.on('state', () => this.run === run && this.emit('run', this.snapshot()));

@@ -72,6 +72,8 @@ export const PROVIDER_PATHS = {
   consent: '/consent',
   idJag: '/id-jag',
   token: '/oauth2/token',
+  /** The bundled provider's teaching extension (provider/lessons.ts); no real provider has it. */
+  lessonIdJag: '/lessons/id-jag',
 } as const;
 
 /** Mailbox paths (PROTOCOL.md §8). */

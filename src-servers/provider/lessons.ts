@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { ID_JAG_TYP } from '../protocol/constants.js';
+import { ID_JAG_TYP, PROVIDER_PATHS } from '../protocol/constants.js';
 import { randomId, type ProviderContext } from './context.js';
 import { parseBody, providerError } from './http.js';
 import { mintIdJag } from './forge.js';
@@ -15,7 +15,7 @@ import { authenticate } from './users.js';
  * access to the key, so it asks here: it hands back an ID-JAG this provider just issued to the
  * same user (consent was given for it), and gets the same token re-signed with the lesson's flaw.
  */
-export const LESSON_REISSUE_PATH = '/lessons/id-jag';
+export const LESSON_REISSUE_PATH = PROVIDER_PATHS.lessonIdJag;
 
 const body = z.object({
   assertion: z.string().min(1).max(8192),

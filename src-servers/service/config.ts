@@ -33,3 +33,5 @@ export const serviceConfigSchema = z.strictObject({
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+/** What a caller may pass: any subset of the keys (a lesson asks for a service configured so). */
+export type ServiceConfigInput = z.input<typeof serviceConfigSchema>;

@@ -8,13 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FLOWS } from '../../src-servers/agent/index.js';
 
 /**
- * `npm run agent` is `tsx src-servers/agent/cli.ts`: run it as a person would. The first test goes
+ * `npm run agent` is `tsx src-servers/host/agentCli.ts`: run it as a person would. The first test goes
  * through `npx tsx` exactly; the others load tsx into node directly, which starts faster.
  */
 function cli(args: string[], input?: string, viaNpx = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const [cmd, pre] = viaNpx ? ['npx', ['tsx']] : [process.execPath, ['--import', 'tsx']];
-    const child = spawn(cmd, [...pre, 'src-servers/agent/cli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(cmd, [...pre, 'src-servers/host/agentCli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,4 +1,5 @@
 import { startHost, type Host } from '../../src-servers/host/host.js';
+import { hostPowers } from '../../src-servers/host/lessonHost.js';
 import type { HostConfigInput } from '../../src-servers/host/config.js';
 import { AgentRun, type AgentRunOptions, type RunState } from '../../src-servers/agent/index.js';
 import type { Exchange } from '../../src-servers/trace/types.js';
@@ -11,7 +12,7 @@ export function startTestHost(config?: HostConfigInput): Promise<Host> {
 export function newRun(host: Host, opts: Partial<AgentRunOptions> & Pick<AgentRunOptions, 'flow'>): AgentRun {
   return new AgentRun({
     autopilot: true, serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
-    trace: host.trace, host, ...opts,
+    trace: host.trace, powers: hostPowers(host), ...opts,
   });
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../../src-servers/host/host.js';
 import { SCENARIOS, type RunState } from '../../src-servers/agent/index.js';
+import { hostPowers } from '../../src-servers/host/lessonHost.js';
 import { exchangesOf, newRun, startTestHost } from './helpers.js';
 
 /**
@@ -96,10 +97,25 @@ describe('a lesson on a private host beside the studio host', () => {
 
 describe('every lesson against a service known only by its URL (as with a separately started host)', () => {
   it.each(SCENARIOS.map((s) => [s.id, s]))('%s reaches its expected outcome', async (id, sc) => {
-    // No Host handle: the agent cannot forge with the provider's key or reconfigure the service,
-    // so it uses the bundled provider's lesson endpoint or a private lesson host.
-    const s = await newRun(host, { flow: sc.flow, scenario: id, host: undefined }).run();
+    // Powers that know nothing of the service (as the agent CLI against URLs): the service cannot
+    // be reconfigured, so a lesson that needs it so runs on a private lesson host.
+    const s = await newRun(host, { flow: sc.flow, scenario: id, powers: hostPowers() }).run();
     expect(s.outcome?.summary).toMatch(/^Lesson complete/);
     expect(s.outcome?.ok).toBe(true);
+  });
+});
+
+describe('an agent with no host powers (a pure client of URLs)', () => {
+  it('runs a lesson that needs no special service, forging nothing itself (the provider re-signs over HTTP)', async () => {
+    const s = await newRun(host, { flow: 'id-jag', scenario: 'wrong-audience', powers: undefined }).run();
+    expect(s.outcome?.ok, s.outcome?.summary).toBe(true);
+    const all = await exchangesOf(host, s);
+    expect(all.some((e) => e.from === 'Agent' && e.to === 'Provider' && new URL(e.url).pathname === '/lessons/id-jag')).toBe(true);
+  });
+
+  it('says why it cannot run a lesson that needs a reconfigured service, instead of starting one', async () => {
+    const s = await newRun(host, { flow: 'anonymous', scenario: 'rate-limited', powers: undefined }).run();
+    expect(s.status).toBe('failed');
+    expect(s.outcome?.summary).toMatch(/needs a service configured with .*anonymousPerIpPerHour.*cannot be reconfigured/);
   });
 });

@@ -23,7 +23,7 @@ export const tryKey: AgentStepDef = async (ctx) => {
 
 /** The expired-claim lesson: wait out the service's registration TTL. */
 export const timePasses: AgentStepDef = async (ctx) => {
-  const ttl = ctx.host?.config.service.registrationTtlSeconds ?? SHORT_REGISTRATION_TTL_SECONDS;
+  const ttl = ctx.serviceConfig?.registrationTtlSeconds ?? SHORT_REGISTRATION_TTL_SECONDS;
   ctx.say(`Time passes: you come back to claim the key after more than ${ttl} s, the registration TTL of this service.`);
   ctx.detail(`waiting ${ttl + 1} s`);
   await ctx.sleep((ttl + 1) * 1000);

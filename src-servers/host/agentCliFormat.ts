@@ -1,8 +1,6 @@
 import type { Exchange } from '../trace/types.js';
-import { FLOWS } from './flows.js';
-import { SCENARIOS } from './scenarios.js';
-import { peek, findJwts } from './tokens.js';
-import type { RunState, StepState } from './types.js';
+import { FLOWS, SCENARIOS, type RunState, type StepState } from '../agent/index.js';
+import { peek, findJwts } from '../agent/tokens.js';
 
 /**
  * The CLI's human-readable printout: each step with its explanation, its requests and status

@@ -2,14 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/sqlite.js';
-import type { Host } from '../host/host.js';
 import { createTraceRecorder, traceMigrations, type TraceRecorder } from '../trace/index.js';
 import type { Exchange } from '../trace/types.js';
-import { formatList, formatOutcome, formatStep, makeStyle } from './cli-format.js';
-import { FLOWS } from './flows.js';
-import { AgentRun } from './run.js';
-import { scenarioDef } from './scenarios.js';
-import type { FlowId, RunState } from './types.js';
+import { AgentRun, FLOWS, type FlowId, type RunState } from '../agent/index.js';
+import { scenarioDef } from '../agent/scenarios.js';
+import { formatList, formatOutcome, formatStep, makeStyle } from './agentCliFormat.js';
+import { startHost, type Host } from './host.js';
+import { hostPowers } from './lessonHost.js';
 
 /**
  * `npm run agent -- --flow anonymous [--autopilot]`: run the simulated agent from a terminal.
@@ -76,7 +75,6 @@ async function main(argv: string[]): Promise<number> {
     trace = createTraceRecorder({ db: openDatabase(':memory:', traceMigrations) });
     urls = { service: opts.service, provider: opts.provider!, mailbox: opts.mailbox! };
   } else {
-    const { startHost } = await import('../host/host.js');
     host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 } });
     trace = host.trace;
     urls = host.urls;
@@ -84,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
 
   const run = new AgentRun({
     flow: opts.flow!, scenario: opts.scenario, autopilot: opts.autopilot, userEmail: opts.email,
-    serviceUrl: urls.service, providerUrl: urls.provider, mailboxUrl: urls.mailbox, trace, host,
+    serviceUrl: urls.service, providerUrl: urls.provider, mailboxUrl: urls.mailbox, trace,
+    // A lesson that needs a specially configured service gets a private host beside either.
+    powers: hostPowers(host),
   });
   const title = opts.scenario ? `scenario ${opts.scenario} (${opts.flow} flow)` : `flow ${opts.flow}`;
   print(st.bold(`Agentic registration — ${title}${opts.autopilot ? ', autopilot' : ''}`));

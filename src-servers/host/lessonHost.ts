@@ -1,0 +1,38 @@
+import type { HostPowers, LessonHost, LessonHostRequest } from '../agent/index.js';
+import { startHost, type Host } from './host.js';
+
+/**
+ * The powers a host hands the agent for its lessons (DESIGN.md rule 6). Some lessons need a
+ * service configured for them (a short registration TTL, a tiny rate limit); when the given host's
+ * service is not, the agent asks for a private in-memory host. Its exchanges are recorded into the
+ * run's own trace, so the diagram still shows the real roles, and — beside a given host — its mail
+ * goes over SMTP to that host's mailbox: the person has one inbox, whichever service writes to them.
+ *
+ * `given` is the host whose service the run talks to; without one (the agent CLI against URLs) a
+ * private host keeps its own inbox.
+ */
+export function hostPowers(given?: Host): HostPowers {
+  return {
+    serviceConfig: given?.config.service,
+    startLessonHost: (request) => startLessonHost(request, given),
+  };
+}
+
+async function startLessonHost(request: LessonHostRequest, given: Host | undefined): Promise<LessonHost> {
+  const clock = request.clock ? { offsetMs: 0 } : undefined;
+  const host = await startHost({
+    inMemory: true,
+    config: { service: request.service, ...(given ? { mail: { smtpUrl: given.urls.smtp } } : {}) },
+    ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
+    trace: request.trace,
+    ...(clock ? { now: () => Date.now() + clock.offsetMs } : {}),
+  });
+  return {
+    urls: host.urls,
+    serviceConfig: host.config.service,
+    mailboxUrl: given ? given.urls.mailbox : host.urls.mailbox,
+    mailToGivenInbox: Boolean(given),
+    ...(clock ? { fastForward: (seconds: number) => void (clock.offsetMs += seconds * 1000) } : {}),
+    stop: () => host.stop(),
+  };
+}
