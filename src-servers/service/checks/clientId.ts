@@ -1,5 +1,5 @@
 import { ProtocolError } from '../../protocol/errors.js';
-import { fetchJson } from './fetchJson.js';
+import { fetchJson } from '../../http/fetchJson.js';
 import type { CheckEnv, PresentedJwt } from './types.js';
 
 const TTL_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 import { compactVerify, createLocalJWKSet, errors, type JSONWebKeySet } from 'jose';
 import { ProtocolError } from '../../protocol/errors.js';
-import { fetchJson } from './fetchJson.js';
+import { fetchJson } from '../../http/fetchJson.js';
 
 /** How long a fetched JWKS or issuer metadata document is trusted before it is fetched again. */
 const TTL_MS = 10 * 60_000;
