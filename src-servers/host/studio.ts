@@ -3,9 +3,11 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Response } from 'express';
 import { z } from 'zod';
 import { FLOWS, SCENARIOS, type FlowId } from '../agent/index.js';
+import { parseBody } from '../http/body.js';
+import { jsonErrorHandler } from '../http/errors.js';
 import { MAX_BODY_BYTES, PROVIDER_PATHS } from '../protocol/constants.js';
 import type { Exchange } from '../trace/types.js';
 import type { Host } from './host.js';
@@ -40,12 +42,6 @@ const createRunBody = z.strictObject({
   scenario: z.string().optional(),
   autopilot: z.boolean().optional(),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new StudioError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return r.data;
-}
 
 const EXPORT_TYPES = {
   json: { type: 'application/json', ext: 'json' },
@@ -231,14 +227,7 @@ export function createStudio(opts: StudioOptions): Studio {
   });
 
   api.use((_req, _res, next) => next(new StudioError(404, 'not_found', 'No such studio API endpoint.')));
-  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { status?: number; type?: string; code?: string; message?: string };
-    if (err instanceof StudioError) return void res.status(err.status).json({ error: err.code, message: err.message });
-    if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'payload_too_large', message: 'Body too large.' });
-    if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: 'invalid_request', message: 'Malformed JSON body.' });
-    log(`studio error: ${e.message}`);
-    res.status(500).json({ error: 'server_error', message: 'The studio hit an unexpected error; see the host log.' });
-  });
+  api.use(jsonErrorHandler({ role: 'studio', log, ownError: (err) => (err instanceof StudioError ? err : undefined) }));
   app.use('/studio/api', api);
 
   // The renderer: static files with an SPA fallback to index.html.

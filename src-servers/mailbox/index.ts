@@ -18,6 +18,8 @@ export { MAX_MAIL_BYTES } from './smtp.js';
 export interface MailboxDeps {
   db: Db;
   recorder?: { middleware(role: 'Inbox'): RequestHandler; record?(e: Partial<Exchange>): void };
+  /** Where the mailbox's own bugs are reported; default: nowhere (the client still gets a JSON 500). */
+  log?: (line: string) => void;
 }
 
 export interface MailboxHandle {
@@ -55,7 +57,7 @@ export function createMailbox(deps: MailboxDeps): MailboxHandle {
   if (deps.recorder) app.use(deps.recorder.middleware('Inbox'));
   app.use(mailboxRoutes(store));
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(errorHandler(deps.log ?? (() => {})));
 
   return {
     app,

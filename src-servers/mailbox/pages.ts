@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { FRAME_ANCESTORS } from '../http/framing.js';
+import { escapeHtml } from '../http/html.js';
 import type { Message } from './store.js';
 
 /**
@@ -12,17 +14,6 @@ import type { Message } from './store.js';
  * The mail's own scripts never run: the CSP allows only our script (by nonce) and sandboxes the
  * page (no forms, no top navigation, no same-origin access).
  */
-
-export const FRAME_ANCESTORS = "frame-ancestors 'self' http://127.0.0.1:* http://localhost:*";
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** Text mail shown as text, with its URLs made clickable (escaped first, so nothing else becomes markup). */
 function textToHtml(text: string): string {

@@ -1,7 +1,10 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import express, { Router } from 'express';
 import { MAILBOX_PATHS } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { FRAME_ANCESTORS, renderInboxPage, renderMessagePage } from './pages.js';
+import { jsonErrorHandler } from '../http/errors.js';
+import { FRAME_ANCESTORS } from '../http/framing.js';
+import { sendHtml } from '../http/html.js';
+import { renderInboxPage, renderMessagePage } from './pages.js';
 import type { MessageStore } from './store.js';
 
 /** PROTOCOL.md §8 — the mailbox's HTTP API. */
@@ -26,14 +29,7 @@ export function mailboxRoutes(store: MessageStore): Router {
   // The mail as a page for the studio's Inbox pane; ?links=post makes framed links post to the parent (pages.ts).
   router.get(`${M}/:id/html`, (req, res) => {
     const { html, csp } = renderMessagePage(find(req.params.id), { postLinks: req.query.links === 'post' });
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': csp,
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    res.send(html);
+    sendHtml(res, 200, html, csp);
   });
 
   router.delete(M, (_req, res) => {
@@ -42,12 +38,7 @@ export function mailboxRoutes(store: MessageStore): Router {
   });
 
   router.get('/', (_req, res) => {
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; ${FRAME_ANCESTORS}`,
-      'Cache-Control': 'no-store',
-    });
-    res.send(renderInboxPage(store.list()));
+    sendHtml(res, 200, renderInboxPage(store.list()), `default-src 'none'; style-src 'unsafe-inline'; ${FRAME_ANCESTORS}`);
   });
 
   return router;
@@ -57,11 +48,5 @@ export function mailboxRoutes(store: MessageStore): Router {
 export const notFound: express.RequestHandler = (req, _res, next) =>
   next(new ProtocolError('not_found', `No ${req.method} ${req.path} on this mailbox.`));
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  if (res.headersSent) return;
-  if (err instanceof ProtocolError) return void res.status(err.status).json(err.toJSON());
-  const status = (err as { status?: number }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500)
-    return void res.status(status).json({ error: status === 413 ? 'payload_too_large' : 'invalid_request', message: 'The request could not be read.' });
-  res.status(500).json({ error: 'server_error', message: 'The mailbox hit an unexpected error.' });
-};
+/** The shared JSON error handler (http/errors.ts); the mailbox's own bugs go to `log`. */
+export const errorHandler = (log: (line: string) => void) => jsonErrorHandler({ role: 'mailbox', log });

@@ -47,6 +47,23 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The HTTP servers that answer with this envelope. */
+export type Role = 'service' | 'provider' | 'mailbox' | 'studio';
+
+/**
+ * Where a role answers a code with another status than ERROR_STATUS. PROTOCOL.md §6: the provider's
+ * `/id-jag` refuses an unverified user with `403 missing_verified_email` (a refusal to act for this
+ * user), while the service's §2 check answers the same code with `400` (a bad assertion).
+ */
+export const ROLE_STATUS: { readonly [R in Role]?: Partial<Record<ErrorCode, number>> } = {
+  provider: { missing_verified_email: 403 },
+};
+
+/** The status `role` answers `code` with: its own entry in ROLE_STATUS, else ERROR_STATUS. */
+export function statusFor(code: ErrorCode, role: Role): number {
+  return ROLE_STATUS[role]?.[code] ?? ERROR_STATUS[code];
+}
+
 /** Codes that POST /agent/auth and the claim ceremony may answer: AUTH.md lists exactly these. */
 export const SERVICE_ERROR_CODES = [
   'invalid_request', 'invalid_issuer', 'invalid_signature', 'expired', 'invalid_audience',
@@ -59,6 +76,7 @@ export const SERVICE_ERROR_CODES = [
 ] as const satisfies readonly ErrorCode[];
 
 export class ProtocolError extends Error {
+  /** The ERROR_STATUS default; the error handler answers `statusFor(code, role)`, which may differ per role. */
   readonly status: number;
   constructor(
     readonly code: ErrorCode,

@@ -6,7 +6,8 @@ import { iso, randomId, type ProviderContext } from './context.js';
 import { renderConsentPage, renderProblemPage, renderResultPage } from './consentPage.js';
 import { clientMetadata } from './discovery.js';
 import { audienceSchema, createGrant, GRANT_MODES, revocationUriSchema, type GrantMode } from './grants.js';
-import { parseBody, sendPage } from './http.js';
+import { parseBody } from '../http/body.js';
+import { sendPage } from './http.js';
 import { authenticate, findUserByEmail, findUserById, listUsers } from './users.js';
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PREFIX, PROVIDER_PATHS } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { iso, randomId, type ProviderContext } from './context.js';
-import { parseBody } from './http.js';
+import { parseBody } from '../http/body.js';
 import { deliverLogoutToken, mintLogoutToken, type DeliveryResult } from './logoutToken.js';
 import { authenticate, findUserById } from './users.js';
 

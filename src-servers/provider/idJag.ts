@@ -3,7 +3,8 @@ import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { ID_JAG_TYP, PROVIDER_PATHS, TOKEN_TYPE_ID_JAG } from '../protocol/constants.js';
 import { epochSeconds, randomId, type ProviderContext } from './context.js';
-import { parseBody, providerError } from './http.js';
+import { parseBody } from '../http/body.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { audienceSchema, takeGrant } from './grants.js';
 import { authenticate, type Session, type User } from './users.js';
 
@@ -33,10 +34,10 @@ export interface IssuedIdJag {
  */
 export async function issueIdJag(ctx: ProviderContext, user: User, session: Session, params: IdJagParams): Promise<IssuedIdJag> {
   if (!user.email_verified)
-    throw providerError('missing_verified_email', `${user.email} has not verified their email, so the provider will not assert it.`, 403);
+    throw new ProtocolError('missing_verified_email', `${user.email} has not verified their email, so the provider will not assert it.`);
   const grant = takeGrant(ctx, user.id, params.audience);
   if (!grant)
-    throw providerError(
+    throw new ProtocolError(
       'consent_required',
       `${user.email} has not allowed the provider to assert their identity to ${params.audience}. ` +
         `Ask for consent: POST /consent/requests {audience} and send the user to the consent_url.`,

@@ -3,7 +3,8 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { ID_JAG_TYP, PROVIDER_PATHS } from '../protocol/constants.js';
 import { randomId, type ProviderContext } from './context.js';
-import { parseBody, providerError } from './http.js';
+import { parseBody } from '../http/body.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { mintIdJag } from './forge.js';
 import { authenticate } from './users.js';
 
@@ -36,9 +37,9 @@ export function lessonRoutes(ctx: ProviderContext): Router {
       currentDate: new Date(ctx.now()),
     }).catch(() => null);
     if (!verified || verified.payload.sub !== user.id)
-      throw providerError('invalid_request', 'assertion must be a live ID-JAG this provider issued to the signed-in user.', 400);
+      throw new ProtocolError('invalid_request', 'assertion must be a live ID-JAG this provider issued to the signed-in user.');
     if (lesson === 'wrong-audience' && !audience)
-      throw providerError('invalid_request', 'wrong-audience needs "audience": the wrong audience to put in.', 400);
+      throw new ProtocolError('invalid_request', 'wrong-audience needs "audience": the wrong audience to put in.');
     const nowSeconds = Math.floor(ctx.now() / 1000);
     const changes =
       lesson === 'expired'

@@ -2,15 +2,7 @@
  * The provider's HTML: one layout, escaped text, inline CSS, no scripts and no external assets
  * (the studio frames these pages, and they must work offline). Colours meet WCAG AA contrast.
  */
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../http/html.js';
 
 /** Tagged template that escapes every interpolation unless it is already `Html`. */
 export class Html {

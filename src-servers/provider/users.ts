@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PREFIX, PROVIDER_PATHS } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { epochSeconds, randomId, sha256, type ProviderContext } from './context.js';
-import { parseBody } from './http.js';
+import { parseBody } from '../http/body.js';
 
 /**
  * The provider's users and sign-in. There are no passwords: this IdP exists to show what an

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from './config.js';
 import { SERVICE_PATHS } from '../protocol/constants.js';
-import type { IssuerKeys } from './checks/issuerKeys.js';
+import type { IssuerKeys } from '../keys/issuerKeys.js';
 import type { ClientMetadataCache } from './checks/clientId.js';
 import type { AuditType } from './store/audit.js';
 import type { Store } from './store/index.js';

@@ -1,35 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { FRAME_ANCESTORS } from '../http/framing.js';
+import { escapeHtml, sendHtml } from '../http/html.js';
 
 /**
  * Send one of the service's few HTML pages (the claim page). The studio shows them in a frame, so
- * no X-Frame-Options; CSP `frame-ancestors` allows loopback origins only (CONTRACTS.md). The link
- * carries a secret token, so no referrer and no caching.
+ * no X-Frame-Options; CSP `frame-ancestors` allows loopback origins only (http/framing.ts). The link
+ * carries a secret token, so no referrer and no caching (http/html.ts).
  */
 export function sendPage(res: Response, status: number, page: { title: string; body: string; script?: string }): void {
   const nonce = randomBytes(16).toString('base64');
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': [
-        "default-src 'none'",
-        "style-src 'unsafe-inline'",
-        `script-src 'nonce-${nonce}'`,
-        "connect-src 'self'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'self' http://127.0.0.1:* http://localhost:*",
-      ].join('; '),
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    })
-    .send(`<!doctype html>
+  const csp = [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    FRAME_ANCESTORS,
+  ].join('; ');
+  sendHtml(res, status, `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
 <style>
@@ -45,5 +35,5 @@ export function sendPage(res: Response, status: number, page: { title: string; b
 <body><main>
 <h1>${escapeHtml(page.title)}</h1>
 ${page.body}
-</main>${page.script ? `<script nonce="${nonce}">${page.script}</script>` : ''}</body></html>`);
+</main>${page.script ? `<script nonce="${nonce}">${page.script}</script>` : ''}</body></html>`, csp);
 }

@@ -3,7 +3,6 @@ import type { Db, Migration } from '../db/sqlite.js';
 import type { ServiceConfig } from './config.js';
 import { SERVICE_PATHS } from '../protocol/constants.js';
 import { ClientMetadataCache } from './checks/clientId.js';
-import { IssuerKeys } from './checks/issuerKeys.js';
 import type { SendMail, ServiceContext } from './context.js';
 import { bodyParsers, errorHandler, methodNotAllowed, notFound } from './http.js';
 import { expireDueRegistrations } from './lifecycle.js';
@@ -17,6 +16,7 @@ import { resourceRoutes } from './routes/resource.js';
 import { revokeRoutes } from './routes/revoke.js';
 import { tokenRoutes } from './routes/token.js';
 import { createStore, serviceMigrations as migrations } from './store/index.js';
+import { IssuerKeys } from '../keys/issuerKeys.js';
 
 export { createSmtpMailer } from './mail.js';
 
@@ -68,7 +68,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
     sendMail: deps.sendMail,
     fetch: fetchFn,
     now,
-    keys: new IssuerKeys(fetchFn, now),
+    keys: new IssuerKeys({ fetch: fetchFn, now }),
     clientMetadata: new ClientMetadataCache(fetchFn, now),
     audit: (type, registrationId, detail) => store.audit.record(now(), type, registrationId, detail),
     expireDue: () => void expireDueRegistrations(ctx),

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { ServiceDeps } from './index.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../http/html.js';
 
 export interface ClaimEmailInput {
   to: string;

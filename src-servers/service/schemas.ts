@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ProtocolError } from '../protocol/errors.js';
 
 /** Request bodies of PROTOCOL.md §2–§3. Unknown extra fields are ignored (forward compatibility). */
 
@@ -27,12 +26,3 @@ export const completeRequest = z.object({
   claim_token: claimToken,
   otp: z.string().regex(/^\d{6}$/, 'must be the 6-digit code shown on the claim page'),
 });
-
-/** Validate a JSON body or throw `invalid_request` naming what is wrong. */
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  if (body === undefined) throw new ProtocolError('invalid_request', 'Send a JSON body with Content-Type: application/json.');
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-  throw new ProtocolError('invalid_request', problems.join('; '));
-}

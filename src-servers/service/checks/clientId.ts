@@ -1,5 +1,6 @@
 import { ProtocolError } from '../../protocol/errors.js';
-import { fetchJson } from './fetchJson.js';
+import { fetchJson } from '../../http/fetchJson.js';
+import { signatureError } from './signature.js';
 import type { CheckEnv, PresentedJwt } from './types.js';
 
 const TTL_MS = 10 * 60_000;
@@ -43,7 +44,8 @@ export async function checkClientId(token: PresentedJwt, iss: string, env: Pick<
   if (doc.client_id !== undefined && doc.client_id !== clientId) {
     throw new ProtocolError('invalid_client_id', `The client metadata document at ${clientId} names client_id ${JSON.stringify(doc.client_id)}.`);
   }
-  const issuerJwksUri = await env.keys.jwksUri(iss);
+  // Found (and cached) by the signature check just before; a failure to rediscover is still the keys' fault.
+  const issuerJwksUri = await env.keys.jwksUri(iss).catch((err: unknown) => Promise.reject(signatureError(err, iss)));
   if (doc.jwks_uri !== issuerJwksUri) {
     throw new ProtocolError('invalid_client_id', `The client's jwks_uri ${JSON.stringify(doc.jwks_uri ?? null)} is not the issuer's ${issuerJwksUri}.`);
   }

@@ -8,6 +8,7 @@ import { checkLogoutEvent } from './logoutEvent.js';
 import { checkPolicy } from './policy.js';
 import { checkReplay } from './replay.js';
 import { checkSignature } from './signature.js';
+import { checkTenantRateLimit } from './tenantRateLimit.js';
 import { checkTimes } from './times.js';
 import type { CheckEnv } from './types.js';
 import { checkVerifiedIdentity } from './verifiedIdentity.js';
@@ -31,17 +32,13 @@ export interface VerifiedIdJag {
 
 /**
  * Verify an ID-JAG, one rule at a time, in the order of PROTOCOL.md §2's table; the first rule
- * that fails throws its `ProtocolError`. `onTrustedIssuer` runs once `iss` is known to be trusted
- * (the registration route counts the issuer's tenant rate limit there, before any network call).
+ * that fails throws its `ProtocolError`. The issuer's tenant rate limit is a step too, right after
+ * the trust list (tenantRateLimit.ts says why there).
  */
-export async function verifyIdJag(
-  jwt: string,
-  env: CheckEnv,
-  hooks: { onTrustedIssuer?: (iss: string) => void } = {},
-): Promise<VerifiedIdJag> {
+export async function verifyIdJag(jwt: string, env: CheckEnv): Promise<VerifiedIdJag> {
   const token = checkFormat(jwt);
   const iss = checkIssuer(token, env);
-  hooks.onTrustedIssuer?.(iss);
+  checkTenantRateLimit(iss, env);
   checkHeader(token, ID_JAG_TYP);
   await checkSignature(token, iss, env);
   checkTimes(token, env);

@@ -7,7 +7,8 @@ import { matchUser } from '../identity.js';
 import { issueCredential } from '../issue.js';
 import { claimEmail } from '../mail.js';
 import { limitIp } from '../rateLimit.js';
-import { challengeRequest, claimRequest, completeRequest, parseBody } from '../schemas.js';
+import { parseBody } from '../../http/body.js';
+import { challengeRequest, claimRequest, completeRequest } from '../schemas.js';
 import { matchesHash, newId, newOtp, newSecret, sha256 } from '../secrets.js';
 
 export interface StartedAttempt {

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { SERVICE_PATHS } from '../../protocol/constants.js';
 import type { ServiceContext } from '../context.js';
-import { escapeHtml, sendPage } from '../html.js';
+import { escapeHtml } from '../../http/html.js';
+import { sendPage } from '../html.js';
 import { sha256 } from '../secrets.js';
 
 /**

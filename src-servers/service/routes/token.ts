@@ -3,8 +3,8 @@ import { GRANT_TYPE_JWT_BEARER, SERVICE_PATHS } from '../../protocol/constants.j
 import { OAuthError, ProtocolError } from '../../protocol/errors.js';
 import type { ServiceContext } from '../context.js';
 import { clientIp, noStore } from '../http.js';
-import { limitIp, limitTenant } from '../rateLimit.js';
-import { registerWithIdJag } from './idJagRegistration.js';
+import { limitIp } from '../rateLimit.js';
+import { registerWithIdJag } from '../registration/idJag.js';
 
 /**
  * PROTOCOL.md §5: the standard RFC 7523 JWT-bearer grant with an ID-JAG, so clients built for
@@ -29,9 +29,7 @@ export function tokenRoutes(router: Router, ctx: ServiceContext): void {
     }
     try {
       limitIp(ctx, 'identity_assertion', clientIp(req));
-      const { issued } = await registerWithIdJag(ctx, assertion, 'access_token', {
-        onTrustedIssuer: (iss) => limitTenant(ctx, 'identity_assertion', `iss:${iss}`),
-      });
+      const { issued } = await registerWithIdJag(ctx, assertion, 'access_token');
       noStore(res);
       res.json({
         access_token: issued.credential,

@@ -1,0 +1,25 @@
+import type { Response } from 'express';
+
+/** HTML-escape text for an element or a quoted attribute (OWASP XSS rule #1 and #2): the five significant characters. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Send one of our HTML pages with its CSP. Pages may show secrets (a claim link, an OTP, a mail),
+ * so none is cached (RFC 9111 §5.2.2.5), none leaks its URL as a referrer, none is MIME-sniffed.
+ */
+export function sendHtml(res: Response, status: number, html: string, csp: string): void {
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': csp,
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .send(html);
+}

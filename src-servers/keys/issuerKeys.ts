@@ -1,0 +1,163 @@
+import { compactVerify, createRemoteJWKSet, customFetch, errors } from 'jose';
+import { MAX_DOCUMENT_CHARS } from '../http/fetchJson.js';
+import { discoverJwksUri } from './discovery.js';
+
+/** Why there are no keys to check a token with: its issuer's metadata or its JWKS could not be had. */
+export class KeysUnavailable extends Error {
+  constructor(readonly stage: 'discover' | 'load', readonly iss: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeysUnavailable';
+  }
+}
+
+export interface IssuerKeysOptions {
+  /** How documents are fetched (the service's is recorded in the trace; the trace's own is not). */
+  fetch: typeof fetch;
+  /** ms clock; it alone decides freshness and cooldowns, so tests can move time. */
+  now: () => number;
+  /** How long a discovered jwks_uri and a fetched JWKS are used before they are fetched again. */
+  maxAgeMs?: number;
+  /** An unknown kid refetches the JWKS only when the last fetch is at least this old (0: always). */
+  refetchCooldownMs?: number;
+  /** A failed discovery or fetch is answered from memory for this long (0: retried at the next token). */
+  failureTtlMs?: number;
+  timeoutMs?: number;
+  /** Fall back to `/.well-known/jwks.json` when no metadata names a jwks_uri (discovery.ts). */
+  conventionalFallback?: boolean;
+}
+
+type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
+
+interface IssuerEntry {
+  jwksUri: string;
+  discoveredAt: number;
+  keys: RemoteKeySet;
+  loadedAt?: number;
+}
+
+/**
+ * The one source of issuers' public keys: the service's signature check and the trace's signature
+ * display both use it. Per issuer: discovery (discovery.ts) gives the `jwks_uri`, and jose's remote
+ * JWK set fetches, parses and selects keys from it (RFC 7517 §5, RFC 7515 §4.1.4 `kid`). A token
+ * whose `kid` the cached set lacks refetches the set once, since the issuer may have rotated its
+ * keys (RFC 7517 §4.5); concurrent fetches of one issuer share a single request.
+ */
+export class IssuerKeys {
+  private readonly entries = new Map<string, IssuerEntry>();
+  private readonly discovering = new Map<string, Promise<IssuerEntry>>();
+  private readonly failures = new Map<string, { at: number; error: KeysUnavailable }>();
+  private readonly maxAgeMs: number;
+  private readonly refetchCooldownMs: number;
+  private readonly failureTtlMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: IssuerKeysOptions) {
+    this.maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
+    this.refetchCooldownMs = opts.refetchCooldownMs ?? 0;
+    this.failureTtlMs = opts.failureTtlMs ?? 0;
+    this.timeoutMs = opts.timeoutMs ?? 5_000;
+  }
+
+  /** The issuer's `jwks_uri`; the service's CIMD check compares the client's with it. */
+  async jwksUri(iss: string): Promise<string> {
+    this.throwIfFailedRecently(iss);
+    return (await this.entry(iss)).jwksUri;
+  }
+
+  /**
+   * Verify the JWS signature only (claims are other rules' business) with the issuer's key. Throws
+   * KeysUnavailable, or jose's error (JWKSNoMatchingKey even after the refetch,
+   * JWSSignatureVerificationFailed, JWKSMultipleMatchingKeys, ...) for the caller to word.
+   */
+  async verify(iss: string, jwt: string, opts: { algorithms?: string[] } = {}): Promise<{ jwksUri: string }> {
+    this.throwIfFailedRecently(iss);
+    const entry = await this.entry(iss);
+    await this.load(iss, entry, false);
+    try {
+      await compactVerify(jwt, entry.keys, opts);
+    } catch (err) {
+      if (!(err instanceof errors.JWKSNoMatchingKey) || this.now() - (entry.loadedAt ?? 0) < this.refetchCooldownMs) throw err;
+      await this.load(iss, entry, true);
+      await compactVerify(jwt, entry.keys, opts);
+    }
+    return { jwksUri: entry.jwksUri };
+  }
+
+  /** Forget every issuer (after a reset the bundled provider has new keys). */
+  reset(): void {
+    this.entries.clear();
+    this.failures.clear();
+  }
+
+  private now(): number {
+    return this.opts.now();
+  }
+
+  private throwIfFailedRecently(iss: string): void {
+    const failed = this.failures.get(iss);
+    if (failed && this.now() - failed.at < this.failureTtlMs) throw failed.error;
+  }
+
+  private fail(error: KeysUnavailable): KeysUnavailable {
+    if (this.failureTtlMs > 0) this.failures.set(error.iss, { at: this.now(), error });
+    return error;
+  }
+
+  private entry(iss: string): Promise<IssuerEntry> {
+    const cached = this.entries.get(iss);
+    if (cached && this.now() - cached.discoveredAt < this.maxAgeMs) return Promise.resolve(cached);
+    let pending = this.discovering.get(iss);
+    if (!pending) {
+      pending = this.discover(iss, cached).finally(() => this.discovering.delete(iss));
+      this.discovering.set(iss, pending);
+    }
+    return pending;
+  }
+
+  private async discover(iss: string, previous: IssuerEntry | undefined): Promise<IssuerEntry> {
+    let jwksUri: string;
+    try {
+      jwksUri = await discoverJwksUri(this.opts.fetch, iss, { timeoutMs: this.timeoutMs, conventionalFallback: !!this.opts.conventionalFallback });
+    } catch (err) {
+      throw this.fail(new KeysUnavailable('discover', iss, `Could not discover the signing keys of ${iss}: ${(err as Error).message}`, { cause: err }));
+    }
+    // The same jwks_uri keeps its fetched keys (they age on their own); a moved one starts afresh.
+    const entry: IssuerEntry =
+      previous?.jwksUri === jwksUri ? Object.assign(previous, { discoveredAt: this.now() }) : { jwksUri, discoveredAt: this.now(), keys: this.remoteKeySet(jwksUri) };
+    this.entries.set(iss, entry);
+    return entry;
+  }
+
+  /** Fetch the JWKS when it is older than maxAge (or `force`: an unknown kid). */
+  private async load(iss: string, entry: IssuerEntry, force: boolean): Promise<void> {
+    if (!force && entry.loadedAt !== undefined && this.now() - entry.loadedAt < this.maxAgeMs) return;
+    try {
+      await entry.keys.reload();
+    } catch (err) {
+      throw this.fail(new KeysUnavailable('load', iss, `Could not load the signing keys of ${iss}: ${(err as Error).message}`, { cause: err }));
+    }
+    entry.loadedAt = this.now();
+    this.failures.delete(iss);
+  }
+
+  private remoteKeySet(jwksUri: string): RemoteKeySet {
+    const fetchFn = this.opts.fetch;
+    return createRemoteJWKSet(new URL(jwksUri), {
+      timeoutDuration: this.timeoutMs,
+      // Freshness and the refetch cooldown follow the injected clock (load() above), so jose's own
+      // timers, on Date.now, are switched off: it refetches only when told to.
+      cacheMaxAge: Infinity,
+      cooldownDuration: Infinity,
+      headers: { accept: 'application/json' },
+      // Through the caller's fetch (recorded or not), following redirects as the metadata fetch does,
+      // and with the same size cap as every document a token makes us fetch.
+      [customFetch]: async (url, init) => {
+        const res = await fetchFn(url, { method: init.method, headers: init.headers, signal: init.signal });
+        if (res.status !== 200) return res;
+        const text = await res.text();
+        if (text.length > MAX_DOCUMENT_CHARS) throw new Error(`${url} is too large`);
+        return new Response(text, { status: res.status, headers: res.headers });
+      },
+    });
+  }
+}
