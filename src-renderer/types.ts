@@ -6,10 +6,10 @@ import type { StudioBridge } from '../src-servers/protocol/bridge';
  */
 export type { Actor, DecodedJwt, Exchange, ExportFormat, TraceMeta } from '../src-servers/protocol/trace';
 export type {
-  FlowId, FlowInfo, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
+  ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
 } from '../src-servers/protocol/run';
 export type { Mail } from '../src-servers/protocol/mail';
-export type { ConsentChoice, StudioEventName, StudioEvents, StudioInfo, StudioRun } from '../src-servers/protocol/studio';
+export type { StudioEventName, StudioEvents, StudioInfo, StudioRun } from '../src-servers/protocol/studio';
 
 export type Speed = 'slow' | 'normal' | 'fast';
 export const SPEED_DELAY_MS: Record<Speed, number> = { slow: 1500, normal: 700, fast: 150 };

@@ -7,8 +7,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import { FLOWS, SCENARIOS, type FlowId } from '../agent/index.js';
 import { MAX_BODY_BYTES, PROVIDER_PATHS } from '../protocol/constants.js';
+import { CONSENT_CHOICES } from '../protocol/run.js';
 import {
-  CONSENT_CHOICES, STUDIO_API_PATH,
+  STUDIO_API_PATH,
   type ActRequest, type AutopilotRequest, type CreateRunRequest, type OtpRequest, type PlayRequest, type ResetResult,
   type RevokeGrantResult, type RoleTables, type StudioErrorBody, type StudioEventName, type StudioEvents, type StudioInfo,
   type StudioTraces,

@@ -1,7 +1,7 @@
 /**
  * A run of a flow as the studio sends it (DESIGN.md rule 4): the simulated agent's public shapes —
- * the flows it knows, its scenarios, and the state of one run, step by step. Shapes only, no
- * imports, so the renderer's browser build and the servers share this one declaration.
+ * the flows it knows, its scenarios, and the state of one run, step by step. Names, shapes and
+ * constants only, no imports, so the renderer's browser build and the servers share this one declaration.
  */
 
 export type FlowId = 'id-jag' | 'verified-email' | 'anonymous' | 'revocation';
@@ -28,6 +28,10 @@ export interface ScenarioInfo {
  * revokes the agent's grant at their provider.
  */
 export type UserActionKind = 'approve_consent' | 'open_mail' | 'open_link' | 'reveal_code' | 'enter_otp' | 'revoke_grant';
+
+/** The person's answer to a consent prompt (the provider's buttons: allow once, always allow, deny). */
+export const CONSENT_CHOICES = ['once', 'always', 'deny'] as const;
+export type ConsentChoice = (typeof CONSENT_CHOICES)[number];
 
 export interface UserAction {
   kind: UserActionKind;

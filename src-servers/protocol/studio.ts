@@ -1,4 +1,4 @@
-import type { FlowId, FlowInfo, RunState, ScenarioInfo } from './run.js';
+import type { ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo } from './run.js';
 import type { Exchange, TraceMeta } from './trace.js';
 
 /**
@@ -31,10 +31,6 @@ export interface StudioInfo {
  * newer SSE event (the two travel on different connections).
  */
 export type StudioRun = RunState & { playing: boolean; rev: number };
-
-/** The person's answer to a consent prompt (the provider's buttons: allow once, always allow, deny). */
-export const CONSENT_CHOICES = ['once', 'always', 'deny'] as const;
-export type ConsentChoice = (typeof CONSENT_CHOICES)[number];
 
 // ---- Request bodies (POST /runs and /runs/:id/<action>); each answers a StudioRun ----
 
