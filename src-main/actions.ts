@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { app, dialog, shell, type BrowserWindow } from 'electron';
 import type { Host } from '../src-servers/host/host.js';
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
+import { STUDIO_API_PATH } from '../src-servers/protocol/studio.js';
 import { EXPORT_FORMATS, exportFormatFor, type MenuActions } from './menu.js';
 import { protocolDocCandidates } from './paths.js';
 
@@ -43,7 +44,7 @@ export function menuActions(host: Host, studioUrl: string, window: () => Browser
         if (response !== 0) return;
         // Through the studio API rather than host.reset(): the studio also stops the current run
         // and tells the window (SSE "reset"), exactly as the in-page button does.
-        const res = await fetch(`${studioUrl}/studio/api/reset`, { method: 'POST' });
+        const res = await fetch(`${studioUrl}${STUDIO_API_PATH}/reset`, { method: 'POST' });
         if (!res.ok) throw new Error(`The studio answered ${res.status}: ${await res.text()}`);
       })().catch((err) => fail('Could not reset the data', err));
     },

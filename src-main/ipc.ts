@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { app, dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { IPC, type SaveFileResult } from './bridge.js';
+import { IPC, type SaveFileResult } from '../src-servers/protocol/bridge.js';
 import { parseSaveFileRequest } from './save-file.js';
 import { externalUrlOrNull, isTrustedSender, type AppOrigins } from './security.js';
 

@@ -3,6 +3,7 @@
  * (MenuItemConstructorOptions); keeping it here, free of electron, lets the tests read the menu
  * the way a user does: by label, accelerator and what a click does.
  */
+import type { ExportFormat } from '../src-servers/protocol/trace.js';
 
 export interface MenuItemTemplate {
   label?: string;
@@ -86,8 +87,7 @@ export const EXPORT_FORMATS = [
   { format: 'har', name: 'HTTP Archive (HAR)', extensions: ['har'] },
   { format: 'mermaid', name: 'Mermaid sequence diagram', extensions: ['mmd'] },
   { format: 'markdown', name: 'Markdown report', extensions: ['md'] },
-] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]['format'];
+] as const satisfies readonly { format: ExportFormat; name: string; extensions: readonly string[] }[];
 
 /** The export format for a chosen file name; an unknown or missing extension means JSON. */
 export function exportFormatFor(filePath: string): ExportFormat {

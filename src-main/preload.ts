@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC, type SaveFileRequest, type SaveFileResult, type StudioBridge } from './bridge.js';
+import { IPC, type SaveFileRequest, type SaveFileResult, type StudioBridge } from '../src-servers/protocol/bridge.js';
 
 /**
  * Sandboxed preload (CommonJS, electron's renderer modules only). It exposes three things on

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SaveFileRequest } from '../src-servers/protocol/bridge.js';
 
 /**
  * Validation of the renderer's save-file request. The renderer is untrusted input to the main
@@ -11,7 +12,8 @@ export const MAX_SAVE_BYTES = 50 * 1024 * 1024;
 export const MAX_NAME_LENGTH = 200;
 export const FALLBACK_NAME = 'trace.json';
 
-const SaveFileSchema = z.object({
+/** Checks a SaveFileRequest (protocol/bridge.ts), with the bounds the main process enforces. */
+const SaveFileSchema: z.ZodType<SaveFileRequest> = z.object({
   defaultName: z.string().max(4096).optional(),
   defaultPath: z.string().max(4096).optional(),
   content: z.string().refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_SAVE_BYTES, {

@@ -1,20 +1,26 @@
-import type { Exchange, FlowId, Mail, StudioInfo, StudioRun, TraceMeta } from './types';
+import { STUDIO_API_PATH } from '../src-servers/protocol/studio';
+import type {
+  ActRequest, AutopilotRequest, CreateRunRequest, OtpRequest, PlayRequest, ResetResult, RevokeGrantResult, RoleTables,
+  StudioErrorBody, StudioTraces,
+} from '../src-servers/protocol/studio';
+import type {
+  ConsentChoice, Exchange, ExportFormat, FlowId, Mail, StudioEventName, StudioEvents, StudioInfo, StudioRun,
+} from './types';
 
 /**
- * The studio API (CONTRACTS.md "Studio API"). The renderer talks to the host over HTTP and SSE
- * only, the same in Electron and in a browser tab (DESIGN.md rule 2).
+ * The studio API (src-servers/protocol/studio.ts). The renderer talks to the host over HTTP and
+ * SSE only, the same in Electron and in a browser tab (DESIGN.md rule 2).
  */
 function studioOrigin(): string {
   const fromQuery = new URLSearchParams(location.search).get('studio');
   if (fromQuery) return fromQuery.replace(/\/$/, '');
-  if (window.studio?.studioUrl) return window.studio.studioUrl.replace(/\/$/, '');
-  // Served by the studio itself (the usual case): same origin.
+  // Served by the studio itself (the usual case, the desktop window included): same origin.
   if (location.protocol === 'http:' || location.protocol === 'https:') return '';
   return 'http://127.0.0.1:5178';
 }
 
 const ORIGIN = studioOrigin();
-export const apiUrl = (path: string) => `${ORIGIN}/studio/api${path}`;
+export const apiUrl = (path: string) => `${ORIGIN}${STUDIO_API_PATH}${path}`;
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -31,7 +37,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const text = await res.text();
   const json = text ? safeJson(text) : null;
   if (!res.ok) {
-    const err = (json ?? {}) as { error?: string; message?: string };
+    const err = (json ?? {}) as Partial<StudioErrorBody>;
     throw new ApiError(res.status, err.error ?? 'error', err.message ?? `The studio answered ${res.status}.`);
   }
   return json as T;
@@ -45,15 +51,13 @@ function safeJson(text: string): unknown {
   }
 }
 
-const run = (id: string, action: string, body: unknown = {}) =>
+const run = (id: string, action: string, body: PlayRequest | AutopilotRequest | OtpRequest | ActRequest = {}) =>
   call<StudioRun>('POST', `/runs/${encodeURIComponent(id)}/${action}`, body);
-
-export type ExportFormat = 'json' | 'har' | 'mermaid' | 'markdown';
 
 export const api = {
   info: () => call<StudioInfo>('GET', '/info'),
   createRun: (flow: FlowId, scenario: string | undefined, autopilot: boolean) =>
-    call<StudioRun>('POST', '/runs', { flow, ...(scenario ? { scenario } : {}), autopilot }),
+    call<StudioRun>('POST', '/runs', { flow, ...(scenario ? { scenario } : {}), autopilot } satisfies CreateRunRequest),
   currentRun: async (): Promise<StudioRun | null> => {
     try {
       return await call<StudioRun>('GET', '/runs/current');
@@ -63,19 +67,30 @@ export const api = {
     }
   },
   next: (id: string) => run(id, 'next'),
-  play: (id: string, delayMs: number) => run(id, 'play', { delayMs }),
+  play: (id: string, delayMs: number) => run(id, 'play', { delayMs } satisfies PlayRequest),
   pause: (id: string) => run(id, 'pause'),
-  autopilot: (id: string, on: boolean) => run(id, 'autopilot', { on }),
-  otp: (id: string, otp: string) => run(id, 'otp', { otp }),
+  autopilot: (id: string, on: boolean) => run(id, 'autopilot', { on } satisfies AutopilotRequest),
+  otp: (id: string, otp: string) => run(id, 'otp', { otp } satisfies OtpRequest),
   /** Answer as the person without a page (the verified-email consent question). */
-  act: (id: string, choice?: 'once' | 'always' | 'deny') => run(id, 'act', choice ? { choice } : {}),
-  traces: () => call<{ current: string; traces: TraceMeta[] }>('GET', '/traces'),
+  act: (id: string, choice?: ConsentChoice) => run(id, 'act', (choice ? { choice } : {}) satisfies ActRequest),
+  traces: () => call<StudioTraces>('GET', '/traces'),
   exchanges: (traceId: string) => call<Exchange[]>('GET', `/traces/${encodeURIComponent(traceId)}/exchanges`),
   exportUrl: (traceId: string, format: ExportFormat) =>
     apiUrl(`/traces/${encodeURIComponent(traceId)}/export?format=${format}`),
-  state: () => call<{ service: Record<string, unknown[]>; provider: Record<string, unknown[]> }>('GET', '/state'),
+  state: () => call<RoleTables>('GET', '/state'),
   inbox: () => call<Mail[]>('GET', '/inbox'),
-  revokeGrant: (id: string) => call<{ revoked: string }>('POST', `/grants/${encodeURIComponent(id)}/revoke`),
-  resetAll: () => call<{ reset: true }>('POST', '/reset'),
+  revokeGrant: (id: string) => call<RevokeGrantResult>('POST', `/grants/${encodeURIComponent(id)}/revoke`),
+  resetAll: () => call<ResetResult>('POST', '/reset'),
   eventsUrl: () => apiUrl('/events'),
 };
+
+/** One handler per studio SSE event (protocol/studio.ts StudioEvents): leaving one out does not compile. */
+export type StudioEventHandlers = { [K in StudioEventName]: (data: StudioEvents[K]) => void };
+
+/** Listen to every studio SSE event on `source`, each event's JSON data parsed into its type. */
+export function onStudioEvents(source: EventSource, handlers: StudioEventHandlers): void {
+  for (const name of Object.keys(handlers) as StudioEventName[]) {
+    const handle = handlers[name] as (data: unknown) => void;
+    source.addEventListener(name, (e) => handle(JSON.parse((e as MessageEvent<string>).data)));
+  }
+}

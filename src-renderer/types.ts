@@ -1,50 +1,22 @@
-/** Shapes the renderer receives. Types only: they come from the servers' own modules, one source of truth. */
-export type { Actor, DecodedJwt, Exchange } from '../src-servers/trace/types';
+import type { StudioBridge } from '../src-servers/protocol/bridge';
+
+/**
+ * Shapes the renderer receives. Types only, each declared once in src-servers/protocol (DESIGN.md
+ * rule 4): the renderer imports the contract modules and nothing else of the servers.
+ */
+export type { Actor, DecodedJwt, Exchange, ExportFormat, TraceMeta } from '../src-servers/protocol/trace';
 export type {
-  FlowId, FlowInfo, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
-} from '../src-servers/agent/types';
-import type { FlowInfo, RunState, ScenarioInfo } from '../src-servers/agent/types';
-
-/** A run as the studio sends it: the agent's state, whether the studio is playing it, and its revision. */
-export type StudioRun = RunState & { playing: boolean; rev: number };
-
-export interface StudioInfo {
-  urls: { service: string; provider: string; mailbox: string; smtp: string };
-  flows: FlowInfo[];
-  scenarios: ScenarioInfo[];
-}
-
-/** PROTOCOL.md §8 — a message in the user's inbox. */
-export interface Mail {
-  id: string;
-  from: string;
-  to: string;
-  subject: string;
-  date: string;
-  text: string;
-  html: string | null;
-}
-
-export interface TraceMeta {
-  id: string;
-  title: string;
-  flow?: string;
-  scenario?: string;
-  startedAt: string;
-  exchangeCount: number;
-}
+  ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
+} from '../src-servers/protocol/run';
+export type { Mail } from '../src-servers/protocol/mail';
+export type { StudioEventName, StudioEvents, StudioInfo, StudioRun } from '../src-servers/protocol/studio';
 
 export type Speed = 'slow' | 'normal' | 'fast';
 export const SPEED_DELAY_MS: Record<Speed, number> = { slow: 1500, normal: 700, fast: 150 };
 
-/** Optional desktop extras the Electron preload may expose (absent in a browser tab). */
-export interface DesktopBridge {
-  openExternal?(url: string): void | Promise<void>;
-  saveFile?(opts: { defaultPath: string; content: string }): unknown;
-  studioUrl?: string;
-}
 declare global {
   interface Window {
-    studio?: DesktopBridge;
+    /** The Electron preload's desktop extras (protocol/bridge.ts); absent in a browser tab. */
+    studio?: StudioBridge;
   }
 }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
-import { api, type ExportFormat } from '../api';
+import { api } from '../api';
 import { toast } from '../store/actions';
 import { useStudio } from '../store/studio';
+import type { ExportFormat } from '../types';
 
 const FORMATS: { id: ExportFormat; label: string; note: string; ext: string }[] = [
   { id: 'json', label: 'JSON', note: 'every exchange, as recorded', ext: 'json' },
@@ -34,9 +35,7 @@ export function ExportMenu() {
     e.preventDefault();
     try {
       const res = await fetch(api.exportUrl(traceId, f.id));
-      const result = (await window.studio.saveFile({ defaultPath: `trace-${traceId}.${f.ext}`, content: await res.text() })) as
-        | { saved?: boolean; fileName?: string }
-        | undefined;
+      const result = await window.studio.saveFile({ defaultName: `trace-${traceId}.${f.ext}`, content: await res.text() });
       if (result?.saved) toast(`Saved ${result.fileName ?? 'the trace'}.`, 'info');
     } catch (err) {
       toast(`Could not save the export (${(err as Error).message}).`);

@@ -1,3 +1,4 @@
+import { ACTORS } from '../../src-servers/protocol/trace';
 import type { Actor, Exchange, StepState } from '../types';
 
 /**
@@ -5,7 +6,8 @@ import type { Actor, Exchange, StepState } from '../types';
  * what was on the wire; steps still to come come from the flow definition and are drawn greyed.
  */
 
-export const BASE_LIFELINES: Actor[] = ['User', 'Agent', 'Provider', 'Service', 'Inbox'];
+/** Our own lifelines, in the contract's order; "External client" joins only when one called. */
+const BASE_LIFELINES: readonly Actor[] = ACTORS.filter((a) => a !== 'External client');
 
 export type BandStatus = StepState['status'] | 'outside';
 
@@ -27,9 +29,9 @@ export interface Band {
 
 type StepLike = Pick<StepState, 'name' | 'title' | 'status'>;
 
-export function actorsOf(exchanges: Exchange[]): Actor[] {
+export function actorsOf(exchanges: Exchange[]): readonly Actor[] {
   const external = exchanges.some((e) => e.from === 'External client' || e.to === 'External client');
-  return external ? [...BASE_LIFELINES, 'External client'] : BASE_LIFELINES;
+  return external ? ACTORS : BASE_LIFELINES;
 }
 
 const signature = (e: Exchange) => `${e.from}|${e.to}|${e.method}|${e.url}|${e.status}`;

@@ -1,5 +1,5 @@
 import { api, ApiError } from '../api';
-import { SPEED_DELAY_MS, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
+import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
@@ -192,7 +192,7 @@ export async function resetAllData() {
   }
 }
 
-export async function answerAsUser(choice: 'once' | 'always' | 'deny') {
+export async function answerAsUser(choice: ConsentChoice) {
   const run = get().run;
   if (!run) return;
   const r = await guarded(() => api.act(run.id, choice));

@@ -1,5 +1,4 @@
-import { api } from '../api';
-import type { Exchange, StudioRun } from '../types';
+import { api, onStudioEvents } from '../api';
 import { applyExchange, applyReset, applyRun, resync } from './actions';
 import { get, mergeExchanges, set } from './studio';
 
@@ -15,8 +14,6 @@ export function connectEvents(): () => void {
   let backoff = 500;
   let closed = false;
 
-  const parse = <T,>(e: Event) => JSON.parse((e as MessageEvent<string>).data) as T;
-
   const open = () => {
     if (closed) return;
     set({ connection: 'connecting' });
@@ -27,13 +24,14 @@ export function connectEvents(): () => void {
       set({ connection: 'live' });
       void resync();
     });
-    es.addEventListener('run', (e) => applyRun(parse<StudioRun>(e)));
-    es.addEventListener('exchange', (e) => applyExchange(parse<Exchange>(e)));
-    es.addEventListener('exchange-updated', (e) => {
-      const ex = parse<Exchange>(e);
-      if (ex.traceId === get().traceId) set({ exchanges: mergeExchanges(get().exchanges, [ex]) });
+    onStudioEvents(es, {
+      run: applyRun,
+      exchange: applyExchange,
+      'exchange-updated': (ex) => {
+        if (ex.traceId === get().traceId) set({ exchanges: mergeExchanges(get().exchanges, [ex]) });
+      },
+      reset: () => applyReset(),
     });
-    es.addEventListener('reset', () => applyReset());
     es.addEventListener('error', () => {
       set({ connection: 'offline' });
       if (es.readyState === EventSource.CLOSED) {

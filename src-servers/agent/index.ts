@@ -1,6 +1,6 @@
 /**
- * The simulated agent (CONTRACTS.md "Agent"): follows AUTH.md against any service URL, using
- * only what it discovers, and narrates each step for learners.
+ * The simulated agent (its wire shapes are in protocol/run.ts): follows AUTH.md against any
+ * service URL, using only what it discovers, and narrates each step for learners.
  */
 export type {
   AgentRunOptions, FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,

@@ -1,62 +1,9 @@
 import type { TraceRecorder } from '../trace/index.js';
 import type { HostPowers } from './powers.js';
 
-/** The public shapes of the simulated agent (CONTRACTS.md "Agent"). */
-
-export type FlowId = 'id-jag' | 'verified-email' | 'anonymous' | 'revocation';
-export type Method = 'id-jag' | 'verified-email' | 'anonymous';
-
-export interface FlowInfo {
-  id: FlowId;
-  title: string;
-  summary: string;
-  steps: { name: string; title: string }[];
-}
-
-export interface ScenarioInfo {
-  id: string;
-  title: string;
-  flow: FlowId;
-  lesson: string;
-  expected: string;
-  remedy: string;
-}
-
-/**
- * What the person has to do. `revoke_grant` is our addition (the revocation flow): the person
- * revokes the agent's grant at their provider.
- */
-export type UserActionKind = 'approve_consent' | 'open_mail' | 'open_link' | 'reveal_code' | 'enter_otp' | 'revoke_grant';
-
-export interface UserAction {
-  kind: UserActionKind;
-  prompt: string;
-  /** The page the person acts in, when there is one (consent page, inbox, claim link). */
-  url?: string;
-}
-
-export interface StepState {
-  name: string;
-  title: string;
-  explanation: string;
-  status: 'pending' | 'active' | 'waiting' | 'done' | 'failed' | 'skipped';
-  detail?: string;
-}
-
-export interface RunState {
-  id: string;
-  traceId: string;
-  flow: FlowId;
-  scenario?: string;
-  autopilot: boolean;
-  status: 'ready' | 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed';
-  steps: StepState[];
-  current: number;
-  decision?: { method: Method; why: string[] };
-  waitingFor?: UserAction;
-  narration: { at: string; text: string }[];
-  outcome?: { ok: boolean; summary: string };
-}
+/** The agent's public shapes are wire shapes the studio sends: declared once, in protocol/run.ts (DESIGN.md rule 4). */
+export type { FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind } from '../protocol/run.js';
+import type { FlowId } from '../protocol/run.js';
 
 export interface AgentRunOptions {
   flow: FlowId;

@@ -1,6 +1,7 @@
 import { PROVIDER_PATHS, SERVICE_PATHS } from '../protocol/constants.js';
 import { findEndpoint, findLink, parseForms, pressButton } from './html.js';
 import { describeError, request, type HttpResult, type RequestOptions } from './http.js';
+import type { ConsentChoice } from '../protocol/run.js';
 
 /**
  * The person, simulated for autopilot (and for "do it for me" in the CLI): a browser that
@@ -9,7 +10,7 @@ import { describeError, request, type HttpResult, type RequestOptions } from './
  * reads this object's state; it only hears the code the person tells it (provideOtp).
  */
 
-export type ConsentChoice = 'once' | 'always' | 'deny';
+export type { ConsentChoice } from '../protocol/run.js';
 
 const BUTTONS: Record<ConsentChoice, RegExp> = { once: /allow once/i, always: /always allow/i, deny: /deny/i };
 

@@ -27,12 +27,8 @@ export interface HostOptions {
   trace?: TraceRecorder;
 }
 
-export interface HostUrls {
-  service: string;
-  provider: string;
-  mailbox: string;
-  smtp: string;
-}
+/** The roles' loopback URLs, as the studio API's /info sends them (declared once, protocol/studio.ts). */
+export type HostUrls = import('../protocol/studio.js').RoleUrls;
 
 export interface Host {
   readonly urls: HostUrls;

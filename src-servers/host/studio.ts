@@ -9,13 +9,20 @@ import { FLOWS, SCENARIOS, type FlowId } from '../agent/index.js';
 import { parseBody } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
 import { MAX_BODY_BYTES, PROVIDER_PATHS } from '../protocol/constants.js';
-import type { Exchange } from '../trace/types.js';
+import { CONSENT_CHOICES } from '../protocol/run.js';
+import {
+  STUDIO_API_PATH,
+  type ActRequest, type AutopilotRequest, type CreateRunRequest, type OtpRequest, type PlayRequest, type ResetResult,
+  type RevokeGrantResult, type RoleTables, type StudioErrorBody, type StudioEventName, type StudioEvents, type StudioInfo,
+  type StudioTraces,
+} from '../protocol/studio.js';
+import type { Exchange, ExportFormat } from '../protocol/trace.js';
 import type { Host } from './host.js';
 import { closeServer, listenWithFallback, LOOPBACK } from './ports.js';
-import { RunController, StudioError } from './studioRuns.js';
+import { RunController, StudioError, type StudioEmit } from './studioRuns.js';
 
 /**
- * The studio API (CONTRACTS.md "Studio API"): the renderer's only door into the host.
+ * The studio API (its contract: protocol/studio.ts): the renderer's only door into the host.
  * It drives one AgentRun at a time, streams the trace over Server-Sent Events and serves
  * the built renderer. Everything the renderer shows comes from here or from the real
  * role servers (iframes), so a browser tab and the Electron window behave the same.
@@ -31,13 +38,13 @@ export interface Studio {
   app: express.Express;
   stop(): void;
 }
-export type { StudioRun } from './studioRuns.js';
+export type { StudioRun } from '../protocol/studio.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HEARTBEAT_MS = 15_000;
 const FLOW_IDS = FLOWS.map((f) => f.id) as [FlowId, ...FlowId[]];
 
-const createRunBody = z.strictObject({
+const createRunBody: z.ZodType<CreateRunRequest> = z.strictObject({
   flow: z.enum(FLOW_IDS).optional(),
   scenario: z.string().optional(),
   autopilot: z.boolean().optional(),
@@ -48,30 +55,31 @@ const EXPORT_TYPES = {
   har: { type: 'application/json', ext: 'har' },
   mermaid: { type: 'text/plain; charset=utf-8', ext: 'mmd' },
   markdown: { type: 'text/markdown; charset=utf-8', ext: 'md' },
-} as const;
+} as const satisfies Record<ExportFormat, { type: string; ext: string }>;
 
 export function createStudio(opts: StudioOptions): Studio {
   const { host } = opts;
   const log = opts.log ?? (() => {});
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
-  const emit = (event: string, data: unknown) => bus.emit('event', event, data);
+  const emit: StudioEmit = (event, data) => bus.emit('event', event, data);
   const runs = new RunController(host, emit, log);
   const userFetch = () => host.trace.fetchAs('User', { getStep: () => runs.currentStepName() });
 
-  // Forward the recorder's events. A reset may hand us a new recorder: rebind when it does.
+  // Forward the recorder's exchanges (the renderer follows a new trace through the run's traceId
+  // and the exchanges' own, so the recorder's 'trace' event stays in the host). A reset may hand
+  // us a new recorder: rebind when it does.
   let boundTrace: Host['trace'] | null = null;
   const onExchange = (e: Exchange) => emit('exchange', e);
   const onUpdated = (e: Exchange) => emit('exchange-updated', e);
-  const onTrace = (t: unknown) => emit('trace', t);
   const bindTrace = () => {
     if (boundTrace === host.trace) return;
     unbindTrace();
     boundTrace = host.trace;
-    boundTrace.on('exchange', onExchange).on('exchange-updated', onUpdated).on('trace', onTrace);
+    boundTrace.on('exchange', onExchange).on('exchange-updated', onUpdated);
   };
   const unbindTrace = () => {
-    boundTrace?.off('exchange', onExchange).off('exchange-updated', onUpdated).off('trace', onTrace);
+    boundTrace?.off('exchange', onExchange).off('exchange-updated', onUpdated);
     boundTrace = null;
   };
   bindTrace();
@@ -83,7 +91,7 @@ export function createStudio(opts: StudioOptions): Studio {
   const current = () => runs.snapshot();
 
   api.get('/info', (_req, res) => {
-    res.json({ urls: host.urls, flows: FLOWS, scenarios: SCENARIOS });
+    res.json({ urls: host.urls, flows: FLOWS, scenarios: SCENARIOS } satisfies StudioInfo);
   });
 
   api.post('/runs', (req, res) => {
@@ -107,7 +115,7 @@ export function createStudio(opts: StudioOptions): Studio {
     res.json(await runs.next(runs.get(String(req.params.id))));
   });
   api.post('/runs/:id/play', (req, res) => {
-    const { delayMs } = parseBody(z.object({ delayMs: z.number().int().min(0).max(10_000).optional() }), req.body);
+    const { delayMs } = parseBody(z.object({ delayMs: z.number().int().min(0).max(10_000).optional() }) satisfies z.ZodType<PlayRequest>, req.body);
     res.json(runs.play(runs.get(String(req.params.id)), delayMs ?? 700));
   });
   api.post('/runs/:id/pause', (req, res) => {
@@ -115,12 +123,12 @@ export function createStudio(opts: StudioOptions): Studio {
     res.json(runs.pause());
   });
   api.post('/runs/:id/autopilot', (req, res) => {
-    const { on } = parseBody(z.object({ on: z.boolean() }), req.body);
+    const { on } = parseBody(z.object({ on: z.boolean() }) satisfies z.ZodType<AutopilotRequest>, req.body);
     runs.get(String(req.params.id)).setAutopilot(on);
     res.json(current());
   });
   api.post('/runs/:id/otp', (req, res) => {
-    const { otp } = parseBody(z.object({ otp: z.string().trim().min(1).max(32) }), req.body);
+    const { otp } = parseBody(z.object({ otp: z.string().trim().min(1).max(32) }) satisfies z.ZodType<OtpRequest>, req.body);
     runs.get(String(req.params.id)).provideOtp(otp);
     res.json(current());
   });
@@ -128,7 +136,7 @@ export function createStudio(opts: StudioOptions): Studio {
   // Additive: let the person answer through the studio instead of a page (the verified-email
   // consent question, "do it for me"). choice answers a consent prompt.
   api.post('/runs/:id/act', async (req, res) => {
-    const { choice } = parseBody(z.object({ choice: z.enum(['once', 'always', 'deny']).optional() }), req.body);
+    const { choice } = parseBody(z.object({ choice: z.enum(CONSENT_CHOICES).optional() }) satisfies z.ZodType<ActRequest>, req.body);
     const run = runs.get(String(req.params.id));
     if (!run.state().waitingFor) throw new StudioError(409, 'not_waiting', 'The agent is not waiting for you.');
     await run.actAsUser(choice);
@@ -136,7 +144,7 @@ export function createStudio(opts: StudioOptions): Studio {
   });
 
   api.get('/traces', (_req, res) => {
-    res.json({ current: host.trace.currentTraceId(), traces: host.trace.listTraces() });
+    res.json({ current: host.trace.currentTraceId(), traces: host.trace.listTraces() } satisfies StudioTraces);
   });
   api.get('/traces/:id/exchanges', (req, res) => {
     res.json(host.trace.exchanges(String(req.params.id)));
@@ -151,7 +159,7 @@ export function createStudio(opts: StudioOptions): Studio {
   });
 
   api.get('/state', (_req, res) => {
-    res.json({ service: host.service.inspect(), provider: host.provider.inspect() });
+    res.json({ service: host.service.inspect(), provider: host.provider.inspect() } satisfies RoleTables);
   });
 
   // The person's inbox, read as the User (a recorded request, as if their mail client fetched it).
@@ -191,7 +199,7 @@ export function createStudio(opts: StudioOptions): Studio {
       res.status(del.status).type('application/json').send(text || JSON.stringify({ error: 'provider_error', message: `DELETE answered ${del.status}` }));
       return;
     }
-    res.json({ revoked: id });
+    res.json({ revoked: id } satisfies RevokeGrantResult);
   });
 
   api.post('/reset', async (_req, res) => {
@@ -199,10 +207,12 @@ export function createStudio(opts: StudioOptions): Studio {
     await host.reset(); // wipes every role's data and the trace
     bindTrace();
     emit('reset', {});
-    res.json({ reset: true });
+    res.json({ reset: true } satisfies ResetResult);
   });
 
-  // Server-Sent Events: the live trace and run, with heartbeat comments so proxies keep it open.
+  // Server-Sent Events (protocol/studio.ts StudioEvents): live news of the run and the trace, with
+  // heartbeat comments so proxies keep it open. No greeting: a client re-reads the run and the
+  // trace over HTTP whenever it (re)connects.
   const streams = new Set<Response>();
   api.get('/events', (req, res) => {
     res.writeHead(200, {
@@ -212,8 +222,8 @@ export function createStudio(opts: StudioOptions): Studio {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 1000\n\n');
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('hello', { run: current(), trace: host.trace.currentTraceId() });
+    const send = <K extends StudioEventName>(event: K, data: StudioEvents[K]) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     bus.on('event', send);
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     streams.add(res);
@@ -228,7 +238,7 @@ export function createStudio(opts: StudioOptions): Studio {
 
   api.use((_req, _res, next) => next(new StudioError(404, 'not_found', 'No such studio API endpoint.')));
   api.use(jsonErrorHandler({ role: 'studio', log, ownError: (err) => (err instanceof StudioError ? err : undefined) }));
-  app.use('/studio/api', api);
+  app.use(STUDIO_API_PATH, api);
 
   // The renderer: static files with an SPA fallback to index.html.
   const rendererDir = opts.rendererDir ?? join(REPO_ROOT, 'out', 'renderer');

@@ -1,8 +1,9 @@
 import { AgentRun, type FlowId, type RunState } from '../agent/index.js';
+import type { StudioEvents, StudioRun } from '../protocol/studio.js';
 import type { Host } from './host.js';
 import { hostPowers } from './lessonHost.js';
 
-/** The studio's one current AgentRun (CONTRACTS.md "Studio API"): create, step, play at a pace, pause. */
+/** The studio's one current AgentRun (protocol/studio.ts, the runs endpoints): create, step, play at a pace, pause. */
 
 export class StudioError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -10,12 +11,8 @@ export class StudioError extends Error {
   }
 }
 
-/**
- * What the studio sends as a run: the agent's RunState, whether the studio is auto-stepping it, and
- * `rev`, increasing with every snapshot, so a client can drop an HTTP answer that arrives after a
- * newer SSE event (the two travel on different connections).
- */
-export type StudioRun = RunState & { playing: boolean; rev: number };
+/** Send one SSE event to every open stream, its data typed by the contract (protocol/studio.ts). */
+export type StudioEmit = <K extends keyof StudioEvents>(event: K, data: StudioEvents[K]) => void;
 
 export const TERMINAL = new Set<RunState['status']>(['succeeded', 'failed']);
 
@@ -43,7 +40,7 @@ export class RunController {
   private playToken = 0;
   private rev = 0;
 
-  constructor(private host: Host, private emit: (event: string, data: unknown) => void, private log: (l: string) => void) {}
+  constructor(private host: Host, private emit: StudioEmit, private log: (l: string) => void) {}
 
   snapshot(): StudioRun | null {
     return this.run ? { ...this.run.state(), playing: this.playing, rev: ++this.rev } : null;
@@ -56,7 +53,7 @@ export class RunController {
       flow, scenario, autopilot, trace: host.trace, powers: hostPowers(host),
       serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
     });
-    run.on('state', () => this.run === run && this.emit('run', this.snapshot()));
+    run.on('state', () => this.run === run && this.emit('run', this.snapshot()!));
     this.run = run;
     const snap = this.snapshot()!;
     this.emit('run', snap);
@@ -105,7 +102,7 @@ export class RunController {
       }
       if (token === this.playToken) this.setPlaying(false);
     })();
-    this.emit('run', this.snapshot());
+    this.emit('run', this.snapshot()!);
     return this.snapshot()!;
   }
 
@@ -118,7 +115,7 @@ export class RunController {
   private setPlaying(on: boolean) {
     if (this.playing === on) return;
     this.playing = on;
-    if (this.run) this.emit('run', this.snapshot());
+    if (this.run) this.emit('run', this.snapshot()!);
   }
 
   cancel() {

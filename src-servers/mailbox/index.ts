@@ -31,7 +31,7 @@ export interface MailboxHandle {
 export function createMailbox(deps: MailboxDeps): MailboxHandle {
   const store = new MessageStore(deps.db);
 
-  // The SMTP hand-off is not HTTP, so no middleware sees it: record it here (CONTRACTS.md).
+  // The SMTP hand-off is not HTTP, so no middleware sees it: record it here (an Exchange with method "SMTP", protocol/trace.ts).
   const smtp = createSmtpSink(store, ({ message, session, bytes, startedAt }) => {
     try {
       deps.recorder?.record?.({

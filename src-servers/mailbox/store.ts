@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Migration } from '../db/sqlite.js';
+import type { Mail } from '../protocol/mail.js';
 
 /** The inbox: every mail the SMTP sink accepted, as parsed. The mailbox's own database (DESIGN.md rule 5). */
 export const mailboxMigrations: Migration[] = [
@@ -22,18 +23,8 @@ export const mailboxMigrations: Migration[] = [
   },
 ];
 
-/** PROTOCOL.md §8 — the wire shape of one message. */
-export interface Message {
-  id: string;
-  from: string;
-  to: string;
-  subject: string;
-  /** ISO 8601: the mail's Date header, or when it arrived. */
-  date: string;
-  text: string;
-  /** The HTML part, or null for a text-only mail. */
-  html: string | null;
-}
+/** The wire shape of one message: declared once, in protocol/mail.ts (PROTOCOL.md §8). */
+export type Message = Mail;
 
 export interface StoredMessage extends Message {
   envelope: { mailFrom: string; rcptTo: string[] };

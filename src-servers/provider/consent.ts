@@ -11,8 +11,8 @@ import { sendPage } from './http.js';
 import { authenticate, findUserByEmail, findUserById, listUsers } from './users.js';
 
 /**
- * Consent (CONTRACTS.md; PROTOCOL.md §6 is silent on how the agent learns the answer). The agent
- * files a consent request and sends the person to its consent_url; the person answers on our page;
+ * Consent, the bundled provider's own API (PROTOCOL.md §6 is silent on how the agent learns the
+ * answer). The agent files a consent request and sends the person to its consent_url; the person answers on our page;
  * the agent polls the request. Approving creates the grant that /id-jag needs.
  *
  * The request id in the URL is an unguessable capability: this demo provider has no passwords and
@@ -96,7 +96,7 @@ export function consentRoutes(ctx: ProviderContext): Router {
   const router = Router();
   const clientName = clientMetadata(ctx).client_name;
 
-  // CONTRACTS.md — the agent asks; 201 {request_id, consent_url, status:"pending"}.
+  // The agent asks; 201 {request_id, consent_url, status:"pending"}.
   router.post(REQUESTS, (req, res) => {
     const { user } = authenticate(ctx, req.headers.authorization);
     const body = parseBody(createRequestBody, req.body);
@@ -121,7 +121,7 @@ export function consentRoutes(ctx: ProviderContext): Router {
     res.status(201).json({ request_id: r.id, consent_url: consentUrl(ctx, r), status: r.status });
   });
 
-  // CONTRACTS.md — the agent polls for the person's answer (only the same user may look).
+  // The agent polls for the person's answer (only the same user may look).
   router.get(`${REQUESTS}/:id`, (req, res) => {
     const { user } = authenticate(ctx, req.headers.authorization);
     const r = findRequest(ctx, req.params.id);

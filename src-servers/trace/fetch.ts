@@ -21,7 +21,7 @@ export interface FetchContext {
 }
 
 export function createFetchAs(actor: Actor, opts: { getStep?: () => string | undefined }, ctx: FetchContext): typeof fetch {
-  return async function fetchAs(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return async function fetchAs(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     request.headers.set(ACTOR_HEADER, actor);
     const step = safeStep(opts.getStep) ?? ctx.stepContext.getStore()?.step;

@@ -1,4 +1,4 @@
-/** The trace module's public face (CONTRACTS.md "Trace"). */
+/** The trace module's public face; its wire types are declared in protocol/trace.ts (DESIGN.md rule 4). */
 export { createTraceRecorder, SESSION_TRACE_TITLE, TraceNotFoundError } from './recorder.js';
 export { traceMigrations } from './store.js';
 export { explainClaim, EXPLAINED_CLAIMS } from './claims.js';

@@ -27,7 +27,7 @@ export interface MiddlewareContext {
 const RECORDED = Symbol('trace.recorded');
 
 /**
- * Who called (CONTRACTS.md "Trace"): our own callers say so in ACTOR_HEADER; a browser sends
+ * Who called (the Actor of protocol/trace.ts): our own callers say so in ACTOR_HEADER; a browser sends
  * Fetch Metadata (`Sec-Fetch-Mode`, W3C Fetch Metadata §2); anything else is an outside client,
  * labelled by its User-Agent.
  */

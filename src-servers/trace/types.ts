@@ -1,83 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import type { RequestHandler } from 'express';
+import type { Actor, Exchange, ExportFormat, TraceMeta } from '../protocol/trace.js';
 
-/** The lifelines of the sequence diagram. Anything that is not ours is an "External client". */
-export type Actor = 'User' | 'Agent' | 'Provider' | 'Service' | 'Inbox' | 'External client';
+/** The trace's wire types are declared once, in protocol/trace.ts (DESIGN.md rule 4); re-exported for the servers. */
+export {
+  ACTOR_HEADER, ACTORS, EXPORT_FORMATS, isActor, STEP_HEADER,
+  type Actor, type DecodedJwt, type Exchange, type ExportFormat, type TraceMeta,
+} from '../protocol/trace.js';
 
-/** Header our own in-host callers set so the receiving server knows who called (never required). */
-export const ACTOR_HEADER = 'x-studio-actor';
-/** Header the agent sets with the name of the step that made the request. */
-export const STEP_HEADER = 'x-studio-step';
-
-export interface DecodedJwt {
-  /** Where it was found, e.g. "request.body.assertion" or "request.headers.authorization". */
-  where: string;
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  /** Signature status: verified by a key we know, failed, or not checkable. */
-  signature:
-    | { status: 'verified'; kid?: string; jwksUri: string }
-    | { status: 'invalid'; reason: string }
-    | { status: 'unverified'; reason: string };
-}
-
-/** One HTTP exchange (or an SMTP hand-off, method "SMTP"), recorded once. */
-export interface Exchange {
-  id: string;
-  traceId: string;
-  seq: number;
-  from: Actor;
-  /** e.g. "curl/8.5.0" for an external client. */
-  fromLabel?: string;
-  to: Actor;
-  /** e.g. "api.example.com" when an in-host caller reached a host outside the studio. */
-  toLabel?: string;
-  step?: string;
-  method: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string | null;
-  status: number;
-  responseHeaders: Record<string, string>;
-  responseBody: string | null;
-  startedAt: string;
-  durationMs: number;
-  jwts: DecodedJwt[];
-  /** Dotted paths of secret values, e.g. "response.body.credential", "request.headers.authorization". */
-  secrets: string[];
-  /** Why no HTTP answer came back (status 0): connection refused, timeout, ... */
-  error?: string;
-  /**
-   * When the request started and the answer was complete, in fractional ms since 1970 from a
-   * monotonic clock. Exchanges are numbered (seq) as they complete, so a call made while handling
-   * another (the service fetching JWKS during POST /agent/auth) completes — and is numbered — first;
-   * these times put each arrow back where it happened on the wire.
-   */
-  timing?: { start: number; end: number };
-}
-
-// ---- Additions by the trace module (additive; the fields above are the fixed contract) ----
-
-/** Every lifeline, in the order the sequence diagram draws them (CONTRACTS.md "Trace"). */
-export const ACTORS: readonly Actor[] = ['User', 'Agent', 'Provider', 'Service', 'Inbox', 'External client'];
-
-export function isActor(value: unknown): value is Actor {
-  return typeof value === 'string' && (ACTORS as readonly string[]).includes(value);
-}
-
-/** One recorded run of a flow (or the default "Session" trace for everything outside a run). */
-export interface TraceMeta {
-  id: string;
-  title: string;
-  flow?: string;
-  scenario?: string;
-  startedAt: string;
-  exchangeCount: number;
-}
-
-export type ExportFormat = 'json' | 'har' | 'mermaid' | 'markdown';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'har', 'mermaid', 'markdown'];
-
+/** The recorder the host builds (recorder.ts) and every role records through. */
 export interface TraceRecorder extends EventEmitter {
   /** Express middleware for a role's app: install FIRST; records each request once. */
   middleware(role: 'Service' | 'Provider' | 'Inbox'): RequestHandler;

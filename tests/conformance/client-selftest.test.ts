@@ -21,7 +21,7 @@ describe('the test provider', () => {
     expect(oc).toMatchObject({ issuer: tp.issuer, jwks_uri: tp.jwksUri });
     const cimd = await (await fetch(tp.clientId)).json();
     expect(cimd).toMatchObject({ client_id: tp.clientId, jwks_uri: tp.jwksUri });
-    const bad = await (await fetch(tp.mismatchedClientId)).json();
+    const bad = (await (await fetch(tp.mismatchedClientId)).json()) as { jwks_uri?: string };
     expect(bad.jwks_uri).not.toBe(tp.jwksUri);
   });
 

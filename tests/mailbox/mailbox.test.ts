@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-servers/db/sqlite.js';
 import { createMailbox, mailboxMigrations, MAX_MAIL_BYTES, type MailboxHandle } from '../../src-servers/mailbox/index.js';
+import type { Mail } from '../../src-servers/protocol/mail.js';
 import type { Exchange } from '../../src-servers/trace/types.js';
 
 const CLAIM_LINK = 'http://127.0.0.1:8000/agent/auth/claim/view?token=cv_abc123';
@@ -52,7 +53,7 @@ describe('mailbox', () => {
 
     const res = await fetch(`${base}/messages`);
     expect(res.status).toBe(200);
-    const list = await res.json();
+    const list = (await res.json()) as Mail[];
     expect(list.map((m: { subject: string }) => m.subject)).toEqual(['Claim your agent account', 'First']);
     const [newest] = list;
     expect(Object.keys(newest).sort()).toEqual(['date', 'from', 'html', 'id', 'subject', 'text', 'to']);
@@ -75,7 +76,7 @@ describe('mailbox', () => {
 
   it('shows a mail as a frame-able page whose links open outside the frame', async () => {
     await send({ to: 'bob@example.com', subject: 'Hi <b>Bob</b>', html: `<p><a href="${CLAIM_LINK}">Claim</a></p>` });
-    const [m] = await (await fetch(`${base}/messages`)).json();
+    const [m] = (await (await fetch(`${base}/messages`)).json()) as Mail[];
     const page = await fetch(`${base}/messages/${m.id}/html`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -99,7 +100,7 @@ describe('mailbox', () => {
 
   it('makes the links of a text-only mail clickable and escapes the rest', async () => {
     await send({ to: 'carol@example.com', subject: 'Text', text: `<img src=x> then ${CLAIM_LINK}` });
-    const [m] = await (await fetch(`${base}/messages`)).json();
+    const [m] = (await (await fetch(`${base}/messages`)).json()) as Mail[];
     expect(m.html).toBeNull();
     const body = await (await fetch(`${base}/messages/${m.id}/html`)).text();
     expect(body).toContain('&lt;img src=x&gt;');
@@ -119,7 +120,7 @@ describe('mailbox', () => {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      const body = await res.json();
+      const body = (await res.json()) as { error: string; message: string };
       expect(body.error).toBe('not_found');
       expect(typeof body.message).toBe('string');
     }

@@ -141,7 +141,7 @@ describe('ID-JAG checks, in the order of PROTOCOL.md §2', () => {
 
   it('invalid_signature: the right kid but the wrong key', async () => {
     const forger = await issuer.unpublishedKey();
-    const published = (await (await fetch(issuer.jwksUri)).json()).keys.at(-1).kid as string;
+    const published = ((await (await fetch(issuer.jwksUri)).json()) as { keys: { kid: string }[] }).keys.at(-1)!.kid;
     expectError(await register(await issuer.mintIdJag(svc.url, {}, { key: forger, header: { kid: published } })), 400, 'invalid_signature');
   });
 

@@ -91,7 +91,7 @@ describe('fetchAs', () => {
     service.use(express.json());
     const serviceFetch = recorder.fetchAs('Service'); // no getStep: the step comes from the request being handled
     service.post('/agent/auth', async (_req, res) => {
-      const jwks = await (await serviceFetch(`${providerServer.url}/.well-known/jwks.json`)).json();
+      const jwks = (await (await serviceFetch(`${providerServer.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
       res.json({ keysSeen: jwks.keys.length });
     });
     const serviceServer = await listen(service);
