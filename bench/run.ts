@@ -28,7 +28,7 @@
  * load row's round (at least --runs in all), and report median/p99 wall time.
  * The cost floor rows show the machine's limits: jose ES256 verifications/s, and an empty Express 5
  * handler's requests/s. Progress goes to stderr; tables (or JSON with --json) to stdout.
- * How to read the numbers: the README's Benchmark section.
+ * How to read the numbers, and how stable they are: bench/README.md.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
