@@ -88,13 +88,13 @@ export function hashLoop(ms: number, hash: typeof createHash): number {
 }
 
 /**
- * hashLoop in the bench process, best of 3 × 40 ms. On a virtual machine the same work can take a
+ * hashLoop in the bench process, best of 3 × 40 ms (or `sampleMs`). On a virtual machine the same work can take a
  * different time from one minute to the next without any process of ours seeing it in /proc/stat.
  * Taken in the bench process it shares a core with the bench's own garbage-collector threads, so it
  * is a rough sign only; each core's own speed comes from bench/cores.ts.
  */
-export function cpuSpeedProbe(): number {
-  return Math.max(...[40, 40, 40].map((ms) => hashLoop(ms, createHash)));
+export function cpuSpeedProbe(sampleMs = 40): number {
+  return Math.max(...[sampleMs, sampleMs, sampleMs].map((ms) => hashLoop(ms, createHash)));
 }
 
 /**

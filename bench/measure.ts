@@ -82,8 +82,33 @@ export function spawnForRow(ctx: RowContext, args: string[]): Promise<HostChild>
   return spawnHostChild(args, { cpuProfileDir: ctx.settings.profileDir && join(ctx.settings.profileDir, ctx.rowId), core: ctx.hostCore });
 }
 
+const hostArgs = (issuer: BenchIssuer, storage: Storage) => ['--storage', storage, '--config', JSON.stringify(benchHostConfig(issuer))];
+
 export function openHost(ctx: RowContext, storage: Storage): Promise<HostChild> {
-  return spawnForRow(ctx, ['--storage', storage, '--config', JSON.stringify(benchHostConfig(ctx.issuer))]);
+  if (!ctx.settings.shareHosts) return spawnForRow(ctx, hostArgs(ctx.issuer, storage));
+  startSharedHosts(ctx.issuer, [storage]);
+  // A row "stops" its lease: the host stays up for the next row, and reports its memory so far.
+  return sharedHosts.get(storage)!.then((h) => ({ ...h, stop: () => h.rss() }));
+}
+
+/** --smoke's one host per storage (Settings.shareHosts). */
+const sharedHosts = new Map<Storage, Promise<HostChild>>();
+
+/** Start --smoke's shared hosts (all at once: each takes about a second to start). */
+export function startSharedHosts(issuer: BenchIssuer, storages: Storage[]): void {
+  for (const storage of storages) {
+    if (sharedHosts.has(storage)) continue;
+    const host = spawnHostChild(hostArgs(issuer, storage));
+    host.catch(() => undefined); // a row that leases it hears the error
+    sharedHosts.set(storage, host);
+  }
+}
+
+/** Stop the hosts --smoke shared between rows. */
+export async function stopSharedHosts(): Promise<void> {
+  const hosts = [...sharedHosts.values()];
+  sharedHosts.clear();
+  await Promise.all(hosts.map(async (h) => (await h.catch(() => undefined))?.stop()));
 }
 
 /** Wrap a host (and what the row prepared) as an instance whose close() reports the host's memory. */
@@ -107,8 +132,8 @@ export interface HostCost<T> {
 }
 
 /** Run `work` against a host: charge the host's CPU time to it, note the machine's speed and its other work. */
-export async function measureHost<T>(host: HostChild, work: () => Promise<T>): Promise<HostCost<T>> {
-  const conditions: Conditions = { cpuSpeed: cpuSpeedProbe() };
+export async function measureHost<T>(host: HostChild, work: () => Promise<T>, speedProbeMs?: number): Promise<HostCost<T>> {
+  const conditions: Conditions = { cpuSpeed: cpuSpeedProbe(speedProbeMs) };
   const diskSyncMs = diskSyncProbe();
   if (diskSyncMs !== undefined) conditions.diskSyncMs = diskSyncMs;
   const before = await host.rss();
@@ -124,8 +149,8 @@ export async function measureHost<T>(host: HostChild, work: () => Promise<T>): P
 }
 
 /** One measured load window. */
-export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>): Promise<Window> {
-  const { result: r, cpuMs, spend, conditions } = await measureHost(host, run);
+export async function measureWindow(host: HostChild, run: () => Promise<LoadResult>, speedProbeMs?: number): Promise<Window> {
+  const { result: r, cpuMs, spend, conditions } = await measureHost(host, run, speedProbeMs);
   return {
     requestsPerSec: r.requestsPerSec,
     p50Ms: r.p50Ms,
@@ -161,10 +186,10 @@ export async function reusableRow(
   await probe(spec);
   await runLoad({ ...spec, connections, durationS: warmupS });
   return instanceOn(host, async () => {
-    let w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) }));
+    let w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) }), ctx.settings.speedProbeMs);
     // autocannon drops the requests in flight when time is up: a host slower than the window per
     // request (a loaded CI box, --quick) would report nothing. Measure longer once.
-    if (w.requests === 0) w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) * 3 }));
+    if (w.requests === 0) w = await measureWindow(host, () => runLoad({ ...spec, connections, durationS: perRound(ctx) * 3 }), ctx.settings.speedProbeMs);
     return { ...w, connections };
   });
 }
@@ -186,8 +211,8 @@ export async function singleUseRow(
   make: (count: number, phase: 'warm-up' | 'measured') => Promise<string[]>,
   limits: { min: number; max: number; /** bodies per warm-up second, when they are cheap to make */ warmUpPerS?: number },
 ): Promise<RowInstance> {
-  const { connections, warmupS, quick } = ctx.settings;
-  const warmBodies = await make(Math.max(quick ? 100 : 300, Math.ceil((limits.warmUpPerS ?? 0) * warmupS)), 'warm-up');
+  const { connections, warmupS, quick, warmUpBodies } = ctx.settings;
+  const warmBodies = await make(Math.max(warmUpBodies ?? (quick ? 100 : 300), Math.ceil((limits.warmUpPerS ?? 0) * warmupS)), 'warm-up');
   const nextWarm = pool(warmBodies);
   const probeS = await probe({ url, method: 'POST', nextBody: nextWarm });
   const warm = await runLoad({ url, method: 'POST', nextBody: nextWarm, connections, durationS: warmupS, maxRequests: warmBodies.length - 1 });
@@ -198,6 +223,7 @@ export async function singleUseRow(
   return instanceOn(host, async () => {
     const w = await measureWindow(host, () =>
       runLoad({ url, method: 'POST', nextBody: pool(bodies), connections, durationS: perRound(ctx), maxRequests: bodies.length }),
+      ctx.settings.speedProbeMs,
     );
     return { ...w, connections };
   });

@@ -39,6 +39,17 @@ export interface Settings {
   profileDir?: string;
   /** Run each round's host on the fastest core and the bench on the others (bench/cores.ts). */
   pin: boolean;
+  /**
+   * --smoke: one host per storage serves every row (a host takes about a second to start, so 20 of
+   * them would be most of the smoke). Checks the bench's plumbing; the numbers mean nothing.
+   */
+  shareHosts?: boolean;
+  /** Fewest one-time bodies (ID-JAGs, pending claims) a single-use row warms up on (default 300; --quick 100). */
+  warmUpBodies?: number;
+  /** ms of each of the 3 samples of the machine-speed probe before a window (default 40; bench/machineLoad.ts). */
+  speedProbeMs?: number;
+  /** Fewest unique ID-JAGs signed for the ID-JAG row's window (default 2,000; --quick 500). */
+  idJagBodies?: number;
 }
 
 export interface RowContext {
@@ -157,7 +168,7 @@ function endpointRows(storage: Storage): RowSpec[] {
             const assertions = await ctx.issuer.signAssertions(count, { aud: h.urls.service, resource: resourceUrl(h) });
             return assertions.map((a) => idJagBody(a, 'access_token'));
           },
-          { min: ctx.settings.quick ? 500 : 2_000, max: 200_000, warmUpPerS: 1_000 }, // signing is cheap: be generous
+          { min: ctx.settings.idJagBodies ?? (ctx.settings.quick ? 500 : 2_000), max: 200_000, warmUpPerS: 1_000 }, // signing is cheap: be generous
         ),
       ),
     ),
@@ -234,7 +245,7 @@ function flowRows(storage: Storage): RowSpec[] {
         const perRound = Math.max(1, Math.round(ctx.settings.flowRuns / ctx.settings.rounds));
         const roundMs = (ctx.settings.durationS / ctx.settings.rounds) * 1000;
         return instanceOn(h, async () => {
-          const { result: r, cpuMs, spend, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound, roundMs));
+          const { result: r, cpuMs, spend, conditions } = await measureHost(h, () => runFlowRuns(urls, f.id, perRound, roundMs), ctx.settings.speedProbeMs);
           if (r.failure && r.timesMs.length === 0) throw new Error(r.failure);
           return {
             runTimesMs: r.timesMs,
@@ -262,7 +273,7 @@ function floorRows(): RowSpec[] {
         // The loop runs in the child before READY: the child is the measurement.
         return {
           async round() {
-            const cpuSpeed = cpuSpeedProbe();
+            const cpuSpeed = cpuSpeedProbe(ctx.settings.speedProbeMs);
             const child = await spawnForRow(ctx, ['--floor', 'es256', '--duration', String(durationS / rounds), '--warmup', String(warmupS), '--in-flight', String(connections)]);
             const final = await child.stop();
             peak = Math.max(peak, final.peakRssBytes);

@@ -2,7 +2,9 @@
  * `npm run bench` — how fast the host is on this machine, and what that costs in memory.
  *
  *   npm run bench                       full run (12 s measured per row in 5 rounds; ≈21 min on 2 cores)
- *   npm run bench -- --quick            a few seconds per row (CI smoke test)
+ *   npm run bench -- --quick            a few seconds per row, one round (npm run test:bench checks it)
+ *   npm run bench -- --smoke            a fraction of a second per row, one host per storage for all rows:
+ *                                       checks the plumbing in seconds (npm test); the numbers mean nothing
  *   npm run bench -- --json             print only the JSON result on stdout
  *   npm run bench -- --out FILE         where to write the JSON (default bench-results.json)
  *   npm run bench -- --only TEXT        only rows whose id contains TEXT (e.g. claim, memory, flow)
@@ -26,7 +28,7 @@
  * load row's round (at least --runs in all), and report median/p99 wall time.
  * The cost floor rows show the machine's limits: jose ES256 verifications/s, and an empty Express 5
  * handler's requests/s. Progress goes to stderr; tables (or JSON with --json) to stdout.
- * How to read the numbers: the README's Benchmark section.
+ * How to read the numbers, and how stable they are: bench/README.md.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './issuer.js';
 import { warmUpLoadGenerator } from './load.js';
 import { allRows, MAIL_PATH_WARMUP_FACTOR, type RowResult, type Settings } from './rows.js';
-import { combineRounds, type RoundResult, type RowInstance } from './measure.js';
+import { combineRounds, startSharedHosts, stopSharedHosts, type RoundResult, type RowInstance } from './measure.js';
 import { percentile } from './flows.js';
 import { formatMachine, formatTables, machineInfo } from './report.js';
 import { cannotPin, placeHost, unpinBench } from './cores.js';
@@ -42,6 +44,7 @@ import { cannotPin, placeHost, unpinBench } from './cores.js';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results.json' },
     only: { type: 'string' },
@@ -65,18 +68,26 @@ function numberFlag(name: string, value: string | undefined, fallback: number): 
   return n;
 }
 
-const quick = values.quick;
+const smoke = values.smoke;
+const quick = values.quick || smoke;
+/** full run, --quick, --smoke */
+const pick = <T>(full: T, quickValue: T, smokeValue: T) => (smoke ? smokeValue : quick ? quickValue : full);
 const settings: Settings = {
   quick,
   connections: numberFlag('connections', values.connections, 10),
-  durationS: numberFlag('duration', values.duration, quick ? 2 : 12),
-  warmupS: numberFlag('warmup', values.warmup, quick ? 0.5 : 5),
+  durationS: numberFlag('duration', values.duration, pick(12, 2, 0.1)),
+  warmupS: numberFlag('warmup', values.warmup, pick(5, 0.5, 0.05)),
   rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 5)),
-  flowRuns: numberFlag('runs', values.runs, quick ? 5 : 60),
-  maxPreparedClaims: quick ? 400 : 20_000,
-  claimPrepBudgetS: quick ? 6 : 20,
+  flowRuns: numberFlag('runs', values.runs, pick(60, 5, 1)),
+  maxPreparedClaims: pick(20_000, 400, 40),
+  claimPrepBudgetS: pick(20, 6, 1),
+  warmUpBodies: pick(300, 100, 20),
+  idJagBodies: pick(2_000, 500, 50),
+  speedProbeMs: pick(40, 40, 5),
   profileDir: values.profile,
-  pin: !values.unpinned,
+  // A shared host was started before any round picked a core for it.
+  pin: !values.unpinned && !smoke,
+  shareHosts: smoke,
 };
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -97,8 +108,9 @@ async function main() {
   );
 
   const issuer = await startBenchIssuer();
+  if (settings.shareHosts) startSharedHosts(issuer, [...new Set(rows.flatMap((r) => (r.storage ? [r.storage] : [])))]);
   progress('[0] warming up the load generator…');
-  await warmUpLoadGenerator(quick ? 1 : 4);
+  await warmUpLoadGenerator(pick(4, 1, 0.2));
   const results: RowResult[] = [];
   const startedAt = new Date();
   const rounds = new Map<string, RoundResult[]>(rows.map((r) => [r.id, []]));
@@ -151,6 +163,7 @@ async function main() {
     }
   } finally {
     unpinBench();
+    await stopSharedHosts();
     await issuer.close();
   }
 
@@ -160,6 +173,7 @@ async function main() {
     loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] },
     totalSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     quick,
+    smoke,
     settings,
     machine,
     rows: results,

@@ -1,5 +1,5 @@
 /**
- * CI smoke test of `npm run bench`: the quick run must finish and every row must have measured
+ * `npm run test:bench`: `npm run bench -- --quick` must finish and every row must have measured
  * something real. No speed thresholds — CI machines differ; only "it ran and did work".
  */
 import { describe, expect, it } from 'vitest';

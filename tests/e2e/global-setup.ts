@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { findChromium } from '../../scripts/ensure-chromium.mjs';
 
 /**
  * Start the real host + studio (`web.ts`, in memory, every port free) and wait for its READY line.
  * The URLs reach the tests through the environment; the returned function stops it again.
  */
 export default async function globalSetup() {
+  // `npx playwright test` on a machine without a browser: one line that says what to install.
+  const chromium = findChromium({ allowInstall: false });
+  if (!chromium.ok) throw new Error(chromium.message);
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src-servers/host/web.ts', '--in-memory',
