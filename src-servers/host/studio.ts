@@ -154,8 +154,10 @@ export function createStudio(opts: StudioOptions): Studio {
     const kind = EXPORT_TYPES[format];
     if (!kind) throw new StudioError(400, 'invalid_request', 'format must be json, har, mermaid or markdown.');
     const id = String(req.params.id);
+    if (!host.trace.listTraces().some((t) => t.id === id)) throw new StudioError(404, 'not_found', `No trace with id ${id}.`);
     const body = host.trace.exportTrace(id, format);
-    res.type(kind.type).attachment(`trace-${id}.${kind.ext}`).send(body);
+    // attachment() sets the type from the file name, so the type goes after it (.har, .mmd are not JSON / text to it).
+    res.attachment(`trace-${id}.${kind.ext}`).type(kind.type).send(body);
   });
 
   api.get('/state', (_req, res) => {

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   actorsOf,
-  BASE_LIFELINES,
   buildBands,
   requestLabel,
   responseLabel,
@@ -161,8 +160,8 @@ describe('buildBands', () => {
 
 describe('lifelines and labels', () => {
   it('adds the External client lifeline only when one is in the trace', () => {
-    expect(actorsOf([ex()])).toEqual(BASE_LIFELINES);
-    expect(actorsOf([ex(), ex({ from: 'External client' })])).toEqual([...BASE_LIFELINES, 'External client']);
+    expect(actorsOf([ex()])).toEqual(['User', 'Agent', 'Provider', 'Service', 'Inbox']);
+    expect(actorsOf([ex(), ex({ from: 'External client' })])).toEqual(['User', 'Agent', 'Provider', 'Service', 'Inbox', 'External client']);
     expect(actorsOf([ex({ to: 'External client' })]).at(-1)).toBe('External client');
   });
 
