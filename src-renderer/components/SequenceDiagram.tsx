@@ -9,18 +9,42 @@ import {
 const HEADS = 36; // the sticky lifeline heads sit over the top of the svg
 const BAND_HEAD = 28;
 const ROW_H = 50;
+/** A request with nested calls is drawn in two halves: the request, its nested calls, then the answer. */
+const HALF_H = 28;
 const EMPTY_H = 20;
 const SIDE = 16;
 
 interface Placed<T> { y: number; item: T }
+/** One drawn arrow: a whole exchange, or the request or answer half of one with nested calls. */
+interface Drawn { row: Row; part: 'both' | 'request' | 'response'; depth: number; activation?: { from: number; to: number } }
+
+/** Flatten rows into arrows top to bottom, nested calls between their parent's request and answer. */
+function drawRows(rows: Row[], y: number, depth: number, out: Placed<Drawn>[]): number {
+  for (const row of rows) {
+    if (!row.nested.length) {
+      out.push({ y, item: { row, part: 'both', depth } });
+      y += ROW_H;
+      continue;
+    }
+    const request: Placed<Drawn> = { y, item: { row, part: 'request', depth } };
+    out.push(request);
+    y = drawRows(row.nested, y + HALF_H, depth + 1, out);
+    out.push({ y, item: { row, part: 'response', depth } });
+    // The callee's activation bar: from the request's arrow to its answer's.
+    request.item.activation = { from: request.y + 20, to: y + 19 };
+    y += HALF_H;
+  }
+  return y;
+}
 
 function layout(bands: Band[]) {
   let y = HEADS + 6;
-  const placed: { band: Placed<Band>; rows: Placed<Row>[]; height: number }[] = [];
+  const placed: { band: Placed<Band>; rows: Placed<Drawn>[]; height: number }[] = [];
   for (const band of bands) {
     const top = y;
     y += BAND_HEAD;
-    const rows = band.rows.map((row) => ({ y: (y += ROW_H) - ROW_H, item: row }));
+    const rows: Placed<Drawn>[] = [];
+    y = drawRows(band.rows, y, 0, rows);
     if (!band.rows.length) y += band.status === 'pending' ? -6 : EMPTY_H;
     placed.push({ band: { y: top, item: band }, rows, height: y - top });
     y += 4;
@@ -135,9 +159,14 @@ export function SequenceDiagram() {
                     {b.status === 'skipped' ? 'skipped' : b.status === 'active' || b.status === 'waiting' ? '· · ·' : 'no requests in this step'}
                   </text>
                 )}
+                {rows.map(({ y, item }) => item.activation && (
+                  <rect key={`${item.row.key}-active`} className="activation" x={x(item.row.exchange.to) - 4} y={item.activation.from}
+                    width={8} height={item.activation.to - item.activation.from} rx={2} />
+                ))}
                 {rows.map(({ y, item }) => (
-                  <Arrow key={item.key} row={item} y={y} x1={x(item.exchange.from)} x2={x(item.exchange.to)}
-                    selected={item.exchange.id === selected} onKey={onKey} />
+                  <Arrow key={`${item.row.key}-${item.part}`} row={item.row} part={item.part} y={y}
+                    x1={x(item.row.exchange.from)} x2={x(item.row.exchange.to)}
+                    selected={item.row.exchange.id === selected} onKey={onKey} />
                 ))}
               </g>
             );
@@ -148,8 +177,15 @@ export function SequenceDiagram() {
   );
 }
 
-function Arrow(props: { row: Row; y: number; x1: number; x2: number; selected: boolean; onKey: (e: KeyboardEvent, act: () => void) => void }) {
-  const { row, y, x1, x2, selected } = props;
+function Arrow(props: {
+  row: Row; part: Drawn['part']; y: number; x1: number; x2: number; selected: boolean; onKey: (e: KeyboardEvent, act: () => void) => void;
+}) {
+  const { row, part, x1, x2, selected } = props;
+  // The answer half takes a half row: drawn as if its row started 22 px higher, its label and arrow
+  // sit where a request's would (y + 14, y + 19).
+  const y = part === 'response' ? props.y - 22 : props.y;
+  const drawReq = part !== 'response';
+  const drawRes = part !== 'request';
   const e = row.exchange;
   const span = Math.abs(x2 - x1);
   const dir = x2 >= x1 ? 1 : -1;
@@ -160,34 +196,42 @@ function Arrow(props: { row: Row; y: number; x1: number; x2: number; selected: b
   const select = () => selectExchange(e.id);
   const head = (hx: number, hy: number, d: number) => `${hx},${hy} ${hx - 8 * d},${hy - 4.5} ${hx - 8 * d},${hy + 4.5}`;
   const self = span < 1;
+  // One button per exchange: the answer half of a split exchange is clickable but not a second button.
+  const button = part !== 'response';
   return (
     <g
-      className={`arrow tone-${toneOf(e.status)}${selected ? ' selected' : ''}${e.from === 'External client' ? ' external' : ''}`}
-      role="button"
-      tabIndex={0}
-      aria-pressed={selected}
-      aria-label={`${requestLabel(e)} from ${who} to ${e.to}, answered ${res}`}
+      className={`arrow${button ? '' : ' answer'} tone-${toneOf(e.status)}${selected ? ' selected' : ''}${e.from === 'External client' ? ' external' : ''}`}
+      role={button ? 'button' : undefined}
+      tabIndex={button ? 0 : undefined}
+      aria-pressed={button ? selected : undefined}
+      aria-label={button ? `${requestLabel(e)} from ${who} to ${e.to}, answered ${res}` : undefined}
+      aria-hidden={button ? undefined : true}
       onClick={select}
-      onKeyDown={(ev) => props.onKey(ev, select)}
+      onKeyDown={button ? (ev) => props.onKey(ev, select) : undefined}
     >
       <title>{`${e.method} ${e.url}\n${who} → ${e.to}\n${res} · ${Math.round(e.durationMs)} ms`}</title>
-      <rect className="hit" x={Math.min(x1, x2) - 12} y={y + 2} width={Math.max(span, 60) + 24} height={ROW_H - 4} rx={5} />
+      <rect className="hit" x={Math.min(x1, x2) - 12} y={part === 'response' ? y + 26 : y + 2} width={Math.max(span, 60) + 24}
+        height={part === 'both' ? ROW_H - 4 : HALF_H - 4} rx={5} />
       {self ? (
         <path className="req" d={`M${x1},${y + 18} h36 v20 h-36`} />
       ) : (
         <>
-          <line className="req" x1={x1} y1={y + 20} x2={x2 - 2 * dir} y2={y + 20} />
-          <polygon className="req-head" points={head(x2, y + 20, dir)} />
-          <line className="res" x1={x2} y1={y + 41} x2={x1 + 2 * dir} y2={y + 41} />
-          <polyline className="res-head" points={`${x1 + 8 * dir},${y + 36.5} ${x1},${y + 41} ${x1 + 8 * dir},${y + 45.5}`} />
+          {drawReq && <line className="req" x1={x1} y1={y + 20} x2={x2 - 2 * dir} y2={y + 20} />}
+          {drawReq && <polygon className="req-head" points={head(x2, y + 20, dir)} />}
+          {drawRes && <line className="res" x1={x2} y1={y + 41} x2={x1 + 2 * dir} y2={y + 41} />}
+          {drawRes && <polyline className="res-head" points={`${x1 + 8 * dir},${y + 36.5} ${x1},${y + 41} ${x1 + 8 * dir},${y + 45.5}`} />}
         </>
       )}
-      <text className="req-label" x={self ? x1 + 42 : mid} y={y + 14} textAnchor={self ? 'start' : 'middle'}>
-        {fit(req, Math.max(span, 150) - 12)}
-      </text>
-      <text className="res-label" x={self ? x1 + 42 : mid} y={y + 36} textAnchor={self ? 'start' : 'middle'}>
-        {fit(res, Math.max(span, 150) - 12)}
-      </text>
+      {drawReq && (
+        <text className="req-label" x={self ? x1 + 42 : mid} y={y + 14} textAnchor={self ? 'start' : 'middle'}>
+          {fit(req, Math.max(span, 150) - 12)}
+        </text>
+      )}
+      {drawRes && (
+        <text className="res-label" x={self ? x1 + 42 : mid} y={y + 36} textAnchor={self ? 'start' : 'middle'}>
+          {fit(res, Math.max(span, 150) - 12)}
+        </text>
+      )}
     </g>
   );
 }

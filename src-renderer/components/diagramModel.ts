@@ -16,6 +16,11 @@ export interface Row {
   exchange: Exchange;
   /** Identical consecutive requests (polling) are drawn once with a count. */
   repeat: number;
+  /**
+   * Calls the callee made while handling this request (the service fetching the provider's JWKS
+   * during POST /agent/auth), drawn between the request and its answer, as sequence diagrams do.
+   */
+  nested: Row[];
 }
 
 export interface Band {
@@ -36,7 +41,38 @@ export function actorsOf(exchanges: Exchange[]): readonly Actor[] {
 
 const signature = (e: Exchange) => `${e.from}|${e.to}|${e.method}|${e.url}|${e.status}`;
 
-/** Chronological bands: a new band whenever the step changes; steps without requests still get one. */
+// Exchanges are numbered as they complete, so a call made while another was handled has the lower
+// number; the recorded wire times put each one back where it started (as the Mermaid export does).
+const startOf = (e: Exchange) => e.timing?.start ?? Date.parse(e.startedAt);
+const endOf = (e: Exchange) => e.timing?.end ?? Date.parse(e.startedAt) + e.durationMs;
+
+/** Exchanges in the order their requests were sent (then by number). */
+export function inWireOrder(exchanges: Exchange[]): Exchange[] {
+  return [...exchanges].sort((a, b) => startOf(a) - startOf(b) || a.seq - b.seq);
+}
+
+/** `inner` was made by `outer`'s callee while it handled `outer` (its time span lies inside). */
+export function isNestedIn(inner: Exchange, outer: Exchange): boolean {
+  return inner.from === outer.to && inner.from !== outer.from
+    && startOf(inner) >= startOf(outer) && endOf(inner) <= endOf(outer) && inner.id !== outer.id;
+}
+
+/** Add a row at the right depth: inside the innermost open row it is nested in, else at the top. */
+function place(rows: Row[], e: Exchange): void {
+  const last = rows[rows.length - 1];
+  if (last && isNestedIn(e, last.exchange)) return place(last.nested, e);
+  if (last && !last.nested.length && signature(last.exchange) === signature(e)) {
+    last.repeat += 1;
+    last.exchange = e;
+    return;
+  }
+  rows.push({ key: e.id, exchange: e, repeat: 1, nested: [] });
+}
+
+/**
+ * Bands in wire order: a new band whenever the step changes; steps without requests still get
+ * one. A call made while handling another request of the same band is drawn inside it.
+ */
 export function buildBands(exchanges: Exchange[], steps: StepLike[], stepOf: Record<string, string> = {}): Band[] {
   const indexByName = new Map(steps.map((s, i) => [s.name, i]));
   const bands: Band[] = [];
@@ -53,7 +89,7 @@ export function buildBands(exchanges: Exchange[], steps: StepLike[], stepOf: Rec
     emitted = Math.max(emitted, i);
   };
 
-  for (const e of exchanges) {
+  for (const e of inWireOrder(exchanges)) {
     const name = e.step ?? stepOf[e.id];
     const i = name !== undefined ? indexByName.get(name) : undefined;
     if (i !== undefined && (!band || band.index !== i)) openStep(i);
@@ -61,14 +97,7 @@ export function buildBands(exchanges: Exchange[], steps: StepLike[], stepOf: Rec
       band = { key: 'outside', index: null, title: 'Outside the flow', status: 'outside', rows: [] };
       bands.push(band);
     }
-    const b: Band = band;
-    const last = b.rows[b.rows.length - 1];
-    if (last && signature(last.exchange) === signature(e)) {
-      last.repeat += 1;
-      last.exchange = e;
-    } else {
-      b.rows.push({ key: e.id, exchange: e, repeat: 1 });
-    }
+    place((band as Band).rows, e);
   }
   for (let k = emitted + 1; k < steps.length; k++) bands.push(stepBand(k));
   return bands;

@@ -17,7 +17,7 @@ export class Studio {
   get consentPage() { return this.page.frameLocator('iframe[title="Consent prompt page"]'); }
   get browserPage() { return this.page.frameLocator(`iframe[title="User's browser page"]`); }
   /** Every request arrow drawn in the diagram. */
-  get arrows() { return this.diagram.locator('g.arrow'); }
+  get arrows() { return this.diagram.locator('g.arrow:not(.answer)'); }
   arrow(name: RegExp) { return this.diagram.getByRole('button', { name }); }
   button(name: string) { return this.page.getByRole('button', { name, exact: true }); }
 

@@ -10,6 +10,7 @@ import {
   requestLabel,
   responseLabel,
   type Band,
+  type Row,
 } from '../../src-renderer/components/diagramModel.js';
 import type { Actor, Exchange, StepState } from '../../src-renderer/types.js';
 
@@ -41,9 +42,10 @@ function ex(over: Partial<Exchange> & { from?: Actor; to?: Actor } = {}): Exchan
 type Step = Pick<StepState, 'name' | 'title' | 'status'>;
 const step = (name: string, status: Step['status'] = 'pending'): Step => ({ name, title: `Title of ${name}`, status });
 
-/** What a reader of the diagram sees: each band's title, status and the ids of its arrows (×repeat). */
-const view = (bands: Band[]) =>
-  bands.map((b) => ({ index: b.index, status: b.status, rows: b.rows.map((r) => (r.repeat > 1 ? `${r.exchange.id}×${r.repeat}` : r.exchange.id)) }));
+const rowView = (r: Row): string =>
+  `${r.repeat > 1 ? `${r.exchange.id}×${r.repeat}` : r.exchange.id}${r.nested.length ? `(${r.nested.map(rowView).join(',')})` : ''}`;
+/** What a reader of the diagram sees: each band's title, status and its arrows (×repeat, (nested calls)). */
+const view = (bands: Band[]) => bands.map((b) => ({ index: b.index, status: b.status, rows: b.rows.map(rowView) }));
 
 describe('buildBands', () => {
   it('before anything is on the wire, every step of the flow is an empty band with its status', () => {
@@ -120,20 +122,31 @@ describe('buildBands', () => {
     ]);
   });
 
-  it('nested calls keep wire order inside the step: the JWKS fetch the service made while registering comes first', () => {
+  it('draws a call the callee made while handling a request inside it, where it started (not where it completed)', () => {
     const steps = [step('decide', 'done'), step('register', 'done'), step('call_api', 'active')];
-    const decide = ex({ step: 'decide' });
-    // Numbered as they complete: the service's call to the provider finishes before the POST that caused it.
-    const jwks = ex({ from: 'Service', to: 'Provider', url: 'http://127.0.0.1:4000/jwks' });
-    const register = ex({ step: 'register', method: 'POST', url: 'http://127.0.0.1:8000/agent/auth' });
-    const mail = ex({ from: 'Service', to: 'Inbox', method: 'SMTP', url: 'smtp://127.0.0.1:2525' });
-    const api = ex({ step: 'call_api' });
-    const bands = buildBands([decide, jwks, register, mail, api], steps, { [jwks.id]: 'register', [mail.id]: 'register' });
+    const at = (start: number, end: number) => ({ timing: { start, end }, startedAt: new Date(start).toISOString(), durationMs: end - start });
+    const decide = ex({ step: 'decide', ...at(0, 5) });
+    // Numbered as they complete: the service's calls finish (and are numbered) before the POST that caused them.
+    const jwks = ex({ from: 'Service', to: 'Provider', url: 'http://127.0.0.1:4000/jwks', ...at(20, 30) });
+    const mail = ex({ from: 'Service', to: 'Inbox', method: 'SMTP', url: 'smtp://127.0.0.1:2525', ...at(35, 40) });
+    const register = ex({ step: 'register', method: 'POST', url: 'http://127.0.0.1:8000/agent/auth', ...at(10, 50) });
+    const api = ex({ step: 'call_api', ...at(60, 70) });
+    const bands = buildBands([decide, jwks, mail, register, api], steps, { [jwks.id]: 'register', [mail.id]: 'register' });
     expect(view(bands)).toEqual([
       { index: 0, status: 'done', rows: [decide.id] },
-      { index: 1, status: 'done', rows: [jwks.id, register.id, mail.id] },
+      { index: 1, status: 'done', rows: [`${register.id}(${jwks.id},${mail.id})`] },
       { index: 2, status: 'active', rows: [api.id] },
     ]);
+  });
+
+  it('nests only what the callee called during the request: a later call, or one by someone else, stays beside it', () => {
+    const steps = [step('register', 'active')];
+    const at = (start: number, end: number) => ({ timing: { start, end }, startedAt: new Date(start).toISOString(), durationMs: end - start });
+    const register = ex({ step: 'register', method: 'POST', ...at(10, 50) });
+    const agentMeanwhile = ex({ step: 'register', from: 'Agent', to: 'Provider', ...at(20, 30) }); // not the callee
+    const afterwards = ex({ step: 'register', from: 'Service', to: 'Provider', ...at(55, 60) }); // after the answer
+    const bands = buildBands([agentMeanwhile, register, afterwards], steps);
+    expect(view(bands)).toEqual([{ index: 0, status: 'active', rows: [register.id, agentMeanwhile.id, afterwards.id] }]);
   });
 
   it('draws identical consecutive requests (polling) once, with a count and the latest answer', () => {
