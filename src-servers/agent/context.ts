@@ -99,8 +99,6 @@ export interface UserStepDef {
   perform(ctx: StepCtx, choice?: ConsentChoice): Promise<string>;
   /** The agent's own way to notice the person acted (e.g. polling the consent request). */
   check?(ctx: StepCtx): Promise<boolean>;
-  /** There is no page to act in: continuing (Next/Play) means the person agreed. */
-  confirmable?(ctx: StepCtx): boolean;
   /** The agent's work once the person acted. */
   after?(ctx: StepCtx): Promise<StepResult>;
 }

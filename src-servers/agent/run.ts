@@ -202,19 +202,22 @@ export class AgentRun extends EventEmitter {
     this.#s.waitingFor = def.action(ctx);
     this.#mark(index, 'waiting');
     this.#say(`Waiting for you: ${this.#s.waitingFor.prompt}${this.#s.waitingFor.url ? ` (${this.#s.waitingFor.url})` : ''}`);
-    if (def.check && key === 'approve_consent' && !def.confirmable?.(ctx)) {
+    // The person answers on the provider's page: ask the provider now and then (their browser may be elsewhere).
+    if (def.check && key === 'approve_consent' && this.#s.waitingFor.url) {
       w.timer = setInterval(() => void this.#serial(() => this.#recheck(w, true)), CONSENT_POLL_MS);
       w.timer.unref();
     }
   }
 
-  /** Has the person acted? Ask (poll), or — when there is no page to act in — take "continue" as yes. */
+  /**
+   * Has the person acted? Ask (poll). Never answer for them: "continue" (Next step, Play) is not a
+   * yes — only the person's own answer is (their click, the CLI's prompt, or autopilot playing them).
+   */
   async #recheck(w: Wait, background = false) {
     if (this.#wait !== w || w.satisfied) return;
     const ctx = this.#ctx(w.index);
     try {
       if (w.def.check && (await w.def.check(ctx))) w.satisfied = true;
-      else if (!background && w.def.confirmable?.(ctx)) return await this.#actNow();
     } catch (err) {
       return this.#stepFailed(w.index, err);
     }

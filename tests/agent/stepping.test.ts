@@ -33,6 +33,29 @@ describe('step mode', () => {
   });
 });
 
+describe('step mode never answers for the person', () => {
+  it('Next step while the agent asks "may I use your email?" keeps waiting; only the answer moves it on', async () => {
+    const run = newRun(host, { flow: 'verified-email', autopilot: false });
+    let s = run.state();
+    for (let i = 0; i < 20 && s.status !== 'waiting'; i++) s = await run.step();
+    expect(s.waitingFor).toMatchObject({ kind: 'approve_consent' });
+    expect(s.waitingFor?.url).toBeUndefined();
+    const asked = s.current;
+    // Pressing Next step (twice) is not a yes.
+    s = await run.step();
+    s = await run.step();
+    expect(s.status).toBe('waiting');
+    expect(s.current).toBe(asked);
+    expect(s.steps[asked].status).toBe('waiting');
+    expect(s.narration.some((n) => /You said yes/.test(n.text))).toBe(false);
+    // The person's answer is.
+    s = await run.actAsUser('once');
+    expect(s.steps[asked].status).toBe('done');
+    expect(s.narration.some((n) => /You said yes/.test(n.text))).toBe(true);
+    run.cancel();
+  });
+});
+
 describe('without autopilot: the person acts in the real pages', () => {
   it('under run(): waits for the code; the person opens the mail, the link, reveals the code; provideOtp completes it', async () => {
     const run = newRun(host, { flow: 'anonymous', autopilot: false });
@@ -98,13 +121,15 @@ describe('without autopilot: the person acts in the real pages', () => {
     expect(s.status).toBe('succeeded');
   });
 
-  it('verified email: the agent asks "may I use your email?" with no page; continuing is the yes', async () => {
+  it('verified email: the agent asks "may I use your email?" with no page; your answer (not "continue") is the yes', async () => {
     const run = newRun(host, { flow: 'verified-email', autopilot: false });
     let s = await run.run();
     expect(s.waitingFor).toMatchObject({ kind: 'approve_consent' });
     expect(s.waitingFor?.url).toBeUndefined();
     expect(s.waitingFor?.prompt).toMatch(/alice@example\.com/);
     s = await run.step();
+    expect(s.steps.find((x) => x.name === 'approve_consent')?.status).toBe('waiting');
+    s = await run.actAsUser('once');
     expect(s.steps.find((x) => x.name === 'approve_consent')?.status).toBe('done');
     // Then the claim ceremony waits for the person; autopilot can take over at any time.
     s = await run.run();

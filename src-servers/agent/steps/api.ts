@@ -41,7 +41,6 @@ export const revokeGrant: UserStepDef = {
     kind: 'revoke_grant',
     prompt: `Revoke the agent's grant for ${ctx.k.prm?.resource_name ?? ctx.k.as?.issuer} at your provider (or let me do it for you).`,
   }),
-  confirmable: () => true,
   async perform(ctx) {
     const id = await ctx.user.revokeGrant(ctx.k.as!.issuer);
     return `You revoked grant ${id} at the provider; it sent a logout token to the service.`;

@@ -54,7 +54,6 @@ export const approveConsent: UserStepDef = {
       ? { kind: 'approve_consent', prompt: `Your provider asks whether the agent may sign you in to ${name}. Answer on the consent page.`, url: k.consent?.url }
       : { kind: 'approve_consent', prompt: `May I register at ${name} with your email ${k.userEmail}? The service will email you a code to prove it is yours.` };
   },
-  confirmable: (ctx) => !viaProvider(ctx),
   async perform(ctx, choice) {
     const answer = choice ?? ctx.scenario?.consentChoice ?? 'once';
     if (viaProvider(ctx)) return ctx.user.answerConsent(ctx.k.consent!.url!, answer);
