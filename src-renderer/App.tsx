@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { AgentPane } from './components/AgentPane';
 import { BrowserPane } from './components/BrowserPane';
 import { ConsentPane } from './components/ConsentPane';
-import { ResetAllDialog, ShortcutsDialog } from './components/Dialogs';
+import { ResetAllDialog, ResetRunDialog, ShortcutsDialog } from './components/Dialogs';
 import { ExportMenu } from './components/ExportMenu';
 import { FlowPicker } from './components/FlowPicker';
 import { nextHint } from './components/hints';
@@ -68,9 +68,10 @@ function UserPanes() {
 }
 
 export function App() {
-  const [dialog, setDialog] = useState<'shortcuts' | 'reset' | null>(null);
+  const [dialog, setDialog] = useState<'shortcuts' | 'reset' | 'reset-run' | null>(null);
   const showHelp = useCallback(() => setDialog('shortcuts'), []);
-  useShortcuts(showHelp);
+  const confirmReset = useCallback(() => setDialog('reset-run'), []);
+  useShortcuts(showHelp, confirmReset);
   useEffect(() => {
     void loadInfo();
     return connectEvents();
@@ -107,6 +108,7 @@ export function App() {
       <UserPanes />
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
       <ResetAllDialog open={dialog === 'reset'} onClose={() => setDialog(null)} />
+      <ResetRunDialog open={dialog === 'reset-run'} onClose={() => setDialog(null)} />
       <Toast />
     </div>
   );

@@ -58,14 +58,8 @@ export const api = {
   info: () => call<StudioInfo>('GET', '/info'),
   createRun: (flow: FlowId, scenario: string | undefined, autopilot: boolean) =>
     call<StudioRun>('POST', '/runs', { flow, ...(scenario ? { scenario } : {}), autopilot } satisfies CreateRunRequest),
-  currentRun: async (): Promise<StudioRun | null> => {
-    try {
-      return await call<StudioRun>('GET', '/runs/current');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  },
+  /** The studio's current run, or null before the first one (or after a reset). */
+  currentRun: () => call<StudioRun | null>('GET', '/runs/current'),
   next: (id: string) => run(id, 'next'),
   play: (id: string, delayMs: number) => run(id, 'play', { delayMs } satisfies PlayRequest),
   pause: (id: string) => run(id, 'pause'),

@@ -1,10 +1,14 @@
 import { useEffect } from 'react';
 import { nextStep, resetRun, toggleAutopilot, togglePlay } from './store/actions';
+import { isTerminal, useStudio } from './store/studio';
 
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
 
-/** Global keys (→/n next, space play/pause, a autopilot, r reset, ? help) — never while typing or in a dialog. */
-export function useShortcuts(showHelp: () => void) {
+/**
+ * Global keys (→/n next, space play/pause, a autopilot, r reset, ? help) — never while typing or in
+ * a dialog. R throws away a run in progress, so then it asks first (`confirmReset`).
+ */
+export function useShortcuts(showHelp: () => void, confirmReset: () => void) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -28,9 +32,12 @@ export function useShortcuts(showHelp: () => void) {
           void toggleAutopilot();
           break;
         case 'r':
-        case 'R':
-          void resetRun();
+        case 'R': {
+          const run = useStudio.getState().run;
+          if (run && run.status !== 'ready' && !isTerminal(run)) confirmReset();
+          else void resetRun();
           break;
+        }
         case '?':
           e.preventDefault();
           showHelp();
@@ -39,5 +46,5 @@ export function useShortcuts(showHelp: () => void) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [showHelp]);
+  }, [showHelp, confirmReset]);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { resetAllData } from '../store/actions';
+import { resetAllData, resetRun } from '../store/actions';
 
 /** A modal on the native <dialog>: focus is trapped, Escape closes it. */
 function Modal(props: { open: boolean; onClose: () => void; label: string; children: ReactNode }) {
@@ -52,6 +52,20 @@ export function ResetAllDialog({ open, onClose }: { open: boolean; onClose: () =
       <div className="modal-actions">
         <button type="button" onClick={onClose} autoFocus>Cancel</button>
         <button type="button" className="danger" onClick={() => { onClose(); void resetAllData(); }}>Reset all data</button>
+      </div>
+    </Modal>
+  );
+}
+
+/** R during a run: starting the flow again throws its progress away, so ask. */
+export function ResetRunDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Modal open={open} onClose={onClose} label="Reset the run">
+      <h2>Start this run again?</h2>
+      <p>The agent stops where it is and the flow starts from its first step. What it already did stays in the trace and the service's records.</p>
+      <div className="modal-actions">
+        <button type="button" onClick={onClose} autoFocus>Keep going</button>
+        <button type="button" className="primary" onClick={() => { onClose(); void resetRun(); }}>Reset the run</button>
       </div>
     </Modal>
   );

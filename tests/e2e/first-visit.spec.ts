@@ -1,0 +1,40 @@
+import { test as base } from '@playwright/test';
+import { expect, test } from './studio';
+
+/** What a first-time visitor notices before doing anything: a clean start, an icon, no surprises. */
+
+base('a fresh start logs no console errors and the tab shows the studio icon', async ({ page, request }) => {
+  const url = process.env.STUDIO_URL!;
+  expect((await request.post(`${url}/studio/api/reset`)).ok()).toBe(true);
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'ID-JAG', exact: true })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(errors).toEqual([]);
+  const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+  const res = await request.get(new URL(icon!, url).toString());
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('image/svg+xml');
+});
+
+test('R during a run asks before it throws the run away; Escape keeps it', async ({ studio }) => {
+  const { page } = studio;
+  await studio.setAutopilot(false);
+  await studio.chooseFlow('Anonymous');
+  await page.keyboard.press('n');
+  await expect(studio.arrows).not.toHaveCount(0);
+  const before = await studio.arrows.count();
+  await page.keyboard.press('r');
+  const confirm = page.getByRole('dialog', { name: 'Reset the run' });
+  await expect(confirm).toBeVisible();
+  await studio.shot('reset-run-dialog');
+  await page.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(studio.arrows).toHaveCount(before);
+  await page.keyboard.press('r');
+  await confirm.getByRole('button', { name: 'Reset the run' }).click();
+  await expect(studio.arrows).toHaveCount(0);
+});
