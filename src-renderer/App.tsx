@@ -56,7 +56,8 @@ function UserPanes() {
   const flow = useStudio((s) => s.run?.flow ?? s.pendingFlow);
   const widths = { agent: 1.1, consent: flow === 'id-jag' || flow === 'revocation' ? 1 : 0.72, inbox: 1, browser: 1.1 };
   if (pane === 'agent' || pane === 'consent' || pane === 'inbox' || pane === 'browser') widths[pane] = 1.55;
-  const columns = `${widths.agent}fr ${widths.consent}fr ${widths.inbox}fr ${widths.browser}fr`;
+  // minmax(0, …): a pane's content (a long URL, a wide form) never widens the page past the window.
+  const columns = `minmax(0, ${widths.agent}fr) minmax(0, ${widths.consent}fr) minmax(0, ${widths.inbox}fr) minmax(0, ${widths.browser}fr)`;
   return (
     <section className="user-panes" aria-label="You (the user)" style={{ gridTemplateColumns: columns }}>
       <AgentPane />

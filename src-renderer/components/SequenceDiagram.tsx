@@ -86,7 +86,7 @@ export function SequenceDiagram() {
     const el = scroller.current;
     if (!el) return;
     const ro = new ResizeObserver(() => {
-      setWidth(Math.max(480, el.clientWidth));
+      setWidth(Math.max(360, el.clientWidth));
       setViewHeight(el.clientHeight); // the panes below grow and shrink: keep following
     });
     ro.observe(el);

@@ -38,3 +38,16 @@ test('R during a run asks before it throws the run away; Escape keeps it', async
   await confirm.getByRole('button', { name: 'Reset the run' }).click();
   await expect(studio.arrows).toHaveCount(0);
 });
+
+test('fits the smallest desktop window (1024×700): the page never scrolls sideways, during a run too', async ({ studio }) => {
+  const { page } = studio;
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(await overflow()).toBe(0);
+  await studio.setAutopilot(false);
+  await studio.chooseFlow('Verified email');
+  await studio.play();
+  await expect(studio.agent.getByRole('group', { name: 'The agent asks you' })).toBeVisible();
+  expect(await overflow()).toBe(0);
+  await studio.shot('fit-1024x700');
+});
