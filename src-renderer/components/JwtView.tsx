@@ -1,4 +1,4 @@
-import { explainClaim } from '../../src-servers/trace/claims';
+import { explainClaim, tokenKind, type TokenKind } from '../../src-servers/trace/claims';
 import type { DecodedJwt } from '../types';
 
 const TIME_CLAIMS = new Set(['iat', 'exp', 'nbf', 'auth_time']);
@@ -20,17 +20,20 @@ function Signature({ sig }: { sig: DecodedJwt['signature'] }) {
 }
 
 /** One decoded JWT: its JOSE header, every claim explained in one line, and the signature status. */
+const KIND_NAME: Record<TokenKind, string> = { 'id-jag': 'ID-JAG', 'logout-token': 'Logout token', 'id-token': 'ID token', jwt: 'JWT' };
+
 export function JwtView({ jwt }: { jwt: DecodedJwt }) {
   const typ = typeof jwt.header.typ === 'string' ? jwt.header.typ : 'JWT';
+  const kind = tokenKind(jwt.header, jwt.claims);
   return (
     <article className="jwt" aria-label={`Decoded ${typ} in ${jwt.where}`}>
       <header className="jwt-head">
-        <strong>{typ}</strong>
+        <strong>{kind === 'jwt' ? typ : `${KIND_NAME[kind]} (${typ})`}</strong>
         <span className="muted">in {jwt.where}</span>
       </header>
       <div className="jwt-header">
         {Object.entries(jwt.header).map(([k, v]) => (
-          <span key={k} className="chip" title={explainClaim(k)}><span className="chip-key">{k}</span> {show(v)}</span>
+          <span key={k} className="chip" title={explainClaim(k, kind)}><span className="chip-key">{k}</span> {show(v)}</span>
         ))}
       </div>
       <Signature sig={jwt.signature} />
@@ -44,7 +47,7 @@ export function JwtView({ jwt }: { jwt: DecodedJwt }) {
                 <span className="muted claim-time">{new Date(value * 1000).toLocaleTimeString([], { hourCycle: 'h23' })}</span>
               )}
             </div>
-            <p className="claim-why">{explainClaim(name)}</p>
+            <p className="claim-why">{explainClaim(name, kind)}</p>
           </li>
         ))}
       </ul>

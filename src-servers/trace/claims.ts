@@ -1,7 +1,42 @@
+import { ID_JAG_TYP, LOGOUT_TOKEN_TYP } from '../protocol/constants.js';
+
 /**
  * Plain-language explanations of the JWT claims and JOSE header fields this protocol uses, for the
  * inspector. One line each, written for someone meeting ID-JAGs and logout tokens for the first time.
+ * A claim means different things in different tokens (an id_token's `aud` is the agent, an
+ * ID-JAG's is the service), so the lines that differ are given per kind of token.
  */
+
+/** The kinds of JWT that cross the wire in this protocol. */
+export type TokenKind = 'id-jag' | 'logout-token' | 'id-token' | 'jwt';
+
+/** Which kind a decoded JWT is: by its `typ` (RFC 8725 §3.11), else by what only that kind carries. */
+export function tokenKind(header: Record<string, unknown>, claims: Record<string, unknown>): TokenKind {
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
+  if (typ === ID_JAG_TYP) return 'id-jag';
+  if (typ === LOGOUT_TOKEN_TYP || (claims.events && typeof claims.events === 'object')) return 'logout-token';
+  // OpenID Connect Core §2: an ID token says when and how the user logged in, to the client that asked.
+  if ('nonce' in claims || 'at_hash' in claims || ('auth_time' in claims && !('resource' in claims))) return 'id-token';
+  return 'jwt';
+}
+
+const BY_KIND: Partial<Record<TokenKind, Record<string, string>>> = {
+  'id-token': {
+    iss: 'Issuer: the provider that logged the user in (OpenID Connect Core §2); the agent, its client, checks it.',
+    aud: 'Audience: the client the ID token was issued to — here the agent itself, never a service.',
+    exp: 'Expires: after this moment (seconds since 1970) the agent must not accept this ID token.',
+    sub: 'Subject: the provider\'s stable id for the user who logged in.',
+    nonce: 'Echoes the agent\'s login request, so an ID token cannot be replayed into another login.',
+  },
+  'logout-token': {
+    iss: 'Issuer: the provider that revokes; the service accepts it only from a provider it trusts.',
+    aud: 'Audience: the service\'s authorization server issuer, the one the grant was for.',
+    exp: 'Expires: a logout token is short-lived; without exp, the service bounds its age by iat.',
+    iat: 'Issued at: when the provider decided to revoke; the service refuses a logout token that is too old.',
+    sub: 'Subject: the user whose grant was withdrawn; every credential the service gave for them ends.',
+  },
+};
+
 
 const EXPLANATIONS: Record<string, string> = {
   // JOSE header (RFC 7515 §4.1)
@@ -34,8 +69,13 @@ const EXPLANATIONS: Record<string, string> = {
   nonce: 'A login-request echo used in ID tokens; a logout token must NOT carry one.',
 };
 
-/** One line explaining a claim or header field; a neutral line for names this protocol does not use. */
-export function explainClaim(name: string): string {
+/**
+ * One line explaining a claim or header field — for that kind of token when it differs; a neutral
+ * line for names this protocol does not use.
+ */
+export function explainClaim(name: string, kind: TokenKind = 'id-jag'): string {
+  const own = BY_KIND[kind];
+  if (own && Object.hasOwn(own, name)) return own[name];
   return Object.hasOwn(EXPLANATIONS, name) ? EXPLANATIONS[name] : `"${name}" is not a claim this protocol uses; shown as sent.`;
 }
 

@@ -1,7 +1,7 @@
 /** The trace module's public face; its wire types are declared in protocol/trace.ts (DESIGN.md rule 4). */
 export { createTraceRecorder, SESSION_TRACE_TITLE, TraceNotFoundError } from './recorder.js';
 export { traceMigrations } from './store.js';
-export { explainClaim, EXPLAINED_CLAIMS } from './claims.js';
+export { explainClaim, EXPLAINED_CLAIMS, tokenKind, type TokenKind } from './claims.js';
 export { identifyCaller } from './middleware.js';
 export { findJwts, decodeIfJwt } from './jwt.js';
 export { markSecrets, redactSecrets, SECRET_FIELDS } from './secrets.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainClaim } from '../../src-servers/trace/index.js';
+import { explainClaim, tokenKind } from '../../src-servers/trace/index.js';
 
 const USED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp', 'email', 'email_verified', 'name', 'phone_number',
   'phone_number_verified', 'amr', 'auth_time', 'resource', 'scope', 'agent_platform', 'agent_context_id', 'events',
@@ -7,7 +7,7 @@ const USED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp', 'email', 'e
 
 describe('explainClaim', () => {
   it('explains every claim and header field the protocol uses, in one line each, all different', () => {
-    const lines = USED.map(explainClaim);
+    const lines = USED.map((name) => explainClaim(name));
     for (const [i, line] of lines.entries()) {
       expect(line, USED[i]).not.toMatch(/not a claim this protocol uses/);
       expect(line, USED[i]).not.toMatch(/\n/);
@@ -21,5 +21,27 @@ describe('explainClaim', () => {
   it('answers a neutral line for names it does not know (and for Object.prototype names)', () => {
     expect(explainClaim('x_custom')).toBe('"x_custom" is not a claim this protocol uses; shown as sent.');
     expect(explainClaim('constructor')).toMatch(/not a claim this protocol uses/);
+  });
+});
+
+describe('claims explained for the token they are in', () => {
+  it('tells an ID-JAG, a logout token and an ID token apart by typ, else by what only each carries', () => {
+    expect(tokenKind({ typ: 'oauth-id-jag+jwt' }, { aud: 'x' })).toBe('id-jag');
+    expect(tokenKind({ typ: 'logout+jwt' }, {})).toBe('logout-token');
+    expect(tokenKind({ typ: 'JWT' }, { events: { 'http://schemas.openid.net/event/backchannel-logout': {} } })).toBe('logout-token');
+    expect(tokenKind({ typ: 'JWT' }, { nonce: 'n', aud: 'agent' })).toBe('id-token');
+    expect(tokenKind({}, { sub: 'u' })).toBe('jwt');
+  });
+
+  it("an ID token's aud is the agent and its exp is not the ID-JAG's minutes; a logout token's iss is the revoking provider", () => {
+    expect(explainClaim('aud', 'id-jag')).toMatch(/authorization server issuer/);
+    expect(explainClaim('aud', 'id-token')).toMatch(/agent itself/);
+    expect(explainClaim('aud', 'id-token')).not.toMatch(/authorization server/);
+    expect(explainClaim('exp', 'id-token')).not.toMatch(/ID-JAGs live minutes/);
+    expect(explainClaim('exp', 'logout-token')).not.toMatch(/ID-JAGs live minutes/);
+    expect(explainClaim('iss', 'id-token')).not.toMatch(/trust list/);
+    expect(explainClaim('iss', 'logout-token')).toMatch(/revokes/);
+    // Claims that mean the same everywhere keep their one line.
+    expect(explainClaim('jti', 'logout-token')).toBe(explainClaim('jti'));
   });
 });
