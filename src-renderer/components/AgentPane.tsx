@@ -2,14 +2,12 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { answerAsUser, sendOtp } from '../store/actions';
 import { useStudio } from '../store/studio';
 import { nextHint, OTP_CHAIN } from './hints';
+import { agentBadge } from './agentStatus';
 import { Pane } from './Pane';
 
 /** Long URLs in narration keep their origin and path; the query (tokens, ids) goes to a tooltip. */
 const shortenUrls = (text: string) => text.replace(/(https?:\/\/[^\s?)]+)\?[^\s)]+/g, '$1?…');
 
-const STATUS_TEXT = {
-  ready: 'Ready', running: 'Working', waiting: 'Waiting for you', paused: 'Paused', succeeded: 'Succeeded', failed: 'Failed',
-} as const;
 
 /** The agent's own question (verified email): may it use your address? */
 function ConsentQuestion({ prompt }: { prompt: string }) {
@@ -77,7 +75,7 @@ export function AgentPane() {
       label="Agent"
       attention={hint.pane === 'agent'}
       className="agent-pane"
-      actions={run && <span className={`pill pill-${run.status}`}>{STATUS_TEXT[run.status]}</span>}
+      actions={run && <span className={`pill pill-${run.playing && run.status === 'paused' ? 'running' : run.status}`}>{agentBadge(run)}</span>}
     >
       <p className={`next-hint ${run?.status === 'failed' ? 'bad' : run?.status === 'succeeded' ? 'good' : ''}`} role="status">
         <strong>{run?.outcome ? (run.outcome.ok ? 'Done. ' : 'Stopped. ') : 'Next: '}</strong>
