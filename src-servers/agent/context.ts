@@ -12,7 +12,8 @@ export interface Knowledge {
   /** The one given: the API the user asked the agent to use. */
   resourceUrl: string;
   providerUrl: string;
-  mailboxUrl: string;
+  /** Absent when the service mails the user somewhere the agent's host cannot read (AgentRunOptions). */
+  mailboxUrl?: string;
   userEmail: string;
   wallet: Wallet;
   /** Methods ruled out by an answer, with the reason (fed to the decision tree). */
@@ -23,7 +24,11 @@ export interface Knowledge {
   prmUrl?: string;
   prm?: ProtectedResourceMetadata;
   as?: AuthorizationServerMetadata;
-  consent?: { requestId?: string; url?: string; status: 'pending' | 'approved' | 'denied'; grantId?: string };
+  consent?: {
+    requestId?: string; url?: string; status: 'pending' | 'approved' | 'denied'; grantId?: string;
+    /** The provider shows no consent page (no consent requests): the agent asks, then records a grant. */
+    direct?: boolean; mode?: 'once' | 'always';
+  };
   /** The last ID-JAG the agent sent; a fresh one is minted for every registration. */
   idJag?: string;
   credential?: {

@@ -1,5 +1,5 @@
 import { PROVIDER_PATHS } from '../protocol/constants.js';
-import { describeError } from './http.js';
+import { whatIsWrong } from './http.js';
 import { AgentStop, type StepCtx } from './context.js';
 import { mintForeignIdJag, peek, tamperClaims, UNTRUSTED_ISSUER } from './tokens.js';
 
@@ -76,6 +76,6 @@ async function forgeWithProviderKey(
     json: { assertion: jwt, lesson, ...(audience ? { audience } : {}) },
   });
   if (r.status !== 200 || typeof r.json?.assertion !== 'string')
-    throw new AgentStop(false, `This lesson needs a token signed with the provider's own key; the provider's lesson endpoint answered ${describeError(r).replace(/\.$/, '')}.`);
+    throw new AgentStop(false, `This lesson needs a token signed with the provider's own key; the provider's lesson endpoint ${whatIsWrong(r, 'an assertion').replace(/\.$/, '')}.`);
   return r.json.assertion;
 }

@@ -71,6 +71,17 @@ export function describeError(r: HttpResult): string {
   return code ? `${r.status} ${code}${msg ? ` — ${msg}` : ''}` : `${r.status}`;
 }
 
+/**
+ * What was wrong with an answer that should have carried `expected`, for narration: its error when
+ * it failed, else what its body lacked — a 200 that is not what was asked for is said as such.
+ */
+export function whatIsWrong(r: HttpResult, expected: string): string {
+  if (r.status < 200 || r.status >= 300) return `answered ${describeError(r)}`;
+  const type = r.headers.get('content-type') ?? 'no content type';
+  if (r.json === undefined) return `answered ${r.status} with ${type}, not the JSON with ${expected} I need`;
+  return `answered ${r.status} but has no ${expected}`;
+}
+
 /** RFC 9110 §10.2.3 — Retry-After is delay-seconds or an HTTP date. */
 export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
   const v = headers.get('retry-after');

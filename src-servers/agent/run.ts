@@ -68,7 +68,7 @@ export class AgentRun extends EventEmitter {
     this.#k = {
       resourceUrl: `${opts.serviceUrl.replace(/\/$/, '')}/api/resource`,
       providerUrl: opts.providerUrl.replace(/\/$/, ''),
-      mailboxUrl: opts.mailboxUrl.replace(/\/$/, ''),
+      mailboxUrl: opts.mailboxUrl?.replace(/\/$/, ''),
       userEmail, excluded: {}, faults: new Set(),
       // What the agent holds decides the flow (AUTH.md's tree): a provider session is added by
       // connect_provider; in the verified-email flow you have told the agent your email.

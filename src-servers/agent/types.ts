@@ -11,7 +11,11 @@ export interface AgentRunOptions {
   autopilot: boolean;
   serviceUrl: string;
   providerUrl: string;
-  mailboxUrl: string;
+  /**
+   * The user's inbox, when the host beside the agent runs it. Without one (a service we do not
+   * host mails the user for real) the person reads the code to the agent; autopilot cannot.
+   */
+  mailboxUrl?: string;
   /** default alice@example.com */
   userEmail?: string;
   /** The agent calls trace.beginTrace() and uses trace.fetchAs('Agent' | 'User'). */

@@ -1,6 +1,6 @@
 import { PROVIDER_PATHS, SERVICE_PATHS } from '../protocol/constants.js';
 import { findEndpoint, findLink, parseForms, pressButton } from './html.js';
-import { describeError, request, type HttpResult, type RequestOptions } from './http.js';
+import { describeError, request, whatIsWrong, type HttpResult, type RequestOptions } from './http.js';
 import type { ConsentChoice } from '../protocol/run.js';
 
 /**
@@ -27,7 +27,7 @@ export class SimulatedUser {
   constructor(
     private fetchAsUser: typeof fetch,
     readonly email: string,
-    private urls: { provider: string; mailbox: string },
+    private urls: { provider: string; mailbox?: string },
     private signal?: AbortSignal,
   ) {}
 
@@ -64,10 +64,14 @@ export class SimulatedUser {
    * after the service answered, so look again a few times before giving up.
    */
   async openMail(sinceMs: number, attempts = 40): Promise<{ subject: string; link: string }> {
+    if (!this.urls.mailbox)
+      throw new UserActionError(
+        `I cannot read your mail for a service I do not host: it mailed the claim link to ${this.email} at your own mail provider. Open that mail yourself, reveal the code and tell it to me`,
+      );
     const messagesUrl = `${this.urls.mailbox}/messages`;
     for (let i = 0; i < attempts; i++) {
       const list = await this.browse('GET', messagesUrl);
-      if (list.status !== 200 || !Array.isArray(list.json)) throw new UserActionError(`the inbox answered ${describeError(list)}`);
+      if (list.status !== 200 || !Array.isArray(list.json)) throw new UserActionError(`the inbox ${whatIsWrong(list, 'a list of messages')}`);
       const mail = (list.json as any[]).find((m) => {
         const to = JSON.stringify(m.to ?? '').toLowerCase();
         const date = Date.parse(m.date ?? '');

@@ -12,15 +12,17 @@ import { hostPowers } from './lessonHost.js';
 
 /**
  * `npm run agent -- --flow anonymous [--autopilot]`: run the simulated agent from a terminal.
- * Without URLs it starts an in-memory host on free ports; with --service/--provider/--mailbox it
- * works against those (it discovers everything from the service URL). Without --autopilot, you
- * are the user: it asks you for consent and for the code from the claim page.
+ * Without URLs it starts an in-memory host on free ports; with --service and --provider it works
+ * against those (it discovers everything from the service URL), reading the user's mail at
+ * --mailbox when given. Without --autopilot, you are the user: it asks you for consent and for the
+ * code from the claim page. Without --mailbox only you can read that mail, so autopilot says so.
  */
 
 const USAGE = `Usage: npm run agent -- --flow id-jag|verified-email|anonymous|revocation [options]
   --scenario NAME      a lesson (see --list); implies its flow
-  --service URL        use this service (with --provider and --mailbox) instead of an in-memory host
-  --provider URL, --mailbox URL
+  --service URL        use this service (with --provider) instead of an in-memory host
+  --provider URL       the agent's provider (ours, or any with /login, /grants, /id-jag)
+  --mailbox URL        the user's inbox (optional: without it you read the claim mail yourself)
   --email ADDRESS      the user (default alice@example.com)
   --autopilot          play the user too (consent, inbox, claim page, code)
   --json               print the run and its trace as JSON
@@ -51,8 +53,8 @@ function parse(argv: string[]) {
     if (!flow) throw new UsageError('Give --flow (or --scenario).');
     if (!FLOWS.some((f) => f.id === flow)) throw new UsageError(`Unknown flow "${flow}".`);
     if (scenario && scenario.flow !== flow) throw new UsageError(`Scenario "${scenario.id}" belongs to the ${scenario.flow} flow.`);
-    const urls = [values.service, values.provider, values.mailbox].filter(Boolean).length;
-    if (urls && urls !== 3) throw new UsageError('Give all of --service, --provider and --mailbox, or none (then I start a host).');
+    if (values.service && !values.provider) throw new UsageError('Give --provider with --service (the agent\'s provider), or neither (then I start a host).');
+    if (!values.service && (values.provider || values.mailbox)) throw new UsageError('--provider and --mailbox go with --service; without it I start a host of my own.');
     if (values.json && values.mermaid) throw new UsageError('Choose one of --json and --mermaid.');
   }
   return { ...values, flow, scenario: scenario?.id };
@@ -69,11 +71,11 @@ async function main(argv: string[]): Promise<number> {
 
   let host: Host | undefined;
   let trace: TraceRecorder;
-  let urls: { service: string; provider: string; mailbox: string };
+  let urls: { service: string; provider: string; mailbox?: string };
   if (opts.service) {
     // Someone else's servers: record what the agent sends and receives ourselves.
     trace = createTraceRecorder({ db: openDatabase(':memory:', traceMigrations) });
-    urls = { service: opts.service, provider: opts.provider!, mailbox: opts.mailbox! };
+    urls = { service: opts.service, provider: opts.provider!, mailbox: opts.mailbox };
   } else {
     host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 } });
     trace = host.trace;
@@ -88,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const title = opts.scenario ? `scenario ${opts.scenario} (${opts.flow} flow)` : `flow ${opts.flow}`;
   print(st.bold(`Agentic registration — ${title}${opts.autopilot ? ', autopilot' : ''}`));
-  print(st.dim(`service ${urls.service}  provider ${urls.provider}  mailbox ${urls.mailbox}${host ? '  (in-memory host)' : ''}`));
+  print(st.dim(`service ${urls.service}  provider ${urls.provider}  mailbox ${urls.mailbox ?? 'none (you read your own mail)'}${host ? '  (in-memory host)' : ''}`));
   print('');
 
   // What the agent said, by the step it was on.
@@ -141,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
 /** You are the user: answer the consent prompt, or read the code from the claim page. */
 async function askTheUser(
   run: AgentRun, s: RunState, rl: LineReader,
-  urls: { mailbox: string }, print: (s: string) => void, st: ReturnType<typeof makeStyle>,
+  urls: { mailbox?: string }, print: (s: string) => void, st: ReturnType<typeof makeStyle>,
 ): Promise<RunState> {
   const w = s.waitingFor!;
   print(st.warn(`The agent is waiting for you: ${w.prompt}`));
@@ -155,6 +157,15 @@ async function askTheUser(
       return run.run();
     }
     case 'open_mail': case 'open_link': case 'reveal_code': case 'enter_otp': {
+      if (!urls.mailbox) {
+        // A service we do not host mails you for real: only you can read that mail.
+        print('  The service emailed you a claim link. Open that mail, open the link in a browser,');
+        print('  press "Reveal code", and type the six digits here.');
+        const code = (await rl.question('  Code: ')).trim();
+        if (code) run.provideOtp(code);
+        else await run.actAsUser(); // no answer (end of input): the agent says why it cannot go on
+        return run.run();
+      }
       print(`  The service emailed a claim link. Open your inbox at ${urls.mailbox}/messages, open the link`);
       print('  in a browser, press "Reveal code", and type the six digits here.');
       const code = (await rl.question('  Code (or just Enter and I will do it as you): ')).trim();

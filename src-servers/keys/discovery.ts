@@ -1,10 +1,12 @@
-import { fetchJson } from '../http/fetchJson.js';
+import { DocumentStatusError, fetchJson } from '../http/fetchJson.js';
 
 /**
  * Where an issuer publishes its keys: OIDC Discovery §4 `jwks_uri`, else RFC 8414's, each only
  * from a document that names exactly this issuer (OIDC Discovery §4.3, RFC 8414 §3.3), so one
- * issuer's metadata cannot hand us another's keys. `conventionalFallback` then tries the common
- * `/.well-known/jwks.json`: no RFC promises it, so only the trace's best-effort display uses it.
+ * issuer's metadata cannot hand us another's keys. `conventionalFallback` then uses the common
+ * `<iss>/.well-known/jwks.json` — only when the issuer publishes no metadata at all (both answer
+ * 404/410), as providers following the v0.1 reference do (PROTOCOL.md §2 row 4): a document that
+ * exists and is wrong, or an issuer that does not answer, stays a failure rather than a guess.
  */
 export async function discoverJwksUri(
   fetchFn: typeof fetch,
@@ -13,7 +15,7 @@ export async function discoverJwksUri(
 ): Promise<string> {
   const base = iss.replace(/\/+$/, '');
   const candidates = [`${base}/.well-known/openid-configuration`, rfc8414Url(iss)];
-  let lastError = 'no metadata';
+  const failures: Error[] = [];
   for (const candidate of candidates) {
     try {
       const metadata = await fetchJson(fetchFn, candidate, opts.timeoutMs);
@@ -21,11 +23,13 @@ export async function discoverJwksUri(
       if (typeof metadata.jwks_uri !== 'string') throw new Error(`${candidate} has no jwks_uri`);
       return metadata.jwks_uri;
     } catch (err) {
-      lastError = (err as Error).message;
+      failures.push(err as Error);
     }
   }
-  if (opts.conventionalFallback) return `${base}/.well-known/jwks.json`;
-  throw new Error(lastError);
+  const absent = (e: Error) => e instanceof DocumentStatusError && (e.status === 404 || e.status === 410);
+  if (opts.conventionalFallback && failures.every(absent)) return `${base}/.well-known/jwks.json`;
+  // The most telling reason: a document that exists but is wrong says more than a 404.
+  throw failures.find((e) => !absent(e)) ?? failures[failures.length - 1];
 }
 
 /** RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path. */

@@ -15,14 +15,26 @@ export interface IssuerKeysOptions {
   fetch: typeof fetch;
   /** ms clock; it alone decides freshness and cooldowns, so tests can move time. */
   now: () => number;
-  /** How long a discovered jwks_uri and a fetched JWKS are used before they are fetched again. */
+  /**
+   * How long a discovered jwks_uri is used, and a fetched JWKS whose response sets no
+   * Cache-Control max-age, before they are fetched again.
+   */
   maxAgeMs?: number;
-  /** An unknown kid refetches the JWKS only when the last fetch is at least this old (0: always). */
+  /**
+   * A JWKS response's Cache-Control max-age is kept within [minAgeMs, maxAgeCapMs]: `no-store` or
+   * `max-age=0` must not turn every token into a fetch, nor a year-long max-age outlive a rotation.
+   */
+  minAgeMs?: number;
+  maxAgeCapMs?: number;
+  /**
+   * After an unknown kid forced a refetch, the next unknown kid may force one only this much later
+   * (0: always; default 30 s), so a flood of made-up kids costs the issuer one request per cooldown.
+   */
   refetchCooldownMs?: number;
   /** A failed discovery or fetch is answered from memory for this long (0: retried at the next token). */
   failureTtlMs?: number;
   timeoutMs?: number;
-  /** Fall back to `/.well-known/jwks.json` when no metadata names a jwks_uri (discovery.ts). */
+  /** Use `<iss>/.well-known/jwks.json` when the issuer publishes no metadata (discovery.ts); default on. */
   conventionalFallback?: boolean;
 }
 
@@ -33,27 +45,36 @@ interface IssuerEntry {
   discoveredAt: number;
   keys: RemoteKeySet;
   loadedAt?: number;
+  /** How long the last JWKS response may be used (its Cache-Control, clamped; else maxAgeMs). */
+  freshForMs?: number;
+  /** When an unknown kid last forced a refetch (the cooldown counts from here). */
+  forcedAt?: number;
 }
 
 /**
  * The one source of issuers' public keys: the service's signature check and the trace's signature
  * display both use it. Per issuer: discovery (discovery.ts) gives the `jwks_uri`, and jose's remote
- * JWK set fetches, parses and selects keys from it (RFC 7517 §5, RFC 7515 §4.1.4 `kid`). A token
+ * JWK set fetches, parses and selects keys from it (RFC 7517 §5, RFC 7515 §4.1.4 `kid`). The set is
+ * kept as long as its response's Cache-Control max-age says (RFC 9111 §5.2.2.1, clamped). A token
  * whose `kid` the cached set lacks refetches the set once, since the issuer may have rotated its
- * keys (RFC 7517 §4.5); concurrent fetches of one issuer share a single request.
+ * keys (RFC 7517 §4.5) — at most once per cooldown; concurrent fetches of one issuer share a request.
  */
 export class IssuerKeys {
   private readonly entries = new Map<string, IssuerEntry>();
   private readonly discovering = new Map<string, Promise<IssuerEntry>>();
   private readonly failures = new Map<string, { at: number; error: KeysUnavailable }>();
   private readonly maxAgeMs: number;
+  private readonly minAgeMs: number;
+  private readonly maxAgeCapMs: number;
   private readonly refetchCooldownMs: number;
   private readonly failureTtlMs: number;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: IssuerKeysOptions) {
     this.maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
-    this.refetchCooldownMs = opts.refetchCooldownMs ?? 0;
+    this.minAgeMs = opts.minAgeMs ?? 30_000;
+    this.maxAgeCapMs = opts.maxAgeCapMs ?? 24 * 3600_000;
+    this.refetchCooldownMs = opts.refetchCooldownMs ?? 30_000;
     this.failureTtlMs = opts.failureTtlMs ?? 0;
     this.timeoutMs = opts.timeoutMs ?? 5_000;
   }
@@ -76,7 +97,8 @@ export class IssuerKeys {
     try {
       await compactVerify(jwt, entry.keys, opts);
     } catch (err) {
-      if (!(err instanceof errors.JWKSNoMatchingKey) || this.now() - (entry.loadedAt ?? 0) < this.refetchCooldownMs) throw err;
+      if (!(err instanceof errors.JWKSNoMatchingKey) || !this.mayForceRefetch(entry)) throw err;
+      entry.forcedAt = this.now();
       await this.load(iss, entry, true);
       await compactVerify(jwt, entry.keys, opts);
     }
@@ -91,6 +113,10 @@ export class IssuerKeys {
 
   private now(): number {
     return this.opts.now();
+  }
+
+  private mayForceRefetch(entry: IssuerEntry): boolean {
+    return entry.forcedAt === undefined || this.now() - entry.forcedAt >= this.refetchCooldownMs;
   }
 
   private throwIfFailedRecently(iss: string): void {
@@ -117,30 +143,47 @@ export class IssuerKeys {
   private async discover(iss: string, previous: IssuerEntry | undefined): Promise<IssuerEntry> {
     let jwksUri: string;
     try {
-      jwksUri = await discoverJwksUri(this.opts.fetch, iss, { timeoutMs: this.timeoutMs, conventionalFallback: !!this.opts.conventionalFallback });
+      jwksUri = await discoverJwksUri(this.opts.fetch, iss, { timeoutMs: this.timeoutMs, conventionalFallback: this.opts.conventionalFallback ?? true });
     } catch (err) {
       throw this.fail(new KeysUnavailable('discover', iss, `Could not discover the signing keys of ${iss}: ${(err as Error).message}`, { cause: err }));
     }
     // The same jwks_uri keeps its fetched keys (they age on their own); a moved one starts afresh.
-    const entry: IssuerEntry =
-      previous?.jwksUri === jwksUri ? Object.assign(previous, { discoveredAt: this.now() }) : { jwksUri, discoveredAt: this.now(), keys: this.remoteKeySet(jwksUri) };
+    const entry: IssuerEntry = previous?.jwksUri === jwksUri ? Object.assign(previous, { discoveredAt: this.now() }) : this.newEntry(jwksUri);
     this.entries.set(iss, entry);
     return entry;
   }
 
-  /** Fetch the JWKS when it is older than maxAge (or `force`: an unknown kid). */
+  /** Fetch the JWKS when it is no longer fresh (or `force`: an unknown kid). */
   private async load(iss: string, entry: IssuerEntry, force: boolean): Promise<void> {
-    if (!force && entry.loadedAt !== undefined && this.now() - entry.loadedAt < this.maxAgeMs) return;
+    if (!force && entry.loadedAt !== undefined && this.now() - entry.loadedAt < (entry.freshForMs ?? this.maxAgeMs)) return;
     try {
       await entry.keys.reload();
     } catch (err) {
-      throw this.fail(new KeysUnavailable('load', iss, `Could not load the signing keys of ${iss}: ${(err as Error).message}`, { cause: err }));
+      const reason = `Could not load the signing keys of ${iss} from ${entry.jwksUri}: ${(err as Error).message}`;
+      throw this.fail(new KeysUnavailable('load', iss, reason, { cause: err }));
     }
     entry.loadedAt = this.now();
     this.failures.delete(iss);
   }
 
-  private remoteKeySet(jwksUri: string): RemoteKeySet {
+  /** RFC 9111 §5.2.2.1/§5.2.2.5: how long a JWKS response may be reused, clamped; null: it does not say. */
+  private freshness(cacheControl: string | null): number | undefined {
+    if (!cacheControl) return undefined;
+    const directives = cacheControl.toLowerCase().split(',').map((d) => d.trim());
+    if (directives.includes('no-store') || directives.includes('no-cache')) return this.minAgeMs;
+    const maxAge = directives.map((d) => /^max-age\s*=\s*"?(\d+)"?$/.exec(d)).find(Boolean);
+    if (!maxAge) return undefined;
+    return Math.min(this.maxAgeCapMs, Math.max(this.minAgeMs, Number(maxAge[1]) * 1000));
+  }
+
+  private newEntry(jwksUri: string): IssuerEntry {
+    const entry = { jwksUri, discoveredAt: this.now() } as IssuerEntry;
+    // Each JWKS response says how long it may be used.
+    entry.keys = this.remoteKeySet(jwksUri, (res) => (entry.freshForMs = this.freshness(res.headers.get('cache-control'))));
+    return entry;
+  }
+
+  private remoteKeySet(jwksUri: string, onResponse: (res: Response) => void): RemoteKeySet {
     const fetchFn = this.opts.fetch;
     return createRemoteJWKSet(new URL(jwksUri), {
       timeoutDuration: this.timeoutMs,
@@ -156,6 +199,7 @@ export class IssuerKeys {
         if (res.status !== 200) return res;
         const text = await res.text();
         if (text.length > MAX_DOCUMENT_CHARS) throw new Error(`${url} is too large`);
+        onResponse(res);
         return new Response(text, { status: res.status, headers: res.headers });
       },
     });

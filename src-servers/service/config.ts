@@ -28,6 +28,10 @@ export const serviceConfigSchema = z.strictObject({
   otpTtlSeconds: z.number().int().positive().default(600),
   otpMaxAttempts: z.number().int().positive().default(5),
   clockSkewSeconds: z.number().int().nonnegative().default(60),
+  // PROTOCOL.md §4: a logout token without exp is accepted while its iat is this recent (plus skew).
+  logoutTokenMaxAgeSeconds: z.number().int().positive().default(300),
+  // PROTOCOL.md §2 row 4: after an unknown kid refetched an issuer's JWKS, the next may only this much later.
+  jwksRefetchCooldownSeconds: z.number().int().nonnegative().default(30),
   requireMfa: z.boolean().default(false),
   rateLimits: rateLimits.prefault({}),
 });

@@ -68,7 +68,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
     sendMail: deps.sendMail,
     fetch: fetchFn,
     now,
-    keys: new IssuerKeys({ fetch: fetchFn, now }),
+    keys: new IssuerKeys({ fetch: fetchFn, now, refetchCooldownMs: deps.config.jwksRefetchCooldownSeconds * 1000 }),
     clientMetadata: new ClientMetadataCache(fetchFn, now),
     audit: (type, registrationId, detail) => store.audit.record(now(), type, registrationId, detail),
     expireDue: () => void expireDueRegistrations(ctx),

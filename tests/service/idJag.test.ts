@@ -9,7 +9,8 @@ let svc: TestService;
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  svc = await startService({ trustedIssuers: [issuer.url] });
+  // No refetch cooldown: several tests here each prove one refetch on an unknown kid, seconds apart.
+  svc = await startService({ trustedIssuers: [issuer.url], config: { jwksRefetchCooldownSeconds: 0 } });
 });
 afterAll(async () => {
   await svc.close();

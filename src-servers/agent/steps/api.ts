@@ -28,6 +28,9 @@ export const callApi: AgentStepDef = async (ctx) => {
     const w = await ctx.agent('POST', k.resourceUrl, { bearer: cred.value, json: { note: `Written by the agent (run ${ctx.runId})` } });
     if (w.status === 201 || w.status === 200) wrote = ', and wrote (201)';
     else if (w.status === 403) ctx.say(`Writing was refused: ${describeError(w)}.`);
+    // An API may be read-only whatever scopes it lists (the v0.1 reference has no write endpoint):
+    // that is the API's shape, not a failed registration, so the read above is the proof.
+    else if (w.status === 404 || w.status === 405) ctx.say(`This API has no write endpoint (POST answered ${w.status}), though it grants ${SCOPE_WRITE}; the read is proof enough.`);
     else throw new AgentStop(false, `Writing answered ${describeError(w)}.`);
   }
   if (ctx.flow !== 'revocation') {

@@ -1,5 +1,5 @@
 import { AgentStop, type AgentStepDef, type StepCtx, type UserStepDef } from '../context.js';
-import { describeError, errorCode } from '../http.js';
+import { describeError, errorCode, whatIsWrong } from '../http.js';
 import { applyRemedy } from '../remedies.js';
 import { SHORT_REGISTRATION_TTL_SECONDS } from '../scenarios.js';
 import { UserActionError } from '../user.js';
@@ -110,7 +110,7 @@ export const completeClaim: AgentStepDef = async (ctx) => {
 const claimSince = (ctx: StepCtx) => ctx.k.claim?.sentAt ?? Date.now();
 
 export const openMail: UserStepDef = {
-  action: (ctx) => ({ kind: 'open_mail', prompt: `Open your inbox: the service sent a claim link to ${ctx.k.userEmail}.`, url: `${ctx.k.mailboxUrl}/messages` }),
+  action: (ctx) => ({ kind: 'open_mail', prompt: `Open your inbox: the service sent a claim link to ${ctx.k.userEmail}.`, url: ctx.k.mailboxUrl ? `${ctx.k.mailboxUrl}/messages` : undefined }),
   async perform(ctx) {
     const mail = await ctx.user.openMail(claimSince(ctx));
     return `You opened the email "${mail.subject}".`;
@@ -130,7 +130,7 @@ export const revealCode: UserStepDef = {
   action: () => ({ kind: 'reveal_code', prompt: 'Press the button on the claim page to reveal your six-digit code.' }),
   async perform(ctx) {
     const r = await ctx.user.revealCode();
-    if (r.status !== 200 || !r.code) throw new UserActionError(`revealing the code answered ${describeError(r.result)}`);
+    if (r.status !== 200 || !r.code) throw new UserActionError(`revealing the code: the claim page's challenge ${whatIsWrong(r.result, 'a challenge code')}`);
     return 'You pressed "reveal": the page shows a six-digit code.';
   },
 };

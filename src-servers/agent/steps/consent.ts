@@ -1,5 +1,5 @@
 import { AgentStop, type AgentStepDef, type StepCtx, type UserStepDef } from '../context.js';
-import { describeError } from '../http.js';
+import { describeError, whatIsWrong } from '../http.js';
 
 /**
  * Consent: the agent never registers on your behalf without your yes. With an ID-JAG the
@@ -7,7 +7,11 @@ import { describeError } from '../http.js';
  * with verified email the agent asks you itself before using your address.
  */
 
-/** POST /consent/requests (Bearer session) → 201 {request_id, consent_url, status:"pending"}. */
+/**
+ * POST /consent/requests (Bearer session) → 201 {request_id, consent_url, status:"pending"}. A
+ * provider without consent requests (404 — the v0.1 reference has only /grants) leaves the asking
+ * to the agent, as that reference's own flow does: you answer here, the agent records a grant.
+ */
 export const requestConsent: AgentStepDef = async (ctx) => {
   const { k } = ctx;
   const r = await ctx.agent('POST', k.provider!.endpoints.consentRequests, {
@@ -19,17 +23,23 @@ export const requestConsent: AgentStepDef = async (ctx) => {
       revocation_uri: k.as!.agent_auth?.revocation_uri,
     },
   });
-  if (r.status !== 201 && r.status !== 200)
+  const noConsentPage = r.status === 404;
+  if (noConsentPage) {
+    k.consent = { status: 'pending', direct: true };
+    ctx.say(`My provider shows no consent page (404), so I ask you myself and then record your answer as a grant at ${k.provider!.endpoints.grants}.`);
+  } else if (r.status !== 201 && r.status !== 200) {
     throw new AgentStop(false, `Asking my provider for a consent prompt answered ${describeError(r)}.`);
-  k.consent = { requestId: r.json.request_id, url: r.json.consent_url, status: r.json.status ?? 'pending' };
-  ctx.say(`I asked my provider to show you a consent prompt: ${r.json.consent_url}`);
+  } else {
+    k.consent = { requestId: r.json.request_id, url: r.json.consent_url, status: r.json.status ?? 'pending' };
+    ctx.say(`I asked my provider to show you a consent prompt: ${r.json.consent_url}`);
+  }
   if (k.rediscovering) {
     ctx.reachGoal(
       'The old credential died, so I discovered the service again and asked for your consent anew — the same way I started. I stop here until you decide.',
     );
     ctx.plan([]);
   }
-  return { status: 'done', detail: `request ${r.json.request_id}` };
+  return { status: 'done', detail: noConsentPage ? 'the provider has no consent page: I ask you' : `request ${r.json.request_id}` };
 };
 
 /** GET /consent/requests/:id — the agent learns your answer. */
@@ -44,12 +54,26 @@ async function pollConsent(ctx: StepCtx): Promise<boolean> {
   return true;
 }
 
-const viaProvider = (ctx: StepCtx) => ctx.k.method === 'id-jag';
+const viaProvider = (ctx: StepCtx) => ctx.k.method === 'id-jag' && !ctx.k.consent?.direct;
+const direct = (ctx: StepCtx) => ctx.k.method === 'id-jag' && Boolean(ctx.k.consent?.direct);
+
+/** PROTOCOL.md §6 POST /grants {audience, mode, revocation_uri}: your answer, recorded at the provider. */
+async function recordGrant(ctx: StepCtx): Promise<void> {
+  const { k } = ctx;
+  const r = await ctx.agent('POST', k.provider!.endpoints.grants, {
+    bearer: k.provider!.session,
+    json: { audience: k.as!.issuer, mode: k.consent!.mode ?? 'once', revocation_uri: k.as!.agent_auth?.revocation_uri },
+  });
+  if (r.status !== 201 && r.status !== 200) throw new AgentStop(false, `Recording your consent at my provider ${whatIsWrong(r, 'a grant')}.`);
+  k.consent = { ...k.consent!, grantId: r.json?.id ?? r.json?.grant_id };
+}
 
 export const approveConsent: UserStepDef = {
   action(ctx) {
     const { k } = ctx;
     const name = k.prm?.resource_name ?? k.as?.issuer ?? 'the service';
+    if (direct(ctx))
+      return { kind: 'approve_consent', prompt: `May your provider vouch for you (${k.userEmail}) to ${name}, so I can register there as you?` };
     return viaProvider(ctx)
       ? { kind: 'approve_consent', prompt: `Your provider asks whether the agent may sign you in to ${name}. Answer on the consent page.`, url: k.consent?.url }
       : { kind: 'approve_consent', prompt: `May I register at ${name} with your email ${k.userEmail}? The service will email you a code to prove it is yours.` };
@@ -57,6 +81,10 @@ export const approveConsent: UserStepDef = {
   async perform(ctx, choice) {
     const answer = choice ?? ctx.scenario?.consentChoice ?? 'once';
     if (viaProvider(ctx)) return ctx.user.answerConsent(ctx.k.consent!.url!, answer);
+    if (direct(ctx)) {
+      ctx.k.consent = { ...ctx.k.consent!, status: answer === 'deny' ? 'denied' : 'approved', mode: answer === 'always' ? 'always' : 'once' };
+      return answer === 'deny' ? 'You said no.' : `You said yes (${answer === 'always' ? 'always' : 'once'}): your provider may vouch for you.`;
+    }
     ctx.k.consent = { status: answer === 'deny' ? 'denied' : 'approved' };
     return answer === 'deny' ? 'You said no.' : `You said yes: the agent may use ${ctx.k.userEmail}.`;
   },
@@ -76,7 +104,8 @@ export const approveConsent: UserStepDef = {
       throw new AgentStop(false, 'You denied consent, so I stopped: I never register without your consent.');
     }
     if (k.consent?.status !== 'approved') throw new AgentStop(false, 'I never heard your answer to the consent prompt.');
-    if (viaProvider(ctx)) ctx.say(`You approved${k.consent.grantId ? ` (grant ${k.consent.grantId})` : ''}.`);
+    if (direct(ctx)) await recordGrant(ctx);
+    if (viaProvider(ctx) || direct(ctx)) ctx.say(`You approved${k.consent.grantId ? ` (grant ${k.consent.grantId})` : ''}.`);
     return { status: 'done', detail: 'approved' };
   },
 };

@@ -3,17 +3,25 @@ import { AgentStop, type AgentStepDef, type StepCtx } from '../context.js';
 import { decide } from '../decision.js';
 import { asMetadataUrl, offers, parseWwwAuthenticate } from '../discovery.js';
 import { METHOD_PLAN, REVOCATION_TAIL, type StepKey } from '../flows.js';
-import { describeError } from '../http.js';
+import { describeError, whatIsWrong } from '../http.js';
 
 /** Discovery: from one API URL to everything the agent needs (RFC 9728, RFC 8414, AUTH.md). */
 
-/** The agent's own IdP: its OpenID configuration, then a session for the user (PROTOCOL.md §6). */
+/**
+ * The agent's own IdP: its OpenID configuration, then a session for the user (PROTOCOL.md §6). A
+ * provider that publishes none (404, as the v0.1 reference's) is taken at its URL, with the
+ * conventional /login, /grants and /id-jag paths the reference and PROTOCOL.md §6 share.
+ */
 export const connectProvider: AgentStepDef = async (ctx) => {
   const { k } = ctx;
   const conf = await ctx.agent('GET', `${k.providerUrl}/.well-known/openid-configuration`);
-  if (conf.status !== 200 || typeof conf.json?.issuer !== 'string')
-    throw new AgentStop(false, `My provider's OpenID configuration answered ${describeError(conf)}.`);
-  const issuer: string = conf.json.issuer.replace(/\/$/, '');
+  let issuer: string;
+  if (conf.status === 404) {
+    issuer = k.providerUrl;
+    ctx.say(`My provider publishes no OpenID configuration (404), so I use its conventional paths under ${issuer}.`);
+  } else if (conf.status !== 200 || typeof conf.json?.issuer !== 'string') {
+    throw new AgentStop(false, `My provider's OpenID configuration ${whatIsWrong(conf, 'an issuer')}.`);
+  } else issuer = conf.json.issuer.replace(/\/$/, '');
   // PROTOCOL.md §6: the provider's other endpoints are relative to its issuer.
   const endpoints = {
     login: `${issuer}${PROVIDER_PATHS.login}`,
@@ -23,7 +31,7 @@ export const connectProvider: AgentStepDef = async (ctx) => {
   };
   const login = await ctx.agent('POST', endpoints.login, { json: { email: k.userEmail } });
   if (login.status !== 200 || !login.json?.session_token)
-    throw new AgentStop(false, `Signing in at my provider as ${k.userEmail} answered ${describeError(login)}.`);
+    throw new AgentStop(false, `Signing in at my provider as ${k.userEmail}: the answer ${whatIsWrong(login, 'a session_token')}.`);
   k.provider = { issuer, session: login.json.session_token, endpoints };
   k.wallet.providerSession = { issuer, email: k.userEmail };
   ctx.say(`I hold a session at my provider ${issuer} for ${k.userEmail}.`);
@@ -53,7 +61,7 @@ export const fetchPrm: AgentStepDef = async (ctx) => {
   const r = await ctx.agent('GET', k.prmUrl!);
   const prm = r.json;
   if (r.status !== 200 || typeof prm?.resource !== 'string' || !Array.isArray(prm.authorization_servers) || !prm.authorization_servers.length)
-    throw new AgentStop(false, `The protected resource metadata answered ${describeError(r)} without a resource and an authorization server.`);
+    throw new AgentStop(false, `The protected resource metadata ${whatIsWrong(r, 'a resource and an authorization server')}.`);
   // RFC 9728 §3.3 — the metadata must describe the resource we called.
   if (!k.resourceUrl.startsWith(prm.resource))
     ctx.say(`Careful: the metadata describes ${prm.resource}, not exactly ${k.resourceUrl}.`);
@@ -62,18 +70,25 @@ export const fetchPrm: AgentStepDef = async (ctx) => {
   return { status: 'done', detail: `authorization server ${prm.authorization_servers[0]}` };
 };
 
-/** RFC 8414 §3 — AS metadata; §3.3: its issuer must equal the one we derived the URL from. */
+/**
+ * RFC 8414 §3 — AS metadata; §3.3: its issuer must equal the one we derived the URL from. A
+ * document with no issuer at all (the v0.1 reference's) is read as authorization_servers[0]'s,
+ * with a warning: RFC 8414 §2 makes issuer REQUIRED, and it is the audience an ID-JAG must carry.
+ */
 export const fetchAsMetadata: AgentStepDef = async (ctx) => {
   const { k } = ctx;
   const issuer = k.prm!.authorization_servers[0];
   const r = await ctx.agent('GET', asMetadataUrl(issuer));
-  if (r.status !== 200 || typeof r.json?.issuer !== 'string')
-    throw new AgentStop(false, `The authorization server metadata answered ${describeError(r)}.`);
-  if (r.json.issuer !== issuer)
-    throw new AgentStop(false, `The metadata's issuer ${r.json.issuer} is not ${issuer} (RFC 8414 §3.3): I do not trust it.`);
+  if (r.status !== 200 || !r.json || typeof r.json !== 'object' || Array.isArray(r.json))
+    throw new AgentStop(false, `The authorization server metadata ${whatIsWrong(r, 'a JSON object')}.`);
+  if (r.json.issuer === undefined) {
+    ctx.say(`Careful: the authorization server metadata has no issuer, which RFC 8414 §2 requires. I take ${issuer} (authorization_servers[0]) as the issuer and the ID-JAG audience.`);
+  } else if (r.json.issuer !== issuer) {
+    throw new AgentStop(false, `The metadata's issuer ${String(r.json.issuer)} is not ${issuer} (RFC 8414 §3.3): I do not trust it.`);
+  }
   if (!r.json.agent_auth?.register_uri)
     throw new AgentStop(false, 'The authorization server has no agent_auth block: it does not offer agentic registration.');
-  k.as = r.json;
+  k.as = { ...r.json, issuer };
   const can = offers(r.json);
   ctx.say(
     `The service's issuer is ${issuer}. It accepts: ${[can.anonymous && 'anonymous', ...can.assertionTypes].filter(Boolean).join(', ') || 'nothing'}.`,

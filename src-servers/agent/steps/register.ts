@@ -1,7 +1,7 @@
 import { ASSERTION_TYPE_VERIFIED_EMAIL, TOKEN_TYPE_ID_JAG } from '../../protocol/constants.js';
 import { AgentStop, type AgentStepDef, type StepCtx } from '../context.js';
 import { breakIdJag } from '../faults.js';
-import { errorCode, describeError, type HttpResult } from '../http.js';
+import { errorCode, describeError, whatIsWrong, type HttpResult } from '../http.js';
 import { applyRemedy } from '../remedies.js';
 import { peek } from '../tokens.js';
 
@@ -22,7 +22,7 @@ export const getIdJag: AgentStepDef = async (ctx) => {
   if (r.status !== 200 || typeof r.json?.assertion !== 'string') {
     const code = errorCode(r);
     if (code) return applyRemedy(ctx, code, r);
-    throw new AgentStop(false, `My provider answered ${describeError(r)} when I asked for an ID-JAG.`);
+    throw new AgentStop(false, `Asked for an ID-JAG, my provider ${whatIsWrong(r, 'an assertion')}.`);
   }
   k.idJag = r.json.assertion;
   const claims = peek(r.json.assertion)?.claims ?? {};

@@ -4,7 +4,7 @@ import { checkClientId } from './clientId.js';
 import { checkFormat } from './format.js';
 import { checkHeader } from './header.js';
 import { checkIssuer } from './issuer.js';
-import { checkLogoutEvent } from './logoutEvent.js';
+import { checkLogoutEvent, checkLogoutTimes } from './logoutEvent.js';
 import { checkPolicy } from './policy.js';
 import { checkReplay } from './replay.js';
 import { checkSignature } from './signature.js';
@@ -71,9 +71,9 @@ export async function verifyLogoutToken(jwt: string, env: CheckEnv): Promise<{ i
   const iss = checkIssuer(token, env);
   checkHeader(token, LOGOUT_TOKEN_TYP);
   await checkSignature(token, iss, env);
-  checkTimes(token, env);
+  const acceptableUntil = checkLogoutTimes(token, env);
   checkAudience(token, env, { checkResource: false });
   checkLogoutEvent(token);
-  checkReplay(token, iss, env);
+  checkReplay(token, iss, env, acceptableUntil);
   return { iss, sub: token.claims.sub as string };
 }

@@ -75,6 +75,7 @@ describe('checkSignature (row 4)', () => {
   it('invalid_signature: no discovery document at all', async () => {
     const { env, docs } = testEnv({ published: [k1] });
     docs.docs.delete(`${ISSUER}/.well-known/openid-configuration`);
+    docs.jwks.uri = null; // nor a JWKS at the conventional path (that case passes: see below)
     expect(await codeOf(async () => checkSignature(await presented(k1), ISSUER, env))).toBe('invalid_signature');
   });
 

@@ -32,13 +32,16 @@ export function documents(published: Keys[]) {
     [CLIENT_ID, { client_id: CLIENT_ID, jwks_uri: JWKS_URI }],
   ]);
   const hits = new Map<string, number>();
+  // Where the JWKS is served (null: nowhere) and the headers each URL answers with; tests change both.
+  const jwks: { uri: string | null } = { uri: JWKS_URI };
+  const headers = new Map<string, Record<string, string>>();
   const fetchFn = (async (input: string | URL | Request) => {
     const url = String(input instanceof Request ? input.url : input);
     hits.set(url, (hits.get(url) ?? 0) + 1);
-    const body = url === JWKS_URI ? { keys: published.map((k) => k.publicJwk) } : docs.get(url);
-    return body === undefined ? new Response('not found', { status: 404 }) : Response.json(body);
+    const body = url === jwks.uri ? { keys: published.map((k) => k.publicJwk) } : docs.get(url);
+    return body === undefined ? new Response('not found', { status: 404 }) : Response.json(body, { headers: headers.get(url) });
   }) as typeof fetch;
-  return { fetch: fetchFn, docs, published, hits: (url: string) => hits.get(url) ?? 0 };
+  return { fetch: fetchFn, docs, published, jwks, headers, hits: (url: string) => hits.get(url) ?? 0 };
 }
 
 export function testEnv(opts: { published: Keys[]; config?: z.input<typeof serviceConfigSchema>; now?: () => number }) {
