@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findElectronBinary, REPO_ROOT } from '../../scripts/electron-binary.mjs';
-import { BUILD_OUTPUTS, buildNeeded, FALLBACK_LINE, planStart } from '../../scripts/start-plan.mjs';
+import { electronBindingFile, nativeBuildNeeded } from '../../scripts/electron-native.mjs';
+import { browserOpener, BUILD_OUTPUTS, buildNeeded, FALLBACK_LINE, nativeFallbackLine, planStart } from '../../scripts/start-plan.mjs';
 
 /**
  * `npm start` decides between Electron and the browser version. Each test builds a throw-away
@@ -19,11 +20,14 @@ afterEach(() => {
 
 type ElectronState = 'absent' | 'broken' | 'no-binary' | 'installed';
 
-function project(opts: { electron: ElectronState; webScript?: string; built?: boolean }): string {
+/** The Electron build of better-sqlite3 a test project would use (see scripts/electron-native.mjs). */
+const nativeFile = (root: string) => electronBindingFile(join(root, 'node_modules'), '12.11.1', '38.8.6');
+
+function project(opts: { electron: ElectronState; webScript?: string; built?: boolean; sqlite?: boolean }): string {
   const root = mkdtempSync(join(tmpdir(), 'studio-start-'));
   temps.push(root);
   mkdirSync(join(root, 'scripts'));
-  for (const f of ['electron-binary.mjs', 'start-plan.mjs', 'start.mjs']) copyFileSync(join(REPO_ROOT, 'scripts', f), join(root, 'scripts', f));
+  for (const f of ['electron-binary.mjs', 'electron-native.mjs', 'start-plan.mjs', 'start.mjs']) copyFileSync(join(REPO_ROOT, 'scripts', f), join(root, 'scripts', f));
   writeFileSync(
     join(root, 'package.json'),
     JSON.stringify({ name: 'start-test', private: true, type: 'module', scripts: { web: opts.webScript ?? 'node -e ""' } }),
@@ -45,7 +49,17 @@ function project(opts: { electron: ElectronState; webScript?: string; built?: bo
       chmodSync(join(pkg, 'dist', 'electron'), 0o755);
     }
   }
+  if (opts.sqlite !== false) {
+    // Only what the native step reads: the package's version (its Node build is not needed here).
+    mkdirSync(join(root, 'node_modules', 'better-sqlite3'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'better-sqlite3', 'package.json'), JSON.stringify({ name: 'better-sqlite3', version: '12.11.1' }));
+  }
   if (opts.built) {
+    // "Built" includes the one-time Electron build of better-sqlite3.
+    if (opts.electron !== 'absent' && opts.sqlite !== false) {
+      mkdirSync(join(nativeFile(root), '..'), { recursive: true });
+      writeFileSync(nativeFile(root), '');
+    }
     const past = new Date(Date.now() - 60_000);
     utimesSync(join(root, 'package.json'), past, past);
     for (const f of BUILD_OUTPUTS) {
@@ -59,7 +73,8 @@ function project(opts: { electron: ElectronState; webScript?: string; built?: bo
 function startScript(root: string, env: Record<string, string> = {}, args: string[] = []) {
   const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), ...args], {
     cwd: root,
-    env: { ...process.env, STUDIO_START_DRY_RUN: '', ...env },
+    // Never a real browser from a test run; the tests that check the opener set their own.
+    env: { ...process.env, STUDIO_START_DRY_RUN: '', STUDIO_NO_BROWSER: '1', ...env },
   });
   let stdout = '';
   let stderr = '';
