@@ -74,7 +74,7 @@ describe('navigationAction', () => {
   });
   it('allows window.open only for app origins', () => {
     expect(navigationAction('http://127.0.0.1:8025/messages/1', origins, 'window-open')).toBe('allow');
-    expect(navigationAction('https://github.com/', origins, 'window-open')).toBe('system-browser');
+    expect(navigationAction('https://www.rfc-editor.org/rfc/rfc8693', origins, 'window-open')).toBe('system-browser');
     expect(navigationAction('file:///C:/Windows/System32/calc.exe', origins, 'window-open')).toBe('deny');
   });
   it('sends other web pages to the system browser from anywhere', () => {
