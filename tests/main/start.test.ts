@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -199,5 +199,81 @@ describe('npm start (scripts/start.mjs)', () => {
     s.child.kill('SIGTERM');
     await s.exited;
     expect(s.out()).toContain('web version stopping');
+  });
+});
+
+describe('npm start: the Electron build of better-sqlite3 (issue 15)', () => {
+  it('nativeBuildNeeded: a build for the installed Electron and better-sqlite3, or why not', () => {
+    const fresh = project({ electron: 'installed' });
+    expect(nativeBuildNeeded(fresh)).toEqual({ build: true, reason: 'no build for Electron 38.8.6 yet', file: nativeFile(fresh) });
+    const ready = project({ electron: 'installed', built: true });
+    expect(nativeBuildNeeded(ready)).toEqual({ build: false, file: nativeFile(ready) });
+    expect(nativeBuildNeeded(project({ electron: 'installed', sqlite: false }))).toEqual({ build: true, reason: 'better-sqlite3 is not installed (run npm install)' });
+  });
+
+  it('dry run, first start: would prepare it once, beside the Node build, then build and launch', async () => {
+    const root = project({ electron: 'installed' });
+    const { lines } = await dryRun(root);
+    expect(lines).toContain(`dry run: would prepare better-sqlite3 for Electron: yes (no build for Electron 38.8.6 yet) → ${nativeFile(root)}`);
+    expect(nativeFile(root).startsWith(join(root, 'node_modules', '.electron-native') + '/')).toBe(true);
+    expect(lines.at(-1)).toMatch(/^dry run: would run: /);
+  });
+
+  it('dry run, later starts: nothing to prepare', async () => {
+    const root = project({ electron: 'installed', built: true });
+    const { lines } = await dryRun(root);
+    expect(lines).toContain(`dry run: would prepare better-sqlite3 for Electron: no (ready: ${nativeFile(root)})`);
+  });
+
+  it('when it cannot be prepared: one line saying why, then the browser version (never a window that crashes)', async () => {
+    const web = `node -e "console.log('web version started'); process.exit(5)"`;
+    const s = startScript(project({ electron: 'installed', sqlite: false, webScript: web }));
+    expect(await s.exited).toBe(5);
+    expect(s.out()).toContain(`${nativeFallbackLine('better-sqlite3 is not installed (run npm install)')}\n`);
+    expect(s.out()).toContain('web version started\n');
+    expect(s.out()).not.toContain('electron launched with');
+  });
+});
+
+describe('npm start: the browser version opens in the default browser', () => {
+  it('browserOpener: xdg-open / open / start where there is a display, never in CI or on a headless Linux', () => {
+    expect(browserOpener({ platform: 'linux', env: { DISPLAY: ':0' } })).toEqual({ open: true, command: 'xdg-open', args: [] });
+    expect(browserOpener({ platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' } })).toMatchObject({ open: true, command: 'xdg-open' });
+    expect(browserOpener({ platform: 'linux', env: {} })).toEqual({ open: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are not set)' });
+    expect(browserOpener({ platform: 'darwin', env: {} })).toEqual({ open: true, command: 'open', args: [] });
+    expect(browserOpener({ platform: 'win32', env: {} })).toEqual({ open: true, command: 'cmd', args: ['/c', 'start', '""'] });
+    expect(browserOpener({ platform: 'linux', env: { DISPLAY: ':0', CI: 'true' } })).toEqual({ open: false, reason: 'running in CI' });
+    expect(browserOpener({ platform: 'darwin', env: { STUDIO_NO_BROWSER: '1' } })).toEqual({ open: false, reason: 'STUDIO_NO_BROWSER=1' });
+  });
+
+  // A stand-in xdg-open on PATH records what it was asked to open.
+  function withFakeOpener(root: string) {
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    const record = join(root, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" > "${record}"\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    return { path: `${bin}:${process.env.PATH}`, record };
+  }
+  const webReporting = (studio: string) =>
+    `node -e "console.log('READY ' + JSON.stringify({ studio: '${studio}' })); setTimeout(() => process.exit(0), 1500)"`;
+
+  it.skipIf(process.platform !== 'linux')('opens the studio URL web.ts reports, once it is READY', async () => {
+    const root = project({ electron: 'absent', webScript: webReporting('http://127.0.0.1:5178') });
+    const fake = withFakeOpener(root);
+    const s = startScript(root, { PATH: fake.path, DISPLAY: ':99', CI: '', STUDIO_NO_BROWSER: '' });
+    expect(await s.exited).toBe(0);
+    expect(s.out().split('\n')[0]).toBe(FALLBACK_LINE);
+    expect(readFileSync(fake.record, 'utf8')).toBe('http://127.0.0.1:5178\n');
+  });
+
+  it.skipIf(process.platform !== 'linux')('opens nothing without a display', async () => {
+    const root = project({ electron: 'absent', webScript: webReporting('http://127.0.0.1:5178') });
+    const fake = withFakeOpener(root);
+    const { DISPLAY: _d, WAYLAND_DISPLAY: _w, ...env } = process.env;
+    const s = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], { cwd: root, env: { ...env, CI: '', PATH: fake.path, STUDIO_START_DRY_RUN: '' } });
+    s.stdout.resume();
+    await new Promise((r) => s.on('close', r));
+    expect(existsSync(fake.record)).toBe(false);
   });
 });
