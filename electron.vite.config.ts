@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig, mergeConfig } from 'electron-vite';
 import rendererConfig from './vite.renderer.config';
@@ -11,24 +9,6 @@ import rendererConfig from './vite.renderer.config';
  */
 
 const root = import.meta.dirname;
-
-/**
- * electron-vite reads node_modules/electron/package.json to pick the Node and Chrome build
- * targets. Where Electron could not be installed (its binary download failed), fall back to the
- * major version package.json asks for, so the build still produces the same output.
- */
-function assumeElectronVersionIfMissing(): void {
-  if (process.env.ELECTRON_MAJOR_VER) return;
-  try {
-    createRequire(import.meta.url).resolve('electron/package.json');
-  } catch {
-    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-    const range: string = pkg.optionalDependencies?.electron ?? pkg.devDependencies?.electron ?? '';
-    const major = /\d+/.exec(range)?.[0];
-    if (major) process.env.ELECTRON_MAJOR_VER = major;
-  }
-}
-assumeElectronVersionIfMissing();
 
 export default defineConfig({
   main: {

@@ -24,7 +24,10 @@ export function findElectronBinary(root = REPO_ROOT) {
     if (err?.code === 'MODULE_NOT_FOUND' && /['"]electron['"]/.test(String(err.message))) {
       return { found: false, reason: 'the electron package is not installed (its binary could not be downloaded)' };
     }
-    return { found: false, reason: `the electron package is installed but unusable: ${err?.message ?? err}` };
+    // Installed with ELECTRON_SKIP_BINARY_DOWNLOAD (or a failed download): the package, its types, no binary.
+    const skipped = !existsSync(join(dirname(require.resolve('electron/package.json')), 'path.txt'));
+    const hint = skipped ? ' — its binary was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD, or no access to its download host); `node node_modules/electron/install.js` fetches it' : '';
+    return { found: false, reason: `the electron package is installed but unusable: ${err?.message ?? err}${hint}` };
   }
   if (typeof binary !== 'string' || binary === '') {
     return { found: false, reason: 'the electron package did not report a binary path' };

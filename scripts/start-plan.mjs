@@ -2,6 +2,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findElectronBinary } from './electron-binary.mjs';
+import { nativeBuildNeeded } from './electron-native.mjs';
+
+/** The other reason the window cannot open: no better-sqlite3 for Electron's ABI (`reason` filled in). */
+export const nativeFallbackLine = (reason) =>
+  `better-sqlite3 could not be prepared for Electron (${reason}), so the desktop window cannot open — serving the browser version instead.`;
 
 export const FALLBACK_LINE =
   "Electron's binary is not installed here (npm could not download it), so the desktop window cannot open — serving the browser version instead.";
@@ -38,7 +43,8 @@ export function buildNeeded(root) {
 /**
  * @param {{ root: string, platform?: string, uid?: number }} opts
  * @returns {{ mode: 'web', lines: string[], reason: string } |
- *           { mode: 'electron', lines: string[], binary: string, args: string[], build: { build: boolean, reason?: string } }}
+ *           { mode: 'electron', lines: string[], binary: string, args: string[], build: { build: boolean, reason?: string },
+ *             native: { build: boolean, reason?: string, file?: string } }}
  */
 export function planStart({ root, platform = process.platform, uid = process.getuid?.() }) {
   const electron = findElectronBinary(root);
@@ -50,5 +56,21 @@ export function planStart({ root, platform = process.platform, uid = process.get
     args.push('--no-sandbox');
     lines.push('Running as root: Chromium needs --no-sandbox here, so pages run without the OS sandbox.');
   }
-  return { mode: 'electron', lines, binary: electron.path, args, build: buildNeeded(root) };
+  return { mode: 'electron', lines, binary: electron.path, args, build: buildNeeded(root), native: nativeBuildNeeded(root) };
+}
+
+/**
+ * How to show the browser version's URL in the user's default browser, or why not: never in CI,
+ * nor on a Linux machine without a display (a server, a container), where xdg-open would fail
+ * or start a text browser in our terminal. STUDIO_NO_BROWSER=1 opts out.
+ * @returns {{ open: true, command: string, args: string[] } | { open: false, reason: string }}
+ */
+export function browserOpener({ platform = process.platform, env = process.env } = {}) {
+  if (env.STUDIO_NO_BROWSER === '1') return { open: false, reason: 'STUDIO_NO_BROWSER=1' };
+  if (env.CI) return { open: false, reason: 'running in CI' };
+  if (platform === 'darwin') return { open: true, command: 'open', args: [] };
+  // `start`'s first quoted argument is a window title, hence the empty one.
+  if (platform === 'win32') return { open: true, command: 'cmd', args: ['/c', 'start', '""'] };
+  if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return { open: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are not set)' };
+  return { open: true, command: 'xdg-open', args: [] };
 }

@@ -50,7 +50,8 @@ export function menuActions(host: Host, studioUrl: string, window: () => Browser
     },
 
     openAuthMd() {
-      // The service's real /auth.md, fetched by the system browser (and recorded in the trace).
+      // The service's real /auth.md, fetched by the system browser (and recorded in the trace): a URL
+      // the main process made from the host's own address, never one a page supplied.
       void shell.openExternal(`${host.urls.service}${SERVICE_PATHS.authMd}`);
     },
 

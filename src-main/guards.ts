@@ -1,6 +1,6 @@
-import { BrowserWindow, shell, type NavigationEvent, type Session, type WebContents } from 'electron';
+import { BrowserWindow, shell, type Event, type Session, type WebContents } from 'electron';
 import { shouldApplyCsp, studioCsp, withCsp } from './csp.js';
-import { frameNavigationAction, navigationAction, permissionAllowed, type AppOrigins, type NavigationAction } from './security.js';
+import { frameNavigationAction, isDocumentationUrl, navigationAction, permissionAllowed, type AppOrigins, type NavigationAction } from './security.js';
 import { childWindowOptions } from './window-options.js';
 
 /**
@@ -29,7 +29,8 @@ export function openAppWindow(url: string): void {
 }
 
 function perform(action: NavigationAction, url: string): void {
-  if (action === 'system-browser') void shell.openExternal(url);
+  // Checked again at the call itself: nothing a page does reaches shell.openExternal otherwise.
+  if (action === 'system-browser' && isDocumentationUrl(url)) void shell.openExternal(url);
   else if (action === 'app-window') openAppWindow(url);
 }
 
@@ -46,23 +47,26 @@ export function guardContents(contents: WebContents, origins: () => AppOrigins |
     // between the app's origins, e.g. a consent form's POST answered by a redirect.
     return navigationAction(url, known, isMain() && mainFrame ? 'main' : 'child');
   };
-  const onNavigate = (event: NavigationEvent, url: string, _inPlace?: boolean, isMainFrame?: boolean) => {
-    const action = decide(url, event.isMainFrame ?? isMainFrame ?? true);
+  // Electron ≥ 25 puts the details on the event (the positional arguments are deprecated).
+  const onNavigate = (event: Event<{ url: string; isMainFrame: boolean }>) => {
+    const action = decide(event.url, event.isMainFrame);
     if (action === 'allow') return;
     event.preventDefault();
-    perform(action, url);
+    perform(action, event.url);
   };
   contents.on('will-navigate', onNavigate);
   contents.on('will-redirect', onNavigate);
-  // A web link inside a framed page: to the system browser, rather than a frame the CSP blocks.
-  contents.on('will-frame-navigate', (event: NavigationEvent) => {
+  // A documentation link inside a framed page: to the system browser; any other site: nowhere.
+  contents.on('will-frame-navigate', (event) => {
     const known = origins();
-    if (event.isMainFrame || !event.url || !known || frameNavigationAction(event.url, known) !== 'system-browser') return;
+    if (event.isMainFrame || !event.url || !known) return;
+    const action = frameNavigationAction(event.url, known);
+    if (action === 'leave-to-csp') return;
     event.preventDefault();
-    perform('system-browser', event.url);
+    perform(action, event.url);
   });
   // No <webview>: it would be a second, unguarded browser inside the page.
-  contents.on('will-attach-webview', (event: NavigationEvent) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     const known = origins();
     const action = known ? navigationAction(url, known, 'window-open') : 'deny';

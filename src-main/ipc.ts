@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { app, dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { IPC, type SaveFileResult } from '../src-servers/protocol/bridge.js';
 import { parseSaveFileRequest } from './save-file.js';
-import { externalUrlOrNull, isTrustedSender, type AppOrigins } from './security.js';
+import { isTrustedSender, openExternalTarget, type AppOrigins } from './security.js';
 
 /**
  * The main-process side of window.studio (preload.ts). Every argument comes from a web page, so
@@ -16,9 +16,9 @@ export function registerIpc(origins: AppOrigins, window: () => BrowserWindow | n
 
   ipcMain.handle(IPC.openExternal, async (event, url: unknown) => {
     assertStudio(event);
-    const safe = externalUrlOrNull(url);
-    if (!safe) throw new Error('openExternal: only http and https URLs can be opened');
-    await shell.openExternal(safe);
+    const target = openExternalTarget(url, origins);
+    if (!target.ok) throw new Error(target.message);
+    await shell.openExternal(target.url);
   });
 
   ipcMain.handle(IPC.saveFile, async (event, request: unknown): Promise<SaveFileResult> => {

@@ -3,12 +3,13 @@
  * (MenuItemConstructorOptions); keeping it here, free of electron, lets the tests read the menu
  * the way a user does: by label, accelerator and what a click does.
  */
+import type { MenuItemConstructorOptions } from 'electron';
 import type { ExportFormat } from '../src-servers/protocol/trace.js';
 
 export interface MenuItemTemplate {
   label?: string;
   /** Electron's built-in behaviours (reload, zoomIn, quit, …): correct on every platform for free. */
-  role?: string;
+  role?: MenuItemConstructorOptions['role'];
   accelerator?: string;
   type?: 'normal' | 'separator' | 'submenu';
   submenu?: MenuItemTemplate[];
@@ -40,7 +41,7 @@ export function buildMenuTemplate(actions: MenuActions, platform: NodeJS.Platfor
       separator,
       { label: 'Reset all data…', click: () => actions.resetAllData() },
       // On macOS Quit lives in the app menu (Cmd+Q); elsewhere File → Quit is where people look.
-      ...(mac ? [] : [separator, { label: 'Quit', role: 'quit', accelerator: 'CmdOrCtrl+Q' }]),
+      ...(mac ? [] : [separator, { label: 'Quit', role: 'quit', accelerator: 'CmdOrCtrl+Q' } satisfies MenuItemTemplate]),
     ],
   };
   // Without an Edit menu, copy/paste shortcuts do nothing on macOS.

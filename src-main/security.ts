@@ -1,8 +1,9 @@
 /**
  * Where the window may go. The app is a browser pointed at its own loopback servers, so the rule is
  * an allow-list of those origins (Electron security checklist §13 "Disable or limit navigation",
- * §14 "Disable or limit creation of new windows"); any other web page belongs in the system browser,
- * and anything that is not http(s) goes nowhere (§15: shell.openExternal with untrusted content).
+ * §14 "Disable or limit creation of new windows"); documentation pages belong in the system browser,
+ * and any other page, or anything that is not http(s), goes nowhere (§15: shell.openExternal with
+ * untrusted content).
  * Pure functions of strings: no electron import, tested in plain Node.
  */
 
@@ -48,10 +49,39 @@ export function classifyUrl(url: string, origins: AppOrigins): UrlKind {
  */
 export type NavigationAction = 'allow' | 'app-window' | 'system-browser' | 'deny';
 
+/**
+ * The only sites a page can send to the system browser (security checklist §15: shell.openExternal
+ * with untrusted content): the specifications and references the studio's lessons cite. Exact host
+ * names, no wildcards: a subdomain can be anyone's.
+ */
+export const DOCUMENTATION_HOSTS: readonly string[] = [
+  'datatracker.ietf.org',
+  'www.rfc-editor.org',
+  'rfc-editor.org',
+  'www.ietf.org',
+  'openid.net',
+  'developer.mozilla.org',
+  'mermaid.js.org',
+];
+
+/** An http(s) URL of a documentation host, on its default port and without userinfo. */
+export function isDocumentationUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
+  if (u.username || u.password || u.port || url.length > MAX_EXTERNAL_URL_LENGTH) return false;
+  return DOCUMENTATION_HOSTS.includes(u.hostname);
+}
+
 /** `where`: a navigation of the main (studio) window, of a child window, or a window.open request. */
 export function navigationAction(url: string, origins: AppOrigins, where: 'main' | 'child' | 'window-open'): NavigationAction {
   const kind = classifyUrl(url, origins);
-  if (kind === 'external') return 'system-browser';
+  // Any other web page goes nowhere: a page must not choose what the OS opens.
+  if (kind === 'external') return isDocumentationUrl(url) ? 'system-browser' : 'deny';
   if (kind === 'blocked') return 'deny';
   // Leaving the studio page in the main window would strand the user (the window has no back button).
   if (where === 'main' && kind === 'app') return 'app-window';
@@ -63,8 +93,9 @@ export function navigationAction(url: string, origins: AppOrigins, where: 'main'
  * the app goes to the system browser; everything else is left to the CSP's frame-src, so frames
  * move between the app's origins, and about:blank or srcdoc frames keep working.
  */
-export function frameNavigationAction(url: string, origins: AppOrigins): 'system-browser' | 'leave-to-csp' {
-  return classifyUrl(url, origins) === 'external' ? 'system-browser' : 'leave-to-csp';
+export function frameNavigationAction(url: string, origins: AppOrigins): 'system-browser' | 'deny' | 'leave-to-csp' {
+  if (classifyUrl(url, origins) !== 'external') return 'leave-to-csp';
+  return isDocumentationUrl(url) ? 'system-browser' : 'deny';
 }
 
 /** Validate a URL the renderer asks us to open in the system browser (IPC argument: untrusted). */
@@ -76,6 +107,18 @@ export function externalUrlOrNull(value: unknown): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What window.studio.openExternal (the studio page's "open in a real browser" button) may open in
+ * the system browser: a documentation page, or one of the app's own role pages (the claim page the
+ * user's-browser pane shows). Anything else is refused with `message`.
+ */
+export function openExternalTarget(value: unknown, origins: AppOrigins): { ok: true; url: string } | { ok: false; message: string } {
+  const url = externalUrlOrNull(value);
+  if (!url) return { ok: false, message: 'openExternal: only http and https URLs can be opened' };
+  if (isDocumentationUrl(url) || classifyUrl(url, origins) === 'app') return { ok: true, url };
+  return { ok: false, message: "openExternal: only documentation sites and the app's own pages can be opened" };
 }
 
 /**

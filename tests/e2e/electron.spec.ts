@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { findElectronBinary, REPO_ROOT } from '../../scripts/electron-binary.mjs';
+import { nativeBuildNeeded, prepareElectronNative } from '../../scripts/electron-native.mjs';
 import { buildNeeded } from '../../scripts/start-plan.mjs';
 import { studioCsp, withCsp } from '../../src-main/csp.js';
 import { appOrigins, type AppOrigins } from '../../src-main/security.js';
@@ -14,8 +15,9 @@ import { Studio } from './studio';
 
 /**
  * The desktop app itself: Electron starts the host and the studio in its main process and opens
- * the studio window. Needs Electron's binary (an optional dependency that cannot always be
- * downloaded) and, on Linux, a display (e.g. `xvfb-run npx playwright test electron`).
+ * the studio window. Needs Electron's binary (skipped with ELECTRON_SKIP_BINARY_DOWNLOAD where it
+ * cannot be downloaded), better-sqlite3 built for Electron (prepared here as `npm start` does) and,
+ * on Linux, a display (e.g. `xvfb-run npx playwright test electron`).
  */
 
 const binary = findElectronBinary(REPO_ROOT);
@@ -39,6 +41,11 @@ test.describe('desktop app (Electron)', () => {
     if (buildNeeded(REPO_ROOT).build) {
       const cli = join(createRequire(join(REPO_ROOT, 'package.json')).resolve('electron-vite/package.json'), '..', 'bin', 'electron-vite.js');
       execFileSync(process.execPath, [cli, 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    }
+    // The same one-time step as `npm start`: better-sqlite3 for Electron's ABI, beside the Node build.
+    if (nativeBuildNeeded(REPO_ROOT).build) {
+      const native = prepareElectronNative(REPO_ROOT);
+      if (!native.ok) throw new Error(`better-sqlite3 could not be prepared for Electron: ${native.reason}`);
     }
     userData = mkdtempSync(join(tmpdir(), 'studio-electron-e2e-'));
     const { ELECTRON_RUN_AS_NODE: _, ...env } = process.env;

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/electron-binary.mjs';
 
@@ -41,5 +44,78 @@ describe('electron-builder.yml', () => {
     const config = await getConfig(REPO_ROOT, null, null);
     expect(config.asarUnpack).toContain('**/node_modules/better-sqlite3/**/*.node');
     expect(config.npmRebuild).toBe(true);
+  });
+});
+
+/**
+ * The fuses electron-builder flips in the packaged binary. Packaging needs Electron's real binary
+ * (not downloadable here), so the last step runs on a stand-in: a file holding the fuse wire the
+ * way Electron's binary does (the sentinel, wire version 1, eight fuses at Electron 38's defaults).
+ * electron-builder's own translation of electronFuses and @electron/fuses's writer do the rest.
+ */
+describe('electron-builder.yml: Electron fuses', () => {
+  const { PlatformPackager } = require('app-builder-lib') as {
+    PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<Record<string, unknown>> } };
+  };
+  const fuses = require('@electron/fuses') as {
+    SENTINEL?: string;
+    FuseV1Options: Record<string, number>;
+    flipFuses(path: string, config: Record<string, unknown>): Promise<unknown>;
+    getCurrentFuseWire(path: string): Promise<Record<string, number>>;
+  };
+  const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+  const ON = '1'.charCodeAt(0);
+  const OFF = '0'.charCodeAt(0);
+  // RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadFromAsar, V8Snapshot, FileProtocol.
+  const electron38Defaults = '10110001';
+
+  async function fusesAfterPackaging(electronFuses: unknown): Promise<Record<string, 'on' | 'off' | number>> {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-fuses-'));
+    try {
+      const binary = join(dir, 'electron');
+      writeFileSync(binary, Buffer.concat([Buffer.from('ELF…'), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from(electron38Defaults), Buffer.from('…')]));
+      const config = await PlatformPackager.prototype.generateFuseConfig.call(null, electronFuses);
+      await fuses.flipFuses(binary, config);
+      const wire = await fuses.getCurrentFuseWire(binary);
+      const named: Record<string, 'on' | 'off' | number> = {};
+      for (const [name, index] of Object.entries(fuses.FuseV1Options).filter(([, v]) => typeof v === 'number')) {
+        const state = wire[index];
+        named[name] = state === ON ? 'on' : state === OFF ? 'off' : state;
+      }
+      return named;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('turns off RunAsNode, NODE_OPTIONS and --inspect; turns on asar integrity and only-load-from-asar', async () => {
+    const config = await getConfig(REPO_ROOT, null, null);
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    // Asar integrity needs the archive, and its hash, to exist.
+    expect(config.asar).toBe(true);
+    expect(await fusesAfterPackaging(config.electronFuses)).toMatchObject({
+      RunAsNode: 'off',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      GrantFileProtocolExtraPrivileges: 'off',
+    });
+  });
+
+  it('without the setting, the packaged binary would keep Electron\'s defaults (the check above is not vacuous)', async () => {
+    expect(await fusesAfterPackaging({})).toMatchObject({
+      RunAsNode: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'on',
+      EnableNodeCliInspectArguments: 'on',
+      EnableEmbeddedAsarIntegrityValidation: 'off',
+      OnlyLoadAppFromAsar: 'off',
+    });
   });
 });

@@ -4,8 +4,10 @@ import {
   classifyUrl,
   externalUrlOrNull,
   frameNavigationAction,
+  isDocumentationUrl,
   isTrustedSender,
   navigationAction,
+  openExternalTarget,
   permissionAllowed,
 } from '../../src-main/security.js';
 
@@ -74,7 +76,7 @@ describe('navigationAction', () => {
   });
   it('allows window.open only for app origins', () => {
     expect(navigationAction('http://127.0.0.1:8025/messages/1', origins, 'window-open')).toBe('allow');
-    expect(navigationAction('https://github.com/', origins, 'window-open')).toBe('system-browser');
+    expect(navigationAction('https://www.rfc-editor.org/rfc/rfc8693', origins, 'window-open')).toBe('system-browser');
     expect(navigationAction('file:///C:/Windows/System32/calc.exe', origins, 'window-open')).toBe('deny');
   });
   it('sends other web pages to the system browser from anywhere', () => {
@@ -135,5 +137,54 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender('https://example.com/', origins)).toBe(false);
     expect(isTrustedSender(undefined, origins)).toBe(false);
     expect(isTrustedSender('', origins)).toBe(false);
+  });
+});
+
+describe('the system browser only for documentation (issue 15: shell.openExternal allow-list)', () => {
+  it('isDocumentationUrl: http(s) on an allow-listed host, exactly', () => {
+    expect(isDocumentationUrl('https://datatracker.ietf.org/doc/rfc8693/')).toBe(true);
+    expect(isDocumentationUrl('https://www.rfc-editor.org/rfc/rfc7523')).toBe(true);
+    expect(isDocumentationUrl('http://openid.net/specs/')).toBe(true);
+    for (const url of [
+      'https://example.com/',
+      'https://github.com/',
+      // Look-alikes: a subdomain or a suffix is someone else's host.
+      'https://evil.datatracker.ietf.org/',
+      'https://datatracker.ietf.org.evil.example/',
+      // Userinfo and ports: the same host name can mean another server.
+      'https://datatracker.ietf.org@evil.example/',
+      'https://user@datatracker.ietf.org/',
+      'https://datatracker.ietf.org:8443/',
+      'ftp://datatracker.ietf.org/',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
+      expect(isDocumentationUrl(url), url).toBe(false);
+    }
+  });
+
+  it('a page navigating anywhere else goes nowhere (not to the OS)', () => {
+    for (const where of ['main', 'child', 'window-open'] as const) {
+      expect(navigationAction('https://evil.example/download.exe', origins, where)).toBe('deny');
+      expect(navigationAction('http://127.0.0.1:9999/', origins, where)).toBe('deny');
+    }
+    expect(navigationAction('https://github.com/', origins, 'window-open')).toBe('deny');
+    expect(frameNavigationAction('https://evil.example/', origins)).toBe('deny');
+  });
+
+  it("window.studio.openExternal: documentation, or the app's own role pages (the claim page's ↗ button)", () => {
+    expect(openExternalTarget('https://www.rfc-editor.org/rfc/rfc8693', origins)).toEqual({ ok: true, url: 'https://www.rfc-editor.org/rfc/rfc8693' });
+    expect(openExternalTarget('http://127.0.0.1:8000/agent/auth/claim/view?t=clm_1', origins)).toEqual({
+      ok: true,
+      url: 'http://127.0.0.1:8000/agent/auth/claim/view?t=clm_1',
+    });
+    expect(openExternalTarget('https://example.com/', origins)).toEqual({
+      ok: false,
+      message: "openExternal: only documentation sites and the app's own pages can be opened",
+    });
+    // The studio page itself is not a role page: nothing to send to another browser.
+    expect(openExternalTarget('http://127.0.0.1:5178/', origins).ok).toBe(false);
+    expect(openExternalTarget('file:///etc/passwd', origins)).toEqual({ ok: false, message: 'openExternal: only http and https URLs can be opened' });
+    expect(openExternalTarget(42, origins).ok).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findElectronBinary, REPO_ROOT } from '../../scripts/electron-binary.mjs';
-import { BUILD_OUTPUTS, buildNeeded, FALLBACK_LINE, planStart } from '../../scripts/start-plan.mjs';
+import { electronBindingFile, nativeBuildNeeded } from '../../scripts/electron-native.mjs';
+import { browserOpener, BUILD_OUTPUTS, buildNeeded, FALLBACK_LINE, nativeFallbackLine, planStart } from '../../scripts/start-plan.mjs';
 
 /**
  * `npm start` decides between Electron and the browser version. Each test builds a throw-away
@@ -19,11 +20,14 @@ afterEach(() => {
 
 type ElectronState = 'absent' | 'broken' | 'no-binary' | 'installed';
 
-function project(opts: { electron: ElectronState; webScript?: string; built?: boolean }): string {
+/** The Electron build of better-sqlite3 a test project would use (see scripts/electron-native.mjs). */
+const nativeFile = (root: string) => electronBindingFile(join(root, 'node_modules'), '12.11.1', '38.8.6');
+
+function project(opts: { electron: ElectronState; webScript?: string; built?: boolean; sqlite?: boolean }): string {
   const root = mkdtempSync(join(tmpdir(), 'studio-start-'));
   temps.push(root);
   mkdirSync(join(root, 'scripts'));
-  for (const f of ['electron-binary.mjs', 'start-plan.mjs', 'start.mjs']) copyFileSync(join(REPO_ROOT, 'scripts', f), join(root, 'scripts', f));
+  for (const f of ['electron-binary.mjs', 'electron-native.mjs', 'start-plan.mjs', 'start.mjs']) copyFileSync(join(REPO_ROOT, 'scripts', f), join(root, 'scripts', f));
   writeFileSync(
     join(root, 'package.json'),
     JSON.stringify({ name: 'start-test', private: true, type: 'module', scripts: { web: opts.webScript ?? 'node -e ""' } }),
@@ -45,7 +49,17 @@ function project(opts: { electron: ElectronState; webScript?: string; built?: bo
       chmodSync(join(pkg, 'dist', 'electron'), 0o755);
     }
   }
+  if (opts.sqlite !== false) {
+    // Only what the native step reads: the package's version (its Node build is not needed here).
+    mkdirSync(join(root, 'node_modules', 'better-sqlite3'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'better-sqlite3', 'package.json'), JSON.stringify({ name: 'better-sqlite3', version: '12.11.1' }));
+  }
   if (opts.built) {
+    // "Built" includes the one-time Electron build of better-sqlite3.
+    if (opts.electron !== 'absent' && opts.sqlite !== false) {
+      mkdirSync(join(nativeFile(root), '..'), { recursive: true });
+      writeFileSync(nativeFile(root), '');
+    }
     const past = new Date(Date.now() - 60_000);
     utimesSync(join(root, 'package.json'), past, past);
     for (const f of BUILD_OUTPUTS) {
@@ -59,7 +73,8 @@ function project(opts: { electron: ElectronState; webScript?: string; built?: bo
 function startScript(root: string, env: Record<string, string> = {}, args: string[] = []) {
   const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), ...args], {
     cwd: root,
-    env: { ...process.env, STUDIO_START_DRY_RUN: '', ...env },
+    // Never a real browser from a test run; the tests that check the opener set their own.
+    env: { ...process.env, STUDIO_START_DRY_RUN: '', STUDIO_NO_BROWSER: '1', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -184,5 +199,81 @@ describe('npm start (scripts/start.mjs)', () => {
     s.child.kill('SIGTERM');
     await s.exited;
     expect(s.out()).toContain('web version stopping');
+  });
+});
+
+describe('npm start: the Electron build of better-sqlite3 (issue 15)', () => {
+  it('nativeBuildNeeded: a build for the installed Electron and better-sqlite3, or why not', () => {
+    const fresh = project({ electron: 'installed' });
+    expect(nativeBuildNeeded(fresh)).toEqual({ build: true, reason: 'no build for Electron 38.8.6 yet', file: nativeFile(fresh) });
+    const ready = project({ electron: 'installed', built: true });
+    expect(nativeBuildNeeded(ready)).toEqual({ build: false, file: nativeFile(ready) });
+    expect(nativeBuildNeeded(project({ electron: 'installed', sqlite: false }))).toEqual({ build: true, reason: 'better-sqlite3 is not installed (run npm install)' });
+  });
+
+  it('dry run, first start: would prepare it once, beside the Node build, then build and launch', async () => {
+    const root = project({ electron: 'installed' });
+    const { lines } = await dryRun(root);
+    expect(lines).toContain(`dry run: would prepare better-sqlite3 for Electron: yes (no build for Electron 38.8.6 yet) → ${nativeFile(root)}`);
+    expect(nativeFile(root).startsWith(join(root, 'node_modules', '.electron-native') + '/')).toBe(true);
+    expect(lines.at(-1)).toMatch(/^dry run: would run: /);
+  });
+
+  it('dry run, later starts: nothing to prepare', async () => {
+    const root = project({ electron: 'installed', built: true });
+    const { lines } = await dryRun(root);
+    expect(lines).toContain(`dry run: would prepare better-sqlite3 for Electron: no (ready: ${nativeFile(root)})`);
+  });
+
+  it('when it cannot be prepared: one line saying why, then the browser version (never a window that crashes)', async () => {
+    const web = `node -e "console.log('web version started'); process.exit(5)"`;
+    const s = startScript(project({ electron: 'installed', sqlite: false, webScript: web }));
+    expect(await s.exited).toBe(5);
+    expect(s.out()).toContain(`${nativeFallbackLine('better-sqlite3 is not installed (run npm install)')}\n`);
+    expect(s.out()).toContain('web version started\n');
+    expect(s.out()).not.toContain('electron launched with');
+  });
+});
+
+describe('npm start: the browser version opens in the default browser', () => {
+  it('browserOpener: xdg-open / open / start where there is a display, never in CI or on a headless Linux', () => {
+    expect(browserOpener({ platform: 'linux', env: { DISPLAY: ':0' } })).toEqual({ open: true, command: 'xdg-open', args: [] });
+    expect(browserOpener({ platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' } })).toMatchObject({ open: true, command: 'xdg-open' });
+    expect(browserOpener({ platform: 'linux', env: {} })).toEqual({ open: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are not set)' });
+    expect(browserOpener({ platform: 'darwin', env: {} })).toEqual({ open: true, command: 'open', args: [] });
+    expect(browserOpener({ platform: 'win32', env: {} })).toEqual({ open: true, command: 'cmd', args: ['/c', 'start', '""'] });
+    expect(browserOpener({ platform: 'linux', env: { DISPLAY: ':0', CI: 'true' } })).toEqual({ open: false, reason: 'running in CI' });
+    expect(browserOpener({ platform: 'darwin', env: { STUDIO_NO_BROWSER: '1' } })).toEqual({ open: false, reason: 'STUDIO_NO_BROWSER=1' });
+  });
+
+  // A stand-in xdg-open on PATH records what it was asked to open.
+  function withFakeOpener(root: string) {
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    const record = join(root, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" > "${record}"\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    return { path: `${bin}:${process.env.PATH}`, record };
+  }
+  const webReporting = (studio: string) =>
+    `node -e "console.log('READY ' + JSON.stringify({ studio: '${studio}' })); setTimeout(() => process.exit(0), 1500)"`;
+
+  it.skipIf(process.platform !== 'linux')('opens the studio URL web.ts reports, once it is READY', async () => {
+    const root = project({ electron: 'absent', webScript: webReporting('http://127.0.0.1:5178') });
+    const fake = withFakeOpener(root);
+    const s = startScript(root, { PATH: fake.path, DISPLAY: ':99', CI: '', STUDIO_NO_BROWSER: '' });
+    expect(await s.exited).toBe(0);
+    expect(s.out().split('\n')[0]).toBe(FALLBACK_LINE);
+    expect(readFileSync(fake.record, 'utf8')).toBe('http://127.0.0.1:5178\n');
+  });
+
+  it.skipIf(process.platform !== 'linux')('opens nothing without a display', async () => {
+    const root = project({ electron: 'absent', webScript: webReporting('http://127.0.0.1:5178') });
+    const fake = withFakeOpener(root);
+    const { DISPLAY: _d, WAYLAND_DISPLAY: _w, ...env } = process.env;
+    const s = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], { cwd: root, env: { ...env, CI: '', PATH: fake.path, STUDIO_START_DRY_RUN: '' } });
+    s.stdout.resume();
+    await new Promise((r) => s.on('close', r));
+    expect(existsSync(fake.record)).toBe(false);
   });
 });
