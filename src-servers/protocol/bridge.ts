@@ -28,7 +28,7 @@ export type SaveFileResult = { saved: true; fileName: string } | { saved: false 
  */
 export interface StudioBridge {
   readonly isDesktop: true;
-  /** Open an http(s) URL in the system browser. Rejects anything else. */
+  /** Open a URL in the system browser: the app's own role pages or a documentation host (src-main/security.ts); rejects anything else. */
   openExternal(url: string): Promise<void>;
   /** Ask where to save `content` (native dialog) and write it there. */
   saveFile(request: SaveFileRequest): Promise<SaveFileResult>;
