@@ -19,6 +19,8 @@ import {
 import type { Exchange, ExportFormat } from '../protocol/trace.js';
 import type { Host } from './host.js';
 import { closeServer, listenWithFallback, LOOPBACK } from './ports.js';
+import { studioOrigins } from '../http/framing.js';
+import { hostAllowList } from '../http/hostCheck.js';
 import { RunController, StudioError, type StudioEmit } from './studioRuns.js';
 
 /**
@@ -86,6 +88,7 @@ export function createStudio(opts: StudioOptions): Studio {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostAllowList()); // DNS rebinding: only the loopback names of our port (DESIGN.md rule 10)
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY_BYTES }));
   const current = () => runs.snapshot();
@@ -276,11 +279,14 @@ export async function startStudioServer(host: Host, port = 5178, opts: Omit<Stud
   const studio = createStudio({ host, ...opts });
   const server = createServer(studio.app);
   const chosen = await listenWithFallback(server, port, 'studio', opts.log ?? ((l) => console.log(l)));
+  const url = `http://${LOOPBACK}:${chosen}`;
+  const stopFraming = host.allowFraming(studioOrigins(url)); // the panes frame the roles' pages; nobody else may
   return {
-    url: `http://${LOOPBACK}:${chosen}`,
+    url,
     port: chosen,
     server,
     async stop() {
+      stopFraming();
       studio.stop();
       await closeServer(server, 1_000);
     },
