@@ -90,6 +90,8 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   trace.registerOrigin(urls.service, 'Service');
   trace.registerOrigin(urls.provider, 'Provider');
   trace.registerOrigin(urls.mailbox, 'Inbox');
+  // The trace checks signatures only of issuers this host trusts: its own provider and the service's list.
+  trace.trustIssuers([urls.provider, ...config.service.trustedIssuers]);
 
   async function startRoles(): Promise<Roles> {
     const mailboxDb = openDatabase(dbFile('mailbox'), mailboxMigrations);

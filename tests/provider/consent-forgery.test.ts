@@ -69,7 +69,7 @@ describe('a stored consent request (POST /consent/requests/:id/approve)', () => 
     // even a token from another request's page does not fit this one
     const other = await call('POST', `${p.base}/consent/requests`, { bearer: alice, json: { audience: AUDIENCE } });
     const otherToken = await tokenOn(other.json.consent_url);
-    for (const fields of [{ mode: 'always' }, { mode: 'always', csrf_token: otherToken }]) {
+    for (const fields of [{ mode: 'always' }, { mode: 'always', csrf_token: otherToken }] as Record<string, string>[]) {
       expect((await call('POST', `${p.base}/consent/requests/${id}/approve`, form(fields))).status).toBe(403);
       expect((await call('POST', `${p.base}/consent/requests/${id}/deny`, form(fields))).status).toBe(403);
     }
