@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { app, dialog, shell, type BrowserWindow } from 'electron';
 import type { Host } from '../src-servers/host/host.js';
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
-import { STUDIO_API_PATH } from '../src-servers/protocol/studio.js';
+import { STUDIO_API_PATH, STUDIO_TOKEN_HEADER } from '../src-servers/protocol/studio.js';
 import { EXPORT_FORMATS, exportFormatFor, type MenuActions } from './menu.js';
 import { protocolDocCandidates } from './paths.js';
 
 /** What the menu's own items do. Each is a few lines over the host and the studio API. */
-export function menuActions(host: Host, studioUrl: string, window: () => BrowserWindow | null): MenuActions {
+export function menuActions(host: Host, studioUrl: string, window: () => BrowserWindow | null, studioToken: string): MenuActions {
   const fail = (title: string, err: unknown) => dialog.showErrorBox(title, (err as Error).message ?? String(err));
 
   return {
@@ -44,7 +44,8 @@ export function menuActions(host: Host, studioUrl: string, window: () => Browser
         if (response !== 0) return;
         // Through the studio API rather than host.reset(): the studio also stops the current run
         // and tells the window (SSE "reset"), exactly as the in-page button does.
-        const res = await fetch(`${studioUrl}${STUDIO_API_PATH}/reset`, { method: 'POST' });
+        // The studio API answers only with this launch's token (host/studioGuard.ts).
+        const res = await fetch(`${studioUrl}${STUDIO_API_PATH}/reset`, { method: 'POST', headers: { [STUDIO_TOKEN_HEADER]: studioToken } });
         if (!res.ok) throw new Error(`The studio answered ${res.status}: ${await res.text()}`);
       })().catch((err) => fail('Could not reset the data', err));
     },

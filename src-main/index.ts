@@ -67,7 +67,7 @@ async function start(): Promise<void> {
   log(`studio on ${studio.url}; service ${host.urls.service}, provider ${host.urls.provider}, mailbox ${host.urls.mailbox}`);
   secureSession(session.defaultSession, origins);
   registerIpc(origins, () => mainWindow);
-  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(menuActions(host, studio.url, () => mainWindow))));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(menuActions(host, studio.url, () => mainWindow, studio.token))));
   openMainWindow(studio.url);
 }
 

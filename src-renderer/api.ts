@@ -1,4 +1,4 @@
-import { STUDIO_API_PATH } from '../src-servers/protocol/studio';
+import { STUDIO_API_PATH, STUDIO_TOKEN_HEADER, STUDIO_TOKEN_META, STUDIO_TOKEN_PARAM } from '../src-servers/protocol/studio';
 import type {
   ActRequest, AutopilotRequest, CreateRunRequest, OtpRequest, PlayRequest, ResetResult, RevokeGrantResult, RoleTables,
   StudioErrorBody, StudioTraces,
@@ -22,6 +22,11 @@ function studioOrigin(): string {
 const ORIGIN = studioOrigin();
 export const apiUrl = (path: string) => `${ORIGIN}${STUDIO_API_PATH}${path}`;
 
+/** This launch's secret, written into the page by the studio (host/studioGuard.ts); the API answers nothing without it. */
+const TOKEN = document.querySelector<HTMLMetaElement>(`meta[name="${STUDIO_TOKEN_META}"]`)?.content ?? '';
+/** For URLs the browser fetches by itself (EventSource, a download link), which cannot carry the header. */
+const withTokenParam = (url: string) => `${url}${url.includes('?') ? '&' : '?'}${STUDIO_TOKEN_PARAM}=${encodeURIComponent(TOKEN)}`;
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -31,7 +36,7 @@ export class ApiError extends Error {
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(apiUrl(path), {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { [STUDIO_TOKEN_HEADER]: TOKEN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -70,12 +75,12 @@ export const api = {
   traces: () => call<StudioTraces>('GET', '/traces'),
   exchanges: (traceId: string) => call<Exchange[]>('GET', `/traces/${encodeURIComponent(traceId)}/exchanges`),
   exportUrl: (traceId: string, format: ExportFormat) =>
-    apiUrl(`/traces/${encodeURIComponent(traceId)}/export?format=${format}`),
+    withTokenParam(apiUrl(`/traces/${encodeURIComponent(traceId)}/export?format=${format}`)),
   state: () => call<RoleTables>('GET', '/state'),
   inbox: () => call<Mail[]>('GET', '/inbox'),
   revokeGrant: (id: string) => call<RevokeGrantResult>('POST', `/grants/${encodeURIComponent(id)}/revoke`),
   resetAll: () => call<ResetResult>('POST', '/reset'),
-  eventsUrl: () => apiUrl('/events'),
+  eventsUrl: () => withTokenParam(apiUrl('/events')),
 };
 
 /** One handler per studio SSE event (protocol/studio.ts StudioEvents): leaving one out does not compile. */

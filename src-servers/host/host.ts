@@ -25,6 +25,8 @@ export interface HostOptions {
   now?: () => number;
   /** Record into an existing trace (a lesson's private host draws into the studio's run). */
   trace?: TraceRecorder;
+  /** Who may frame the roles' pages when not this host's own studio (a lesson host's: its given host's studio). */
+  frameAncestors?: () => readonly string[];
 }
 
 /** The roles' loopback URLs, as the studio API's /info sends them (declared once, protocol/studio.ts). */
@@ -40,6 +42,9 @@ export interface Host {
   readonly dataDir: string | null;
   /** Wipe every role's data (databases, keys, trace) and start the roles afresh on the same ports. */
   reset(): Promise<void>;
+  /** The studio that shows the roles' pages in its panes; no other page may frame them (http/framing.ts). */
+  allowFraming(origins: readonly string[]): () => void;
+  frameAncestors(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -80,15 +85,19 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const traceDb = opts.trace ? null : openDatabase(dbFile('trace'), traceMigrations);
   const trace = opts.trace ?? createTraceRecorder({ db: traceDb! });
   const now = opts.now;
+  const framers = new Map<symbol, readonly string[]>();
+  const frameAncestors = opts.frameAncestors ?? (() => [...new Set([...framers.values()].flat())]);
   trace.registerOrigin(urls.service, 'Service');
   trace.registerOrigin(urls.provider, 'Provider');
   trace.registerOrigin(urls.mailbox, 'Inbox');
+  // The trace checks signatures only of issuers this host trusts: its own provider and the service's list.
+  trace.trustIssuers([urls.provider, ...config.service.trustedIssuers]);
 
   async function startRoles(): Promise<Roles> {
     const mailboxDb = openDatabase(dbFile('mailbox'), mailboxMigrations);
     const providerDb = openDatabase(dbFile('provider'), providerMigrations);
     const serviceDb = openDatabase(dbFile('service'), serviceMigrations);
-    const mb = createMailbox({ db: mailboxDb, recorder: trace });
+    const mb = createMailbox({ db: mailboxDb, recorder: trace, allowedHosts: config.mail.allowedHosts, frameAncestors });
     await listenSmtp(mb, smtpPort);
     const pv = await createProvider({
       baseUrl: urls.provider,
@@ -99,6 +108,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       recorder: trace,
       log,
       now,
+      frameAncestors,
     });
     const trustedIssuers = [
       ...(config.service.trustBundledProvider ? [urls.provider] : []),
@@ -114,6 +124,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       fetch: trace.fetchAs('Service'),
       recorder: trace,
       now,
+      frameAncestors,
     });
     service.setHandler(sv.app);
     provider.setHandler(pv.app);
@@ -146,6 +157,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     get mailbox() {
       return roles.mailbox;
     },
+    allowFraming(origins) {
+      const key = Symbol('studio');
+      framers.set(key, [...origins]);
+      return () => void framers.delete(key);
+    },
+    frameAncestors,
     async reset() {
       for (const s of [service, provider, mailbox]) s.setHandler(null);
       await stopRoles(roles);

@@ -25,6 +25,8 @@ async function startLessonHost(request: LessonHostRequest, given: Host | undefin
     config: { service: request.service, ...(given ? { mail: { smtpUrl: given.urls.smtp } } : {}) },
     ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
     trace: request.trace,
+    // Its pages show in the given host's studio panes, so that studio frames them.
+    ...(given ? { frameAncestors: () => given.frameAncestors() } : {}),
     ...(clock ? { now: () => Date.now() + clock.offsetMs } : {}),
   });
   return {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Response } from 'express';
@@ -19,7 +19,10 @@ import {
 import type { Exchange, ExportFormat } from '../protocol/trace.js';
 import type { Host } from './host.js';
 import { closeServer, listenWithFallback, LOOPBACK } from './ports.js';
+import { studioOrigins } from '../http/framing.js';
+import { hostAllowList } from '../http/hostCheck.js';
 import { RunController, StudioError, type StudioEmit } from './studioRuns.js';
+import { createStudioToken, studioGuard, withToken } from './studioGuard.js';
 
 /**
  * The studio API (its contract: protocol/studio.ts): the renderer's only door into the host.
@@ -36,6 +39,8 @@ export interface StudioOptions {
 }
 export interface Studio {
   app: express.Express;
+  /** This launch's API secret (studioGuard.ts): the page gets it in its HTML, the desktop shell from here. */
+  token: string;
   stop(): void;
 }
 export type { StudioRun } from '../protocol/studio.js';
@@ -86,7 +91,10 @@ export function createStudio(opts: StudioOptions): Studio {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostAllowList()); // DNS rebinding: only the loopback names of our port (DESIGN.md rule 10)
+  const token = createStudioToken();
   const api = express.Router();
+  api.use(studioGuard(token)); // the studio page only: its secret, its Origin, JSON bodies (DESIGN.md rule 10)
   api.use(express.json({ limit: MAX_BODY_BYTES }));
   const current = () => runs.snapshot();
 
@@ -243,16 +251,21 @@ export function createStudio(opts: StudioOptions): Studio {
 
   // The renderer: static files with an SPA fallback to index.html.
   const rendererDir = opts.rendererDir ?? join(REPO_ROOT, 'out', 'renderer');
-  app.use(express.static(rendererDir, { index: 'index.html' }));
+  const index = join(rendererDir, 'index.html');
+  // index.html carries this launch's token, so it is never cached and never served as a plain file.
+  const sendIndex = (res: Response) =>
+    res.set('Cache-Control', 'no-store').type('html').send(withToken(readFileSync(index, 'utf8'), token));
+  app.get(['/', '/index.html'], (_req, res, next) => (existsSync(index) ? sendIndex(res) : next()));
+  app.use(express.static(rendererDir, { index: false }));
   app.use((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.status(404).json({ error: 'not_found', message: 'Not found.' });
-    const index = join(rendererDir, 'index.html');
-    if (existsSync(index)) return void res.sendFile(index);
+    if (existsSync(index)) return void sendIndex(res);
     res.status(503).type('text/plain').send('The studio UI is not built yet. Run `npm run build:renderer` (or `npm run web`).');
   });
 
   return {
     app,
+    token,
     stop() {
       runs.cancel();
       unbindTrace();
@@ -265,6 +278,8 @@ export function createStudio(opts: StudioOptions): Studio {
 
 export interface StudioServer {
   url: string;
+  /** The API secret (Studio.token): the desktop shell's own calls send it. */
+  token: string;
   port: number;
   server: Server;
   stop(): Promise<void>;
@@ -275,11 +290,15 @@ export async function startStudioServer(host: Host, port = 5178, opts: Omit<Stud
   const studio = createStudio({ host, ...opts });
   const server = createServer(studio.app);
   const chosen = await listenWithFallback(server, port, 'studio', opts.log ?? ((l) => console.log(l)));
+  const url = `http://${LOOPBACK}:${chosen}`;
+  const stopFraming = host.allowFraming(studioOrigins(url)); // the panes frame the roles' pages; nobody else may
   return {
-    url: `http://${LOOPBACK}:${chosen}`,
+    url,
+    token: studio.token,
     port: chosen,
     server,
     async stop() {
+      stopFraming();
       studio.stop();
       await closeServer(server, 1_000);
     },

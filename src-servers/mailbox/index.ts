@@ -5,6 +5,8 @@ import { mailboxMigrations as migrations, MessageStore } from './store.js';
 import { createSmtpSink } from './smtp.js';
 import { errorHandler, mailboxRoutes, notFound } from './routes.js';
 import type { Exchange } from '../trace/types.js';
+import { hostAllowList } from '../http/hostCheck.js';
+import { framedBy } from '../http/framing.js';
 
 /**
  * The user's inbox (PROTOCOL.md §8): an SMTP sink the service mails claim links to, and a small
@@ -20,6 +22,10 @@ export interface MailboxDeps {
   recorder?: { middleware(role: 'Inbox'): RequestHandler; record?(e: Partial<Exchange>): void };
   /** Where the mailbox's own bugs are reported; default: nowhere (the client still gets a JSON 500). */
   log?: (line: string) => void;
+  /** Host names besides loopback the HTTP API answers to (config `mail.allowedHosts`). */
+  allowedHosts?: readonly string[];
+  /** Origins that may frame the inbox pages: the studio's, once it runs (http/framing.ts). */
+  frameAncestors?: () => readonly string[];
 }
 
 export interface MailboxHandle {
@@ -54,6 +60,7 @@ export function createMailbox(deps: MailboxDeps): MailboxHandle {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostAllowList(deps.allowedHosts), framedBy(deps.frameAncestors)); // DESIGN.md rule 10
   if (deps.recorder) app.use(deps.recorder.middleware('Inbox'));
   app.use(mailboxRoutes(store));
   app.use(notFound);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { FRAME_ANCESTORS } from '../http/framing.js';
 import { escapeHtml } from '../http/html.js';
 import type { Message } from './store.js';
 
@@ -49,7 +48,6 @@ export function renderMessagePage(m: Message, opts: { postLinks?: boolean } = {}
     "style-src 'unsafe-inline'",
     'img-src data: http: https:',
     `script-src 'nonce-${nonce}'`,
-    FRAME_ANCESTORS,
     'sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox',
   ].join('; ');
   const html = `<!doctype html>

@@ -2,7 +2,6 @@ import express, { Router } from 'express';
 import { MAILBOX_PATHS } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { jsonErrorHandler } from '../http/errors.js';
-import { FRAME_ANCESTORS } from '../http/framing.js';
 import { sendHtml } from '../http/html.js';
 import { renderInboxPage, renderMessagePage } from './pages.js';
 import type { MessageStore } from './store.js';
@@ -38,7 +37,7 @@ export function mailboxRoutes(store: MessageStore): Router {
   });
 
   router.get('/', (_req, res) => {
-    sendHtml(res, 200, renderInboxPage(store.list()), `default-src 'none'; style-src 'unsafe-inline'; ${FRAME_ANCESTORS}`);
+    sendHtml(res, 200, renderInboxPage(store.list()), "default-src 'none'; style-src 'unsafe-inline'");
   });
 
   return router;

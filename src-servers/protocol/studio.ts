@@ -10,6 +10,15 @@ import type { Exchange, TraceMeta } from './trace.js';
 /** Where the studio server mounts the API (the renderer is served from "/"). */
 export const STUDIO_API_PATH = '/studio/api';
 
+/**
+ * The studio API answers the studio page only (DESIGN.md rule 10): every call carries the per-launch
+ * secret the studio writes into the page it serves (`<meta name="studio-token">`), as this header —
+ * or, where a browser cannot set headers (EventSource, a download link), as this query parameter.
+ */
+export const STUDIO_TOKEN_HEADER = 'x-studio-token';
+export const STUDIO_TOKEN_PARAM = 'studio_token';
+export const STUDIO_TOKEN_META = 'studio-token';
+
 /** The loopback URLs of the roles the host runs (PROTOCOL.md §9). */
 export interface RoleUrls {
   service: string;

@@ -9,6 +9,7 @@ import { audienceSchema, createGrant, GRANT_MODES, revocationUriSchema, type Gra
 import { parseBody } from '../http/body.js';
 import { sendPage } from './http.js';
 import { authenticate, findUserByEmail, findUserById, listUsers } from './users.js';
+import { CONSENT_FORM_FIELD, consentFormTokens, pageBinding, requestBinding } from './consentForm.js';
 
 /**
  * Consent, the bundled provider's own API (PROTOCOL.md §6 is silent on how the agent learns the
@@ -17,7 +18,8 @@ import { authenticate, findUserByEmail, findUserById, listUsers } from './users.
  *
  * The request id in the URL is an unguessable capability: this demo provider has no passwords and
  * no browser sign-in, so whoever holds the link can answer it. A real provider would also require
- * the person's own browser session here.
+ * the person's own browser session here. Every answer must come from our own page: it carries the
+ * page's anti-forgery token (consentForm.ts), so another site's form post creates no grant.
  */
 
 export interface ConsentRequest {
@@ -88,6 +90,8 @@ function decide(ctx: ProviderContext, r: ConsentRequest, answer: { mode: GrantMo
 }
 
 const problem = (res: Response, status: number, title: string, message: string) => sendPage(res, status, renderProblemPage(title, message));
+const forged = (res: Response) =>
+  problem(res, 403, 'This answer did not come from the consent page', 'Nothing was granted. Open the consent link again and answer on that page.');
 const targetOf = (audience: string, name: string | null | undefined) => name || new URL(audience).host;
 const modeOf = (v: unknown): GrantMode | undefined => (v === 'once' || v === 'always' ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -95,6 +99,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 export function consentRoutes(ctx: ProviderContext): Router {
   const router = Router();
   const clientName = clientMetadata(ctx).client_name;
+  const forms = consentFormTokens(ctx.now);
 
   // The agent asks; 201 {request_id, consent_url, status:"pending"}.
   router.post(REQUESTS, (req, res) => {
@@ -147,6 +152,7 @@ export function consentRoutes(ctx: ProviderContext): Router {
           suggestedMode: r.mode ?? 'once',
           approveAction: `${REQUESTS}/${encodeURIComponent(r.id)}/approve`,
           denyAction: `${REQUESTS}/${encodeURIComponent(r.id)}/deny`,
+          hidden: { [CONSENT_FORM_FIELD]: forms.issue(requestBinding(r.id)) },
           user,
           clientName,
         }),
@@ -172,6 +178,7 @@ export function consentRoutes(ctx: ProviderContext): Router {
           audience: audience.data,
           resource_name: name.success ? name.data : null,
           revocation_uri: revocation.success ? revocation.data : null,
+          [CONSENT_FORM_FIELD]: forms.issue(pageBinding(audience.data, revocation.success ? revocation.data : null)),
         },
         clientName,
       }),
@@ -184,6 +191,7 @@ export function consentRoutes(ctx: ProviderContext): Router {
     if (answer !== 'approve' && answer !== 'deny') throw new ProtocolError('not_found', `No POST ${req.path} on this provider.`);
     const r = findRequest(ctx, req.params.id);
     if (!r) return problem(res, 404, 'Consent request not found', 'This consent link is unknown or was reset.');
+    if (!forms.valid(req.body?.[CONSENT_FORM_FIELD], requestBinding(r.id))) return forged(res);
     const target = targetOf(r.audience, r.resource_name);
     const mode = modeOf(req.body?.mode);
     if (answer === 'approve' && !mode) return problem(res, 400, 'Choose how long', 'Press "Allow once" or "Always allow".');
@@ -198,6 +206,7 @@ export function consentRoutes(ctx: ProviderContext): Router {
     if (answer !== 'approve' && answer !== 'deny') throw new ProtocolError('not_found', `No POST ${req.path} on this provider.`);
     const audience = audienceSchema.safeParse(req.body?.audience);
     if (!audience.success) return problem(res, 400, 'Incomplete consent form', 'The form does not name the service.');
+    if (!forms.valid(req.body?.[CONSENT_FORM_FIELD], pageBinding(audience.data, str(req.body?.revocation_uri)))) return forged(res);
     const target = targetOf(audience.data, str(req.body?.resource_name));
     if (answer === 'deny') return sendPage(res, 200, renderResultPage('denied', target));
     const mode = modeOf(req.body?.mode);

@@ -3,7 +3,6 @@ import { PROVIDER_PATHS } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { bodyParsers as sharedBodyParsers } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
-import { FRAME_ANCESTORS } from '../http/framing.js';
 import { sendHtml } from '../http/html.js';
 
 /**
@@ -16,7 +15,7 @@ export const bodyParsers: RequestHandler[] = sharedBodyParsers();
 
 /** Send a complete HTML page: no scripts, inline styles only, forms post to this origin, frame-able by the studio. */
 export function sendPage(res: Response, status: number, html: string): void {
-  sendHtml(res, status, html, `default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; ${FRAME_ANCESTORS}`);
+  sendHtml(res, status, html, `default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'`);
 }
 
 /** Unknown paths answer a JSON 404, never Express's HTML one. */

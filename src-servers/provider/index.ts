@@ -7,6 +7,8 @@ import type { ProviderContext } from './context.js';
 import { discoveryRoutes } from './discovery.js';
 import { grantInspection, grantRoutes, listGrants, revokeGrant } from './grants.js';
 import { bodyParsers, errorHandler, notFound } from './http.js';
+import { hostAllowList } from '../http/hostCheck.js';
+import { framedBy } from '../http/framing.js';
 import { idJagRoutes } from './idJag.js';
 import { lessonRoutes } from './lessons.js';
 import { jwksRoutes } from './jwks.js';
@@ -36,6 +38,8 @@ export interface ProviderDeps {
   now?: () => number;
   /** Where to report what services answered to logout tokens, and our own bugs. */
   log?: (line: string) => void;
+  /** Origins that may frame the consent page: the studio's, once it runs (http/framing.ts). */
+  frameAncestors?: () => readonly string[];
 }
 
 export interface ProviderHandle {
@@ -77,6 +81,7 @@ export async function createProvider(deps: ProviderDeps): Promise<ProviderHandle
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostAllowList(deps.config.allowedHosts), framedBy(deps.frameAncestors)); // DESIGN.md rule 10
   if (deps.recorder) app.use(deps.recorder.middleware('Provider'));
   app.use(bodyParsers);
   app.use(discoveryRoutes(ctx));

@@ -15,6 +15,11 @@ import { authenticate } from './users.js';
  * (not its signature check) is what fails. An agent talking to a separately started host has no
  * access to the key, so it asks here: it hands back an ID-JAG this provider just issued to the
  * same user (consent was given for it), and gets the same token re-signed with the lesson's flaw.
+ *
+ * The re-signed token must be good for nothing but the lesson (issue 14 #4): "expired" is dead on
+ * arrival, and "wrong audience" may only name another URL on the origin of the service the person
+ * consented to — a path under it, the API-URL-for-issuer mistake the lesson teaches — so it can
+ * never be some other service's issuer. Config `provider.lessons: false` removes the endpoint.
  */
 export const LESSON_REISSUE_PATH = PROVIDER_PATHS.lessonIdJag;
 
@@ -27,6 +32,7 @@ const body = z.object({
 
 export function lessonRoutes(ctx: ProviderContext): Router {
   const router = Router();
+  if (ctx.config.lessons === false) return router; // a 404 like any path this provider does not serve
   router.post(LESSON_REISSUE_PATH, async (req, res) => {
     const { user } = authenticate(ctx, req.headers.authorization);
     const { assertion, lesson, audience } = parseBody(body, req.body);
@@ -40,6 +46,7 @@ export function lessonRoutes(ctx: ProviderContext): Router {
       throw new ProtocolError('invalid_request', 'assertion must be a live ID-JAG this provider issued to the signed-in user.');
     if (lesson === 'wrong-audience' && !audience)
       throw new ProtocolError('invalid_request', 'wrong-audience needs "audience": the wrong audience to put in.');
+    if (lesson === 'wrong-audience') checkLessonAudience(String(verified.payload.aud), audience!);
     const nowSeconds = Math.floor(ctx.now() / 1000);
     const changes =
       lesson === 'expired'
@@ -52,4 +59,25 @@ export function lessonRoutes(ctx: ProviderContext): Router {
     res.set('Cache-Control', 'no-store').json({ assertion: reissued, lesson });
   });
   return router;
+}
+
+/**
+ * The only wrong audience a lesson may ask for: a URL on the consented service's own origin with a
+ * path of its own (e.g. `<issuer>/api/resource`, the PRM resource), so that no service's issuer —
+ * which would then accept the token (RFC 7523 §3 rule 3 compares `aud` with the issuer) — can be named.
+ */
+function checkLessonAudience(original: string, wanted: string): void {
+  const refuse = () => {
+    throw new ProtocolError('invalid_request', `A lesson's wrong audience must be a URL under ${original} with a path of its own (such as ${original.replace(/\/+$/, '')}/api/resource).`);
+  };
+  let from: URL, to: URL;
+  try {
+    from = new URL(original);
+    to = new URL(wanted);
+  } catch {
+    return refuse();
+  }
+  const path = (u: URL) => u.pathname.replace(/\/+$/, '');
+  if (to.origin !== from.origin || to.search || to.hash || to.username || to.password) refuse();
+  if (path(to) === '' || path(to) === path(from) || !path(to).startsWith(`${path(from)}/`)) refuse();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedHostsSchema } from '../http/hostCheck.js';
 
 /** The service's part of the host config file (PROTOCOL.md §9, key "service"). Every key optional. */
 const rateLimits = z.strictObject({
@@ -34,6 +35,8 @@ export const serviceConfigSchema = z.strictObject({
   jwksRefetchCooldownSeconds: z.number().int().nonnegative().default(30),
   requireMfa: z.boolean().default(false),
   rateLimits: rateLimits.prefault({}),
+  /** Host names besides loopback this server answers to (http/hostCheck.ts). */
+  allowedHosts: allowedHostsSchema,
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;

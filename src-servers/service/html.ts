@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
-import { FRAME_ANCESTORS } from '../http/framing.js';
 import { escapeHtml, sendHtml } from '../http/html.js';
 
 /**
  * Send one of the service's few HTML pages (the claim page). The studio shows them in a frame, so
- * no X-Frame-Options; CSP `frame-ancestors` allows loopback origins only (http/framing.ts). The link
+ * no X-Frame-Options; CSP `frame-ancestors` allows the studio's origin only (http/framing.ts). The link
  * carries a secret token, so no referrer and no caching (http/html.ts).
  */
 export function sendPage(res: Response, status: number, page: { title: string; body: string; script?: string }): void {
@@ -17,7 +16,6 @@ export function sendPage(res: Response, status: number, page: { title: string; b
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
-    FRAME_ANCESTORS,
   ].join('; ');
   sendHtml(res, status, `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

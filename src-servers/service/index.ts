@@ -17,6 +17,8 @@ import { revokeRoutes } from './routes/revoke.js';
 import { tokenRoutes } from './routes/token.js';
 import { createStore, serviceMigrations as migrations } from './store/index.js';
 import { IssuerKeys } from '../keys/issuerKeys.js';
+import { hostAllowList } from '../http/hostCheck.js';
+import { framedBy } from '../http/framing.js';
 
 export { createSmtpMailer } from './mail.js';
 
@@ -38,6 +40,8 @@ export interface ServiceDeps {
   authMdFile?: string;
   /** Where unexpected errors are reported; default console.error. */
   log?: (line: string) => void;
+  /** Origins that may frame the claim page: the studio's, once it runs (http/framing.ts). */
+  frameAncestors?: () => readonly string[];
 }
 
 export interface ServiceHandle {
@@ -77,6 +81,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostAllowList(deps.config.allowedHosts), framedBy(deps.frameAncestors)); // DESIGN.md rule 10
   if (deps.recorder) app.use(deps.recorder.middleware('Service'));
   app.use(bodyParsers());
 

@@ -20,7 +20,7 @@ import { createFetchAs } from './fetch.js';
 import { findJwts, toDecodedJwt } from './jwt.js';
 import { createRecordingMiddleware, type RecordInput } from './middleware.js';
 import { markSecrets, redactSecrets } from './secrets.js';
-import { createSignatureChecker, immediateSignature, PENDING } from './signature.js';
+import { createSignatureChecker, PENDING } from './signature.js';
 import { createTraceStore } from './store.js';
 import type { Actor, Exchange, ExportFormat, TraceMeta, TraceRecorder } from './types.js';
 
@@ -42,7 +42,7 @@ function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function createTraceRecorder(opts: { db: Db; now?: () => number }): TraceRecorder {
+export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedIssuers?: readonly string[] }): TraceRecorder {
   const now = opts.now ?? Date.now;
   const store = createTraceStore(opts.db);
   const emitter = new EventEmitter();
@@ -72,7 +72,9 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
     headers.set(INTERNAL_HEADER, internalToken);
     return fetch(input, { ...init, headers });
   };
-  const checker = createSignatureChecker(internalFetch, now);
+  // Only issuers the host trusts get their keys fetched for the display (DESIGN.md rule 9).
+  const trusted = new Set(opts.trustedIssuers ?? []);
+  const checker = createSignatureChecker(internalFetch, now, (iss) => trusted.has(iss));
 
   function beginTrace(meta: { title: string; flow?: string; scenario?: string }): string {
     const trace = compact({ id: newId('trc'), title: meta.title, flow: meta.flow, scenario: meta.scenario, startedAt: new Date(now()).toISOString() });
@@ -98,7 +100,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
     const wire = { url: input.url, requestHeaders, requestBody: input.requestBody ?? null, responseHeaders, responseBody: input.responseBody ?? null };
     // Decode now (synchronously) so the exchange is complete when announced; check signatures after.
     const found = input.jwts ? [] : findJwts(wire);
-    const jwts = input.jwts ?? found.map((f) => toDecodedJwt(f, immediateSignature(f.header, f.claims) ?? PENDING));
+    const jwts = input.jwts ?? found.map((f) => toDecodedJwt(f, checker.immediate(f.header, f.claims) ?? PENDING));
     const secrets = [...new Set([...(input.secrets ?? []), ...markSecrets(wire)])];
     const draft = compact({
       id: input.id ?? newId('exc'), traceId,
@@ -166,6 +168,9 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number }): Trace
       createFetchAs(actor, o ?? {}, { roleAt: (origin) => origins.get(origin), record, now, stepContext }),
     registerOrigin(origin: string, actor: 'Service' | 'Provider' | 'Inbox') {
       origins.set(new URL(origin).origin, actor);
+    },
+    trustIssuers(issuers: readonly string[]) {
+      for (const iss of issuers) trusted.add(iss);
     },
     record,
     beginTrace,

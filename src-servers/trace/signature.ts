@@ -2,6 +2,8 @@
  * Checking a recorded JWT's signature against its issuer's published keys, for the inspector.
  * This is a teaching aid, not an access decision: it never throws, never blocks recording, and
  * only answers "verified by key kid from jwks_uri", "invalid (why)" or "unverified (why not)".
+ * It checks only issuers the host already trusts (DESIGN.md rule 9): a recorded token naming any
+ * other `iss` makes us fetch nothing — anyone can put any URL in a token and send it to us.
  */
 import { compactVerify } from 'jose';
 import { IssuerKeys, KeysUnavailable } from '../keys/issuerKeys.js';
@@ -26,10 +28,15 @@ export function immediateSignature(header: Record<string, unknown>, claims: Reco
   return null;
 }
 
+/** What a token from an issuer the host does not trust shows: nothing was fetched for it. */
+export const NOT_TRUSTED: Signature = { status: 'unverified', reason: 'not checked: issuer not trusted here' };
+
 /** What a token shows while its issuer's keys are being fetched. */
 export const PENDING: Signature = { status: 'unverified', reason: 'signature check pending' };
 
 export interface SignatureChecker {
+  /** The status to show at once (immediateSignature, then the trust list), or null: check() will tell. */
+  immediate(header: Record<string, unknown>, claims: Record<string, unknown>): Signature | null;
   check(token: string, header: Record<string, unknown>, claims: Record<string, unknown>): Promise<Signature>;
   /** Forget every cached JWKS (after a reset the provider has new keys). */
   reset(): void;
@@ -37,11 +44,15 @@ export interface SignatureChecker {
 
 /**
  * `fetchImpl` is how keys are fetched; the recorder passes one its own middleware will not record.
- * Keys come from the same source as the service's (keys/issuerKeys.ts), with the display's own
- * policy: any http(s) issuer a recorded token names (the trace shows what was on the wire, trusted
- * or not), the conventional /.well-known/jwks.json when there is no metadata, and failures remembered.
+ * Keys come from the same source as the service's (keys/issuerKeys.ts), for the issuers `isTrusted`
+ * accepts only (the host's: its bundled provider and the service's trust list), with the display's
+ * own policy: the conventional /.well-known/jwks.json when there is no metadata, failures remembered.
  */
-export function createSignatureChecker(fetchImpl: typeof fetch, now: () => number = Date.now): SignatureChecker {
+export function createSignatureChecker(
+  fetchImpl: typeof fetch,
+  now: () => number = Date.now,
+  isTrusted: (iss: string) => boolean = () => false,
+): SignatureChecker {
   const keys = new IssuerKeys({
     fetch: fetchImpl,
     now,
@@ -66,10 +77,13 @@ export function createSignatureChecker(fetchImpl: typeof fetch, now: () => numbe
     throw last;
   }
 
+  const immediate = (header: Record<string, unknown>, claims: Record<string, unknown>): Signature | null =>
+    immediateSignature(header, claims) ?? (isTrusted(claims.iss as string) ? null : NOT_TRUSTED);
+
   async function check(token: string, header: Record<string, unknown>, claims: Record<string, unknown>): Promise<Signature> {
     try {
-      const immediate = immediateSignature(header, claims);
-      if (immediate) return immediate;
+      const settled = immediate(header, claims);
+      if (settled) return settled;
       const iss = claims.iss as string;
       const kid = typeof header.kid === 'string' ? header.kid : undefined;
       try {
@@ -100,7 +114,7 @@ export function createSignatureChecker(fetchImpl: typeof fetch, now: () => numbe
     }
   }
 
-  return { check, reset: () => keys.reset() };
+  return { immediate, check, reset: () => keys.reset() };
 }
 
 function describe(err: unknown): string {

@@ -19,6 +19,11 @@ export interface TraceRecorder extends EventEmitter {
    */
   fetchAs(actor: Actor, opts?: { getStep?: () => string | undefined }): typeof fetch;
   registerOrigin(origin: string, actor: 'Service' | 'Provider' | 'Inbox'): void;
+  /**
+   * Issuers whose recorded tokens get a signature check: those the host trusts (its bundled provider,
+   * the service's trust list). A token from any other issuer makes the trace fetch nothing (DESIGN.md rule 9).
+   */
+  trustIssuers(issuers: readonly string[]): void;
   record(e: Partial<Exchange> & Pick<Exchange, 'from' | 'to' | 'method' | 'url' | 'status'>): Exchange;
   /** Starts a new trace and makes it the current one. Returns its id. */
   beginTrace(meta: { title: string; flow?: string; scenario?: string }): string;

@@ -107,9 +107,11 @@ describe('without autopilot: the person acts in the real pages', () => {
     // The person presses "Always allow" on the real page (a plain HTML form).
     const page = await (await browser(consentUrl)).text();
     const action = /<form method="post" action="([^"]+\/approve)"/.exec(page)![1].replace(/&amp;/g, '&');
+    // The form's own anti-forgery field (provider/consentForm.ts), as the browser submits it.
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)![1];
     const noticed = untilState(run, (x) => x.status === 'paused');
     const answer = await browser(new URL(action, consentUrl).toString(), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'mode=always',
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf_token=${encodeURIComponent(csrf)}&mode=always`,
     });
     expect(answer.status).toBe(200);
     s = await noticed;

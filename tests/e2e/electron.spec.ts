@@ -11,7 +11,10 @@ import { nativeBuildNeeded, prepareElectronNative } from '../../scripts/electron
 import { buildNeeded } from '../../scripts/start-plan.mjs';
 import { studioCsp, withCsp } from '../../src-main/csp.js';
 import { appOrigins, type AppOrigins } from '../../src-main/security.js';
-import { Studio } from './studio';
+import { startHost } from '../../src-servers/host/host.js';
+import { startStudioServer } from '../../src-servers/host/studio.js';
+import { studioOrigins } from '../../src-servers/http/framing.js';
+import { resetAll, Studio } from './studio';
 
 /**
  * The desktop app itself: Electron starts the host and the studio in its main process and opens
@@ -126,7 +129,9 @@ async function cspProxy(target: string, roles: AppOrigins['roles']): Promise<{ u
   let policy = '';
   const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding']);
   const server = createServer((req, res) => {
-    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (up) => {
+    // The window's requests carry the studio's own Host and Origin (the studio API checks both).
+    const origin = req.headers.origin ? { origin: new URL(target).origin } : {};
+    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host, ...origin } }, (up) => {
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
       res.writeHead(up.statusCode ?? 502, withCsp(headers, policy));
@@ -155,16 +160,16 @@ async function cspProxy(target: string, roles: AppOrigins['roles']): Promise<{ u
  */
 test.describe('the desktop CSP, in Chromium', () => {
   test('the studio works under it: flows with framed pages run without a violation', async ({ page, request }) => {
-    const studioUrl = process.env.STUDIO_URL;
-    if (!studioUrl) throw new Error('STUDIO_URL is not set: the global setup did not start the studio');
-    const { roles } = appOrigins({
-      studio: studioUrl,
-      service: process.env.SERVICE_URL!,
-      provider: process.env.PROVIDER_URL!,
-      mailbox: process.env.MAILBOX_URL!,
-    });
-    expect((await request.post(`${studioUrl}/studio/api/reset`)).ok()).toBe(true);
+    // A host and studio of its own, in this process: the proxy stands in for the desktop window, whose
+    // origin is the studio's, so this host lets the proxy's origin frame the roles' pages as well
+    // (they may be framed by the studio only, http/framing.ts).
+    const host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, log: () => {} });
+    const studioServer = await startStudioServer(host, 0, { rendererDir: join(REPO_ROOT, 'out', 'renderer'), log: () => {} });
+    const studioUrl = studioServer.url;
+    const { roles } = appOrigins({ studio: studioUrl, service: host.urls.service, provider: host.urls.provider, mailbox: host.urls.mailbox });
+    expect((await resetAll(request, studioUrl)).ok()).toBe(true);
     const proxy = await cspProxy(studioUrl, roles);
+    const stopFraming = host.allowFraming(studioOrigins(proxy.url));
     try {
       await page.addInitScript(() => {
         const seen: string[] = ((window as unknown as { cspViolations: string[] }).cspViolations = []);
@@ -197,7 +202,10 @@ test.describe('the desktop CSP, in Chromium', () => {
       await expect(studio.arrows).not.toHaveCount(0);
       expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     } finally {
+      stopFraming();
       await proxy.close();
+      await studioServer.stop();
+      await host.stop();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
 /** The studio as a person sees it: its regions, by the names a screen reader announces. */
 export class Studio {
@@ -60,12 +60,25 @@ export class Studio {
   }
 }
 
+/** The studio API's per-launch token, read from the studio page the way the renderer reads it (src-renderer/api.ts). */
+export async function studioToken(request: APIRequestContext, studioUrl: string): Promise<string> {
+  const page = await (await request.get(studioUrl)).text();
+  const token = page.match(/<meta name="studio-token" content="([^"]+)">/)?.[1];
+  if (!token) throw new Error(`the studio page at ${studioUrl} carries no studio-token meta tag`);
+  return token;
+}
+
+/** "Reset all data" through the studio API, as the page's button does it. */
+export async function resetAll(request: APIRequestContext, studioUrl: string) {
+  return request.post(`${studioUrl}/studio/api/reset`, { headers: { 'x-studio-token': await studioToken(request, studioUrl) } });
+}
+
 /** Each test starts from empty roles (reset through the studio API) and a freshly loaded window. */
 export const test = base.extend<{ studio: Studio }>({
   studio: async ({ page, request }, use) => {
     const url = process.env.STUDIO_URL;
     if (!url) throw new Error('STUDIO_URL is not set: the global setup did not start the studio');
-    const reset = await request.post(`${url}/studio/api/reset`);
+    const reset = await resetAll(request, url);
     expect(reset.ok()).toBe(true);
     await page.goto(url);
     const studio = new Studio(page);

@@ -38,7 +38,8 @@ beforeEach(async () => {
 async function call(method: string, path: string, body?: unknown, raw?: string) {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+    // The studio page's own secret (host/studioGuard.ts), as the desktop shell reads it from the handle.
+    headers: { 'x-studio-token': studio.token, ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
   });
   const text = await res.text();
@@ -323,7 +324,7 @@ describe('POST /studio/api/reset', () => {
 describe('GET /studio/api/events', () => {
   it('streams every change of the run as Server-Sent Events, from the moment it connects', async () => {
     const ac = new AbortController();
-    const res = await fetch(`${api}/events`, { signal: ac.signal });
+    const res = await fetch(`${api}/events`, { signal: ac.signal, headers: { 'x-studio-token': studio.token } });
     try {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');

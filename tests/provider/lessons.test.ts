@@ -63,3 +63,46 @@ describe(`POST ${LESSON_REISSUE_PATH}`, () => {
     expect((await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'expired' })).status).toBe(401);
   });
 });
+
+// Issue 14 finding 4b: a lesson's token carries its one flaw and is good nowhere else.
+describe(`${LESSON_REISSUE_PATH} cannot mint for another service`, () => {
+  it("refuses an audience that could be another service's issuer; that service is never handed a token", async () => {
+    // Service B trusts this provider, but the person never consented to B.
+    const b = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, config: { service: { trustedIssuers: [host.urls.provider] } } });
+    try {
+      const refused = await post(`${host.urls.provider}/id-jag`, { audience: b.urls.service }, session);
+      expect(refused.status).toBe(403); // the provider itself will not mint for B
+      const service = new URL(host.urls.service);
+      for (const audience of [
+        b.urls.service, // another service's issuer
+        `${b.urls.service}/api/resource`, // another origin, even with the lesson's path
+        host.urls.service, // no flaw at all
+        `${host.urls.service}/`,
+        `${host.urls.service}/api/resource?x=1`,
+        `http://user@${service.host}/api/resource`,
+      ]) {
+        const r = await post(`${host.urls.provider}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'wrong-audience', audience }, session);
+        expect(r.status, audience).toBe(400);
+        const body = (await r.json()) as { error: string; message: string; assertion?: string };
+        expect(body.error).toBe('invalid_request');
+        expect(body.message).toContain('/api/resource');
+        expect(body.assertion).toBeUndefined();
+      }
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('is off when the config says provider.lessons: false (404, as for any unknown path)', async () => {
+    const off = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, config: { provider: { lessons: false } } });
+    try {
+      const p = off.urls.provider;
+      const s = ((await (await post(`${p}/login`, { email: 'alice@example.com' })).json()) as { session_token: string }).session_token;
+      const r = await post(`${p}${LESSON_REISSUE_PATH}`, { assertion, lesson: 'expired' }, s);
+      expect(r.status).toBe(404);
+      expect(((await r.json()) as { error: string }).error).toBe('not_found');
+    } finally {
+      await off.stop();
+    }
+  });
+});

@@ -74,6 +74,7 @@ describe('JWT decoding and signature status', () => {
   it('decodes at once, then marks the signature verified against the issuer JWKS (jwks_uri from discovery)', async () => {
     const recorder = memoryRecorder();
     const iss = await issuer({ discovery: true, recorder });
+    recorder.trustIssuers([iss.url]); // the host trusts this issuer (DESIGN.md rule 9)
     const key = await iss.addKey('k1');
     const url = await service(recorder);
     const token = await idJag(iss.url, key, 'k1');
@@ -95,6 +96,7 @@ describe('JWT decoding and signature status', () => {
   it('marks a token whose payload was altered as invalid', async () => {
     const recorder = memoryRecorder();
     const iss = await issuer({ discovery: true });
+    recorder.trustIssuers([iss.url]); // the host trusts this issuer (DESIGN.md rule 9)
     const key = await iss.addKey('k1');
     const url = await service(recorder);
     const [h, , s] = (await idJag(iss.url, key, 'k1')).split('.');
@@ -107,6 +109,7 @@ describe('JWT decoding and signature status', () => {
   it('marks a token signed by a key the issuer never published as invalid', async () => {
     const recorder = memoryRecorder();
     const iss = await issuer({ discovery: false }); // keys only at /.well-known/jwks.json
+    recorder.trustIssuers([iss.url]); // the host trusts this issuer (DESIGN.md rule 9)
     await iss.addKey('k1');
     const { privateKey: foreign } = await generateKeyPair('ES256');
     const url = await service(recorder);
@@ -117,6 +120,7 @@ describe('JWT decoding and signature status', () => {
   it('finds keys at /.well-known/jwks.json when there is no discovery document', async () => {
     const recorder = memoryRecorder();
     const iss = await issuer({ discovery: false });
+    recorder.trustIssuers([iss.url]); // the host trusts this issuer (DESIGN.md rule 9)
     const key = await iss.addKey('k1');
     const url = await service(recorder);
     const { updated } = await sendAndCheck(recorder, url, await idJag(iss.url, key, 'k1'));
@@ -127,6 +131,7 @@ describe('JWT decoding and signature status', () => {
     const recorder = memoryRecorder();
     const gone = await listen(express());
     await gone.close();
+    recorder.trustIssuers([gone.url]);
     const { privateKey } = await generateKeyPair('ES256');
     const url = await service(recorder);
     const { first, updated } = await sendAndCheck(recorder, url, await idJag(gone.url, privateKey, 'k1'));
@@ -138,6 +143,7 @@ describe('JWT decoding and signature status', () => {
     let clock = Date.parse('2030-01-01T00:00:00Z');
     const recorder = memoryRecorder(() => clock);
     const iss = await issuer({ discovery: true });
+    recorder.trustIssuers([iss.url]); // the host trusts this issuer (DESIGN.md rule 9)
     const k1 = await iss.addKey('k1');
     const url = await service(recorder);
     expect((await sendAndCheck(recorder, url, await idJag(iss.url, k1, 'k1'))).updated?.jwts[0].signature.status).toBe('verified');
@@ -159,6 +165,57 @@ describe('JWT decoding and signature status', () => {
     const hs = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('http://127.0.0.1:1').sign(new TextEncoder().encode('0123456789abcdef0123456789abcdef'));
     const second = await sendAndCheck(recorder, url, hs);
     expect(second.first.jwts[0].signature).toMatchObject({ status: 'unverified', reason: expect.stringMatching(/shared secret/) });
+  });
+});
+
+// Issue 14 finding 3: a recorded token names its issuer; the trace must not fetch what a stranger names.
+describe('tokens from issuers the host does not trust', () => {
+  /** An issuer that publishes real keys and counts every request anyone makes to it. */
+  async function countingIssuer() {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    let hits = 0;
+    const app = express();
+    app.use((_req, _res, next) => { hits++; next(); });
+    app.get('/.well-known/openid-configuration', (_req, res) => res.json({ issuer: server.url, jwks_uri: `${server.url}/keys` }));
+    app.get('/keys', (_req, res) => res.json({ keys: [jwk] }));
+    app.get('/.well-known/jwks.json', (_req, res) => res.json({ keys: [jwk] }));
+    const server = await listen(app);
+    servers.push(server);
+    return { url: server.url, key: privateKey, hits: () => hits };
+  }
+
+  it('are shown as "not checked: issuer not trusted here", at once, and nothing is fetched', async () => {
+    const recorder = memoryRecorder();
+    const trusted = await issuer({ discovery: true });
+    recorder.trustIssuers([trusted.url]);
+    const attacker = await countingIssuer();
+    const url = await service(recorder);
+    const { first, updated } = await sendAndCheck(recorder, url, await idJag(attacker.url, attacker.key, 'k1'));
+    expect(first.jwts[0].claims.iss).toBe(attacker.url);
+    expect(first.jwts[0].signature).toEqual({ status: 'unverified', reason: 'not checked: issuer not trusted here' });
+    expect(updated).toBeUndefined(); // nothing pending, nothing to update
+    expect(attacker.hits()).toBe(0);
+  });
+
+  it('a request stuffed with such tokens, anywhere in it, causes zero outbound requests', async () => {
+    const recorder = memoryRecorder();
+    const attackers = await Promise.all([countingIssuer(), countingIssuer(), countingIssuer()]);
+    const url = await service(recorder);
+    const tokens = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => idJag(attackers[i % 3].url + (i % 2 ? `/t${i}` : ''), attackers[i % 3].key, 'k1')),
+    );
+    const seen = nextExchanges(recorder);
+    await (await fetch(`${url}/agent/auth?token=${tokens[0]}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[1]}` },
+      body: JSON.stringify({ list: tokens }), // ~90 KB of JWTs
+    })).text();
+    const [exchange] = await seen;
+    await recorder.idle();
+    expect(exchange.jwts.length).toBeGreaterThan(100);
+    for (const j of exchange.jwts) expect(j.signature).toEqual({ status: 'unverified', reason: 'not checked: issuer not trusted here' });
+    expect(attackers.map((a) => a.hits())).toEqual([0, 0, 0]);
   });
 });
 
