@@ -1,11 +1,11 @@
 import { test as base } from '@playwright/test';
-import { expect, test } from './studio';
+import { expect, resetAll, test } from './studio';
 
 /** What a first-time visitor notices before doing anything: a clean start, an icon, no surprises. */
 
 base('a fresh start logs no console errors and the tab shows the studio icon', async ({ page, request }) => {
   const url = process.env.STUDIO_URL!;
-  expect((await request.post(`${url}/studio/api/reset`)).ok()).toBe(true);
+  expect((await resetAll(request, url)).ok()).toBe(true);
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
