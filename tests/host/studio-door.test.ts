@@ -38,7 +38,10 @@ beforeEach(async () => {
   const r = await fetch(`${api}/runs`, { method: 'POST', headers: { ...json, 'x-studio-token': token }, body: JSON.stringify({ flow: 'anonymous' }) });
   expect(r.status).toBe(201);
 });
-const runStillThere = async () => (await fetch(`${api}/runs/current`, { headers: { 'x-studio-token': token } })).status === 200;
+const runStillThere = async () => {
+  const r = await fetch(`${api}/runs/current`, { headers: { 'x-studio-token': token } });
+  return r.status === 200 && (await r.json()) !== null;
+};
 
 async function expectRefused(res: Response, status: number, error: string) {
   expect(res.status).toBe(status);
