@@ -28,6 +28,8 @@ export const serviceConfigSchema = z.strictObject({
   otpTtlSeconds: z.number().int().positive().default(600),
   otpMaxAttempts: z.number().int().positive().default(5),
   clockSkewSeconds: z.number().int().nonnegative().default(60),
+  /** PROTOCOL.md §2, §9: the longest ID-JAG lifetime (exp − iat) accepted; it also bounds how long replay and revocation rows live. */
+  idJagMaxLifetimeSeconds: z.number().int().positive().max(86_400).default(3600),
   requireMfa: z.boolean().default(false),
   rateLimits: rateLimits.prefault({}),
 });
