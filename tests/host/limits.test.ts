@@ -187,3 +187,50 @@ describe('malformed HTTP gets the JSON envelope', () => {
     expectEnvelope(r, 408, 'invalid_request');
   }, 40_000);
 });
+
+// The studio is not part of `npm run serve`, so the conformance fuzz cannot reach it: fuzz it here.
+describe('the studio API under random bodies, compressed and chunked', () => {
+  it('never a 5xx; every 4xx is the JSON envelope', async () => {
+    const { default: fc } = await import('fast-check');
+    const { request: httpRequest } = await import('node:http');
+    const { brotliCompressSync, deflateSync } = await import('node:zlib');
+    const api = `${studio.url}/studio/api`;
+    const send = (url: string, headers: Record<string, string>, pieces: Buffer[]) =>
+      new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+        const req = httpRequest(url, { method: 'POST', headers, timeout: 10_000 }, (r) => {
+          let text = '';
+          r.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type'] ?? ''), text }));
+        });
+        req.on('error', reject);
+        for (const p of pieces) req.write(p);
+        req.end();
+      });
+    const encode: Record<string, (b: Buffer) => Buffer> = {
+      identity: (b) => b, gzip: (b) => gzipSync(b), deflate: (b) => deflateSync(b), br: (b) => brotliCompressSync(b),
+      'bad-gzip': (b) => Buffer.concat([Buffer.from([0x1f, 0x8b]), b]),
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/runs', '/runs/run_x/next', '/runs/run_x/play', '/runs/run_x/otp', '/runs/run_x/act', '/runs/run_x/autopilot', '/grants/grt_x/revoke', '/nowhere'),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 100 })),
+        fc.constantFrom(...Object.keys(encode)),
+        fc.constantFrom('application/json', 'application/json; charset=latin-9', 'text/plain'),
+        fc.integer({ min: 1, max: 4 }),
+        async (path, text, coding, type, pieces) => {
+          const bytes = encode[coding](Buffer.from(text));
+          const size = Math.ceil(bytes.length / pieces) || 1;
+          const parts = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+          const headers: Record<string, string> = { 'content-type': type };
+          if (coding !== 'identity') headers['content-encoding'] = coding === 'bad-gzip' ? 'gzip' : coding;
+          const r = await send(`${api}${path}`, headers, parts);
+          expect(r.status, `${path} ${coding} ${type}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+          if (r.status >= 400) {
+            expect(r.type, r.text).toMatch(/^application\/json/);
+            expect(typeof JSON.parse(r.text).error).toBe('string');
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 60_000);
+});
