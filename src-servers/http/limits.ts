@@ -72,12 +72,18 @@ export function limitRequestBody(limit = MAX_BODY_BYTES): RequestHandler {
 function closeWhenAnsweredEarly(req: Request, res: Response): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: unknown[]) {
-    if (!req.complete && !res.headersSent) {
+    // A request without a body is complete only once its handler returns: it never counts as early.
+    if (hasBody(req) && !req.complete && !res.headersSent) {
       res.setHeader('Connection', 'close');
       lingerOnClose(req.socket);
     }
     return (writeHead as (...a: unknown[]) => Response).apply(this, args);
   } as Response['writeHead'];
+}
+
+/** RFC 9112 §6.3: a request has a body when it says Transfer-Encoding or a non-zero Content-Length. */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /** Node ends a `Connection: close` answer with destroySoon(): make that a half-close, then a destroy LINGER_MS later. */

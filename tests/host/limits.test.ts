@@ -150,6 +150,22 @@ describe('body limits on the bytes that arrive', () => {
   }, 60_000);
 });
 
+describe('ordinary requests are not affected', () => {
+  it('a GET and a small JSON POST keep their connection alive on every server (only an early answer closes it)', async () => {
+    const { request: httpRequest } = await import('node:http');
+    const connectionOf = (url: string, method = 'GET', body?: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const req = httpRequest(url, { method, headers: body ? { 'content-type': 'application/json' } : {} }, (r) => {
+          r.resume().on('end', () => resolve(r.headers.connection));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    for (const [name, base] of allServers()) expect(await connectionOf(`${base}/`), name).toBe('keep-alive');
+    for (const [name, url] of jsonTargets()) expect(await connectionOf(url, 'POST', '{"x":1}'), name).toBe('keep-alive');
+  });
+});
+
 describe('malformed HTTP gets the JSON envelope', () => {
   it('a header line without a colon → 400 invalid_request JSON, on every server', async () => {
     for (const [name, base] of allServers()) {
