@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostUrls } from './host.js';
 
@@ -49,7 +49,11 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   let released = false;
   return {
     update(urls) {
-      if (!released) writeFileSync(file, JSON.stringify({ ...me, urls }), { mode: 0o600 });
+      if (released) return;
+      // Written aside and renamed over: a second host never reads a half-written lock (and takes it for stale).
+      const next = `${file}.${process.pid}.tmp`;
+      writeFileSync(next, JSON.stringify({ ...me, urls }), { mode: 0o600 });
+      renameSync(next, file);
     },
     release() {
       if (released) return;
