@@ -185,4 +185,3 @@ describe('never a 5xx', () => {
     }
   });
 });
-
