@@ -43,7 +43,9 @@ export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): P
     case 'consent_required':
       say('My provider has no live grant for this service: I must ask you again.');
       k.consent = undefined;
-      ctx.insert(['request_consent', 'approve_consent', ...(ctx.key === 'get_id_jag' ? (['get_id_jag'] as StepKey[]) : [])]);
+      // From the provider (get_id_jag) mint again after the new consent; from the service (register, PROTOCOL.md §4: an
+      // ID-JAG minted before consent was withdrawn) also register again with the new one.
+      ctx.insert(['request_consent', 'approve_consent', ...(ctx.key === 'get_id_jag' ? (['get_id_jag'] as StepKey[]) : ctx.key === 'register' ? (['get_id_jag', 'register'] as StepKey[]) : [])]);
       break;
 
     // The decision tree again, with the failed method ruled out.

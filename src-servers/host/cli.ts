@@ -71,7 +71,11 @@ export function parseHostArgs(argv: string[]): ParsedHostArgs {
  * the start-up code has returned) waits for the start to finish, then stops it — without a handler,
  * Node would die of the signal at once.
  */
-export function exitCleanlyOnSignals(started: Promise<() => Promise<void>>, log: (line: string) => void) {
+export function exitCleanlyOnSignals(
+  started: Promise<() => Promise<void>>,
+  log: (line: string) => void,
+  opts: { followParent?: boolean } = {},
+) {
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) return;
@@ -92,6 +96,37 @@ export function exitCleanlyOnSignals(started: Promise<() => Promise<void>>, log:
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+  if (opts.followParent) followParent(() => onSignal('the process that started the host exited'));
+}
+
+/** How often a host started by npm checks that npm's shell is still there. */
+const PARENT_POLL_MS = 250;
+
+/**
+ * PROTOCOL.md §9 for `npm run serve` / `npm run web`: npm 11 runs a script line as `sh -c "<line>"`
+ * (cmd.exe on Windows), passes a SIGTERM it gets on to that shell, and exits when the shell does.
+ * Debian's sh (dash) neither execs the last command of the line nor forwards the signal: it dies, and
+ * the host — its child — would run on, orphaned, holding the ports and the data dir. So a host started
+ * by npm stops, as on SIGTERM, when its parent goes away. (`exec` in the script line would make node
+ * the process npm starts, but cmd.exe has no `exec`.)
+ */
+function followParent(onOrphaned: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent && isRunning(parent)) return;
+    clearInterval(timer);
+    onOrphaned();
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
@@ -119,7 +154,8 @@ export function runHostCommand(
   // start() runs a microtask later, after the signal handlers are in place: its first synchronous
   // lines (a log, a listen) may already be seen by whoever sends the signal.
   const started = Promise.resolve().then(() => start(args, stderrLog));
-  exitCleanlyOnSignals(started, stderrLog);
+  // npm sets npm_lifecycle_event to the script's name for the line it runs (and for that line's children).
+  exitCleanlyOnSignals(started, stderrLog, { followParent: process.env.npm_lifecycle_event === name });
   started.catch((err) => {
     stderrLog(`${name}: could not start: ${(err as Error).message}`);
     process.exit(1);

@@ -5,7 +5,8 @@ import { createServer as createNetServer } from 'node:net';
 import { openDatabase, type Db } from '../db/sqlite.js';
 import { parseConfig, type HostConfig, type HostConfigInput } from './config.js';
 import { closeServer, createSwappableServer, listenWithFallback, LOOPBACK } from './ports.js';
-import { defaultDataDir } from './dataDir.js';
+import { defaultDataDir, preparePrivateDir, privateDbFile } from './dataDir.js';
+import { acquireDataDirLock, type DataDirLock } from './dataDirLock.js';
 import { createService, serviceMigrations, type ServiceHandle } from '../service/index.js';
 import { createSmtpMailer, type SmtpMailer } from '../service/mail.js';
 import { createProvider, providerMigrations, type ProviderHandle } from '../provider/index.js';
@@ -65,6 +66,28 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const dataDir = opts.inMemory ? null : (opts.dataDir ?? defaultDataDir());
   const port = (name: keyof typeof DEFAULT_PORTS) => opts.ports?.[name] ?? DEFAULT_PORTS[name];
 
+  // Before any port is taken: a second host on the same data dir stops here, naming the running one.
+  let lock: DataDirLock | null = null;
+  if (dataDir) {
+    preparePrivateDir(dataDir);
+    lock = acquireDataDirLock(dataDir);
+  }
+  try {
+    return await startRolesAndServers(opts, config, dataDir, lock, port, log);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startRolesAndServers(
+  opts: HostOptions,
+  config: HostConfig,
+  dataDir: string | null,
+  lock: DataDirLock | null,
+  port: (name: keyof typeof DEFAULT_PORTS) => number,
+  log: (line: string) => void,
+): Promise<Host> {
   // Listen first: each role needs its own public URL (the AS issuer, the provider's iss) to start.
   const service = createSwappableServer();
   const provider = createSwappableServer();
@@ -81,7 +104,10 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     smtp: `smtp://${LOOPBACK}:${smtpPort}`,
   };
 
-  const dbFile = (role: string) => (dataDir ? join(dataDir, `${role}.db`) : ':memory:');
+  lock?.update(urls);
+
+  // PROTOCOL.md §7: each database file 0600 (and its WAL with it), in a 0700 data dir.
+  const dbFile = (role: string) => (dataDir ? privateDbFile(dataDir, role) : ':memory:');
   const traceDb = opts.trace ? null : openDatabase(dbFile('trace'), traceMigrations);
   const trace = opts.trace ?? createTraceRecorder({ db: traceDb! });
   const now = opts.now;
@@ -181,6 +207,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       await Promise.all([service, provider, mailbox].map((s) => closeServer(s.server as Server)));
       await stopRoles(roles);
       traceDb?.close();
+      lock?.release();
     },
   };
 }

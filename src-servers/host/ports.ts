@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hardenServer, SERVER_OPTIONS } from '../http/limits.js';
 
 /** Loopback only: the host never listens on a public interface. */
 export const LOOPBACK = '127.0.0.1';
@@ -46,7 +47,7 @@ export async function listenWithFallback<T extends Server | import('node:net').S
 /** An HTTP server whose request handler can be swapped (a data reset recreates the roles). */
 export function createSwappableServer() {
   let handler: ((req: any, res: any) => void) | null = null;
-  const server = createServer((req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     if (handler) return handler(req, res);
     res.statusCode = 503;
     res.setHeader('content-type', 'application/json');
@@ -54,6 +55,7 @@ export function createSwappableServer() {
     res.end(JSON.stringify({ error: 'temporarily_unavailable', message: 'The host is starting; try again in a moment.' }));
   });
   server.keepAliveTimeout = 5_000;
+  hardenServer(server);
   return {
     server,
     setHandler(h: typeof handler) {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { FLOWS, SCENARIOS, type FlowId } from '../agent/index.js';
 import { parseBody } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
+import { hardenServer, limitRequestBody, SERVER_OPTIONS } from '../http/limits.js';
 import { MAX_BODY_BYTES, PROVIDER_PATHS } from '../protocol/constants.js';
 import { CONSENT_CHOICES } from '../protocol/run.js';
 import {
@@ -92,6 +93,8 @@ export function createStudio(opts: StudioOptions): Studio {
   const app = express();
   app.disable('x-powered-by');
   app.use(hostAllowList()); // DNS rebinding: only the loopback names of our port (DESIGN.md rule 10)
+  // Bodies are capped as they arrive, on every path (http/limits.ts); express.json caps them inflated.
+  app.use(limitRequestBody(MAX_BODY_BYTES));
   const token = createStudioToken();
   const api = express.Router();
   api.use(studioGuard(token)); // the studio page only: its secret, its Origin, JSON bodies (DESIGN.md rule 10)
@@ -262,6 +265,8 @@ export function createStudio(opts: StudioOptions): Studio {
     if (existsSync(index)) return void sendIndex(res);
     res.status(503).type('text/plain').send('The studio UI is not built yet. Run `npm run build:renderer` (or `npm run web`).');
   });
+  // Outside the API too (a refused body, a bad path for the static files): the envelope, never Express's HTML.
+  app.use(jsonErrorHandler({ role: 'studio', log }));
 
   return {
     app,
@@ -288,7 +293,7 @@ export interface StudioServer {
 /** Start the studio on its own loopback port (0 = any free; a taken port falls back to a free one). */
 export async function startStudioServer(host: Host, port = 5178, opts: Omit<StudioOptions, 'host'> = {}): Promise<StudioServer> {
   const studio = createStudio({ host, ...opts });
-  const server = createServer(studio.app);
+  const server = hardenServer(createServer(SERVER_OPTIONS, studio.app));
   const chosen = await listenWithFallback(server, port, 'studio', opts.log ?? ((l) => console.log(l)));
   const url = `http://${LOOPBACK}:${chosen}`;
   const stopFraming = host.allowFraming(studioOrigins(url)); // the panes frame the roles' pages; nobody else may

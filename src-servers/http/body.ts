@@ -2,14 +2,17 @@ import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
+import { limitRequestBody } from './limits.js';
 
 /**
  * Body parsers with PROTOCOL.md's size limit: JSON (and `+json` types, RFC 6839 §3.1), url-encoded
  * forms (HTML forms and RFC 6749 §3.2 token requests) and, when a role asks, whole-body text types
  * (the logout token, PROTOCOL.md §4). Their failures are turned into the envelope by errors.ts.
+ * The wire bytes are capped first (limits.ts), the inflated bytes by each parser's `limit`.
  */
 export function bodyParsers(opts: { text?: string[] } = {}): RequestHandler[] {
   return [
+    limitRequestBody(MAX_BODY_BYTES),
     express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }),
     express.urlencoded({ limit: MAX_BODY_BYTES, extended: false, parameterLimit: 100 }),
     ...(opts.text?.length ? [express.text({ limit: MAX_BODY_BYTES, type: opts.text })] : []),

@@ -4,6 +4,7 @@ import type { Db, Migration } from '../db/sqlite.js';
 import { mailboxMigrations as migrations, MessageStore } from './store.js';
 import { createSmtpSink } from './smtp.js';
 import { errorHandler, mailboxRoutes, notFound } from './routes.js';
+import { limitRequestBody } from '../http/limits.js';
 import type { Exchange } from '../trace/types.js';
 import { hostAllowList } from '../http/hostCheck.js';
 import { framedBy } from '../http/framing.js';
@@ -62,6 +63,8 @@ export function createMailbox(deps: MailboxDeps): MailboxHandle {
   app.disable('x-powered-by');
   app.use(hostAllowList(deps.allowedHosts), framedBy(deps.frameAncestors)); // DESIGN.md rule 10
   if (deps.recorder) app.use(deps.recorder.middleware('Inbox'));
+  // The API takes no bodies; one sent anyway is still capped like everywhere else (http/limits.ts).
+  app.use(limitRequestBody());
   app.use(mailboxRoutes(store));
   app.use(notFound);
   app.use(errorHandler(deps.log ?? (() => {})));

@@ -39,7 +39,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   server_error: 500,
-  // §6 provider
+  // §6 provider; consent_required also at the service (§4: an ID-JAG minted before its consent was withdrawn)
   unknown_user: 401,
   consent_required: 403,
   unauthorized: 401,
@@ -72,7 +72,7 @@ export const SERVICE_ERROR_CODES = [
   'verified_email_not_enabled', 'id_jag_not_enabled', 'rate_limited', 'invalid_claim_token',
   'claimed_or_in_flight', 'claim_expired', 'claim_completed', 'claim_superseded',
   'otp_not_generated', 'otp_invalid', 'previously_claimed', 'otp_expired', 'otp_locked',
-  'invalid_token', 'insufficient_scope',
+  'invalid_token', 'insufficient_scope', 'consent_required',
 ] as const satisfies readonly ErrorCode[];
 
 export class ProtocolError extends Error {

@@ -33,6 +33,8 @@ export const serviceConfigSchema = z.strictObject({
   logoutTokenMaxAgeSeconds: z.number().int().positive().default(300),
   // PROTOCOL.md §2 row 4: after an unknown kid refetched an issuer's JWKS, the next may only this much later.
   jwksRefetchCooldownSeconds: z.number().int().nonnegative().default(30),
+  /** PROTOCOL.md §2, §9: the longest ID-JAG lifetime (exp − iat) accepted; it also bounds how long replay and revocation rows live. */
+  idJagMaxLifetimeSeconds: z.number().int().positive().max(86_400).default(3600),
   requireMfa: z.boolean().default(false),
   rateLimits: rateLimits.prefault({}),
   /** Host names besides loopback this server answers to (http/hostCheck.ts). */

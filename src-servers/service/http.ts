@@ -1,19 +1,13 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { LOGOUT_TOKEN_CONTENT_TYPE, MAX_BODY_BYTES, SERVICE_PATHS } from '../protocol/constants.js';
+import { LOGOUT_TOKEN_CONTENT_TYPE, SERVICE_PATHS } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { bodyParsers as sharedBodyParsers } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
 
 /** Body parsers for the three media types the service accepts; routes check which one they got. */
 export function bodyParsers(): RequestHandler[] {
-  return [
-    // Refuse an announced oversize body before reading a byte of it (any media type).
-    (req, _res, next) => {
-      const length = Number(req.headers['content-length'] ?? 0);
-      next(length > MAX_BODY_BYTES ? new ProtocolError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`) : undefined);
-    },
-    ...sharedBodyParsers({ text: [LOGOUT_TOKEN_CONTENT_TYPE] }),
-  ];
+  // The shared parsers refuse an oversize body of any media type, announced or streamed (http/limits.ts).
+  return sharedBodyParsers({ text: [LOGOUT_TOKEN_CONTENT_TYPE] });
 }
 
 /** Reject a body of the wrong media type with the JSON envelope (never a 415 HTML page). */

@@ -5,7 +5,7 @@ import { SERVICE_PATHS } from '../protocol/constants.js';
 import { ClientMetadataCache } from './checks/clientId.js';
 import type { SendMail, ServiceContext } from './context.js';
 import { bodyParsers, errorHandler, methodNotAllowed, notFound } from './http.js';
-import { expireDueRegistrations } from './lifecycle.js';
+import { expireDueRegistrations, pruneRevocations } from './lifecycle.js';
 import { pruneRateLimits } from './rateLimit.js';
 import { authMdRoutes } from './routes/authMd.js';
 import { claimRoutes } from './routes/claim.js';
@@ -117,6 +117,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
   function sweep() {
     expireDueRegistrations(ctx);
     store.replay.prune(now());
+    pruneRevocations(ctx);
     pruneRateLimits(ctx);
   }
   const timer = setInterval(() => {

@@ -67,12 +67,17 @@ export function bodyText(bytes: Buffer, total: number, headers: Record<string, s
   const encoding = (headers['content-encoding'] ?? '').trim().toLowerCase();
   if (encoding && encoding !== 'identity') {
     if (total > bytes.length) return `[${total} bytes, ${encoding}-encoded, too large to record]`;
+    // A few KB of gzip can inflate to gigabytes: inflate at most what we would keep (capture is off the request path, DESIGN.md rule 9).
+    const cap = { maxOutputLength: MAX_RECORDED_BODY_BYTES };
     try {
-      body = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync(bytes)
-        : encoding === 'deflate' ? inflateSync(bytes)
-        : encoding === 'br' ? brotliDecompressSync(bytes)
+      body = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync(bytes, cap)
+        : encoding === 'deflate' ? inflateSync(bytes, cap)
+        : encoding === 'br' ? brotliDecompressSync(bytes, cap)
         : (() => { throw new Error('unknown encoding'); })();
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        return `[${total} bytes, ${encoding}-encoded, inflating to more than ${MAX_RECORDED_BODY_BYTES} bytes: not recorded]`;
+      }
       return `[${total} bytes, ${encoding}-encoded]`;
     }
   }

@@ -16,8 +16,15 @@ export const SECRET_FIELDS = new Set([
   'client_secret', 'password', 'logout_token',
 ]);
 
-/** Opaque secrets recognisable by prefix wherever they appear (PROTOCOL.md §7): API keys, claim tokens, claim-attempt tokens. */
-const SECRET_TOKEN = /(?<![A-Za-z0-9])(?:sk_test_|clm_|cv_)[A-Za-z0-9_-]{6,}/;
+/**
+ * Opaque secrets recognisable by prefix wherever they appear (PROTOCOL.md §7): every credential the
+ * service issues (API keys `sk_test_`, access tokens `at_`), claim and claim-attempt tokens, and the
+ * provider's session tokens (`ses_`). The look-behind keeps `expires_at_…`-like names from matching.
+ */
+const SECRET_TOKEN = /(?<![A-Za-z0-9_])(?:sk_test_|at_|clm_|cv_|ses_)[A-Za-z0-9_-]{6,}/;
+
+/** A body that is one compact JWS (RFC 7515 §7.1) — a logout token (PROTOCOL.md §4) or an assertion sent bare. */
+const WHOLE_BODY_JWT = /^\s*eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
 
 export function containsSecretToken(text: string): boolean {
   return SECRET_TOKEN.test(text);
@@ -58,6 +65,8 @@ export function markSecrets(e: SecretSource): string[] {
     }
     // A page, a mail or a markdown file that shows a key or a claim link: the whole text is sensitive.
     if (parsed.kind === 'text' && containsSecretToken(parsed.text)) paths.add(`${side}.body`);
+    // A whole-body JWT (the logout token) is a bearer proof like any other: redact all of it.
+    if (parsed.kind === 'text' && WHOLE_BODY_JWT.test(parsed.text)) paths.add(`${side}.body`);
   }
   return [...paths];
 }
@@ -100,7 +109,10 @@ function redactUrl(url: string): string {
 
 function redactBody(body: string | null, contentType: string | undefined, paths: string[]): string | null {
   if (body === null || paths.length === 0) return body;
-  if (paths.includes('')) return body.replace(new RegExp(SECRET_TOKEN.source, 'g'), '[redacted]');
+  if (paths.includes('')) {
+    if (WHOLE_BODY_JWT.test(body)) return '[redacted]';
+    return body.replace(new RegExp(SECRET_TOKEN.source, 'g'), '[redacted]');
+  }
   const parsed = parseBody(body, contentType);
   if (parsed.kind === 'json') {
     const value = parsed.value as Record<string, unknown>;

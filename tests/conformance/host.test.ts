@@ -123,6 +123,35 @@ describe('signals', () => {
   });
 });
 
+// Issue 14 #8: a second host on the same data dir used to start, silently on other ports, sharing the databases.
+describe('one host per --data-dir', () => {
+  it('a second host on the same --data-dir exits non-zero naming the running one; once it stops, a new one starts', async () => {
+    const dataDir = tempDir('conformance-lock-');
+    const first = await host({ dataDir });
+    const second = await runToExit(hostArgs({ dataDir }));
+    expect(second.code, second.stderr).not.toBe(0);
+    expect(second.code).not.toBeNull();
+    expect(second.stdout).not.toContain('READY');
+    expect(second.stderr).toContain(`PID ${first.proc.pid}`);
+    expect(second.stderr).toContain(first.urls.service);
+    expect(second.stderr, 'no stack trace for a user mistake').not.toMatch(/\n\s+at\s/);
+    // The first host is untouched.
+    expect((await fetch(`${first.urls.service}/.well-known/oauth-protected-resource`)).status).toBe(200);
+    expect(await first.stop()).toEqual({ code: 0, signal: null });
+    const third = await host({ dataDir });
+    expect((await fetch(`${third.urls.service}/.well-known/oauth-protected-resource`)).status).toBe(200);
+  });
+
+  it('a lock left by a killed host (SIGKILL) is stale: the next host takes the data dir over', async () => {
+    const dataDir = tempDir('conformance-lock-');
+    const killed = await host({ dataDir });
+    killed.proc.kill('SIGKILL');
+    await killed.exited;
+    const next = await host({ dataDir });
+    expect((await fetch(`${next.urls.service}/.well-known/oauth-protected-resource`)).status).toBe(200);
+  });
+});
+
 describe('restart with the same --data-dir', () => {
   it('keeps an API key working, a pending claim completable, and a used ID-JAG replayed', async () => {
     const tp = await startTestProvider();

@@ -1,13 +1,14 @@
 /**
  * PROTOCOL.md §7 — secrets at rest, checked from outside: after a real run with --data-dir, no file
- * the host wrote holds a plaintext API key, claim token or access token, and signing keys are 0600.
+ * the host wrote holds a plaintext API key, claim token, access token or logout token, and the data
+ * dir is 0700 with every file in it 0600.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOST_HOOK_TIMEOUT_MS, spawnHost, tempDir, type RunningHost } from './support/host.js';
 import { startTestProvider, type TestProvider } from './support/provider.js';
-import { expectOk } from './support/http.js';
+import { expectOk, request } from './support/http.js';
 import { challenge, complete, discover, registerAnonymous, registerIdJag, startClaim, uniqueEmail } from './support/service.js';
 
 let host: RunningHost;
@@ -27,9 +28,15 @@ beforeAll(async () => {
   attemptToken = link.token;
   const otp = (await challenge(d, link.token)).json.challenge;
   expectOk(await complete(d, anon.claim_token, otp));
-  const reg = await registerIdJag(d, await tp.mintIdJag(d.issuer), 'access_token');
+  const assertion = await tp.mintIdJag(d.issuer);
+  const reg = await registerIdJag(d, assertion, 'access_token');
   expectOk(reg);
   secrets['access token'] = reg.json.credential;
+  // The provider withdraws consent: its logout token is a bearer proof too (PROTOCOL.md §4).
+  const sub = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString()).sub;
+  const logoutToken = await tp.mintLogoutToken(d.issuer, sub);
+  expectOk(await request('POST', d.revocationUri, { body: logoutToken, headers: { 'content-type': 'application/logout+jwt' } }));
+  secrets['logout token'] = logoutToken;
   // Stop so every write (WAL included) is on disk.
   expect(await host.stop()).toEqual({ code: 0, signal: null });
 }, HOST_HOOK_TIMEOUT_MS);
@@ -60,6 +67,14 @@ describe('§7 secrets at rest', () => {
       .map((f) => f.slice(dataDir.length + 1))
       .filter((f) => !/^mailbox/.test(f));
     expect(found, 'plaintext claim-attempt token outside the mailbox').toEqual([]);
+  });
+
+  // Issue 14 #10: databases used to be created 0644 in a 0755 data dir.
+  it('the data dir is 0700 and every file in it 0600 (databases and their WAL included)', () => {
+    expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
+    const all = files();
+    expect(all.some((f) => f.endsWith('service.db'))).toBe(true);
+    for (const f of all) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
   });
 
   it('every file holding a private JWK is mode 0600', () => {

@@ -50,3 +50,47 @@ describe('a signal during start-up', () => {
     expect(output.out).toContain('STOPPED');
   }, 15_000);
 });
+
+/**
+ * Issue 14 #8: SIGTERM to the PID of `npm run serve` used to leave the server running — npm passes
+ * the signal to its `sh -c` line, which dies without passing it on, and the host under it (then under
+ * the tsx CLI) was orphaned, still holding its ports. Now the host stops with its parent.
+ */
+describe('npm run serve', () => {
+  it('SIGTERM to npm\'s PID stops the host: npm exits and the ports stop answering', async () => {
+    const REPO = fileURLToPath(new URL('../../', import.meta.url));
+    const npm = spawn('npm', ['run', '--silent', 'serve', '--', '--in-memory', '--service-port', '0', '--provider-port', '0', '--mailbox-port', '0', '--smtp-port', '0'], {
+      cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true, // its own process group, so cleanup reaches an orphan too
+    });
+    let out = '';
+    let err = '';
+    npm.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    try {
+      const urls = await new Promise<{ service: string; provider: string }>((resolve, reject) => {
+        npm.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const line = out.split('\n').find((l) => l.startsWith('READY '));
+          if (line && out.includes(`${line}\n`)) resolve(JSON.parse(line.slice('READY '.length)));
+        });
+        npm.on('exit', () => reject(new Error(`npm exited before READY: ${err}`)));
+      });
+      expect((await fetch(`${urls.service}/.well-known/oauth-protected-resource`)).status).toBe(200);
+      process.kill(npm.pid!, 'SIGTERM');
+      await exited;
+      // The host is gone too: its service port refuses connections (polled for a bounded while).
+      let answering = true;
+      for (let i = 0; i < 40 && answering; i++) {
+        answering = await fetch(`${urls.service}/.well-known/oauth-protected-resource`).then(() => true, () => false);
+        if (answering) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(answering, `the host outlived npm\n${err}`).toBe(false);
+    } finally {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    }
+  }, 60_000);
+});

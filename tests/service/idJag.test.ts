@@ -155,6 +155,25 @@ describe('ID-JAG checks, in the order of PROTOCOL.md §2', () => {
     expectError(await register(await issuer.mintIdJag(svc.url, {}, { omit: ['exp'] })), 400, 'invalid_request');
   });
 
+  // Issue 14 #11: exp 1e300 with iat 0 used to be accepted, its replay row living forever.
+  it('invalid_request: a lifetime (exp − iat) beyond idJagMaxLifetimeSeconds (default 1 h)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const r = await register(await issuer.mintIdJag(svc.url, { iat: now, exp: 1e300 }));
+    expectError(r, 400, 'invalid_request');
+    expect(r.body.message).toMatch(/at most 3600 s/);
+    expectError(await register(await issuer.mintIdJag(svc.url, {}, { nowSeconds: now, ttlSeconds: 3601 })), 400, 'invalid_request');
+    expect((await register(await issuer.mintIdJag(svc.url, {}, { nowSeconds: now, ttlSeconds: 3600 }))).status).toBe(200);
+  });
+
+  // Issue 14 #11: a verified `email` that is not an address (or not a string) used to reach user matching.
+  it('invalid_request: email_verified with an email claim that is not an address', async () => {
+    for (const email of ['not-an-address', 'a@', 42, ['alice@example.com'], { x: 1 }, '']) {
+      const r = await register(await issuer.mintIdJag(svc.url, { sub: `bad-email-${JSON.stringify(email)}`, email }));
+      expectError(r, 400, 'invalid_request');
+      expect(r.body.message).toMatch(/not an email address/);
+    }
+  });
+
   it('invalid_audience: aud of another service, or resource of another API', async () => {
     expectError(await register(await issuer.mintIdJag('http://127.0.0.1:1')), 400, 'invalid_audience');
     expectError(await register(await issuer.mintIdJag(svc.url, { resource: 'http://127.0.0.1:1/api/resource' })), 400, 'invalid_audience');

@@ -67,3 +67,48 @@ describe('the mailer keeps its SMTP connections', () => {
     expect(connections - before.connections).toBeLessThanOrEqual(4);
   });
 });
+
+// Issue 14 #9: an address the SMTP server refuses used to answer 500 server_error — the client's mistake as our fault.
+describe('an address the mail server refuses', () => {
+  it('→ 400 invalid_request naming the address, for verified-email registration and the claim start; nothing half-made', async () => {
+    // A real SMTP server that refuses every recipient at refused.example (RFC 5321 §4.2.1: 550 on RCPT TO).
+    const strict = new SMTPServer({
+      authOptional: true,
+      onRcptTo(address, _session, callback) {
+        if (address.address.endsWith('@refused.example')) return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        callback();
+      },
+      onData(stream, _session, callback) {
+        stream.resume().on('end', () => callback());
+      },
+    });
+    await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+    const mailer = createSmtpMailer(`smtp://127.0.0.1:${(strict.server.address() as { port: number }).port}`);
+    const svc = await startService({ sendMail: mailer.send });
+    try {
+      const r = await registerVerifiedEmail(svc, 'x@refused.example');
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.error).toBe('invalid_request');
+      expect(r.body.message).toContain('x@refused.example');
+      // The registration it would have made is not left pending (it could never be claimed).
+      expect((svc.handle.inspect().registrations as any[]).filter((g) => g.status === 'pending')).toEqual([]);
+
+      const anon = await call(`${svc.url}/agent/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"anonymous","requested_credential_type":"api_key"}' });
+      const claim = await call(`${svc.url}/agent/auth/claim`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claim_token: anon.body.claim_token, email: 'y@refused.example' }),
+      });
+      expect(claim.status, JSON.stringify(claim.body)).toBe(400);
+      expect(claim.body.error).toBe('invalid_request');
+
+      // A trailing-dot domain (the issue's probe) is not an address at all: refused before any mail is tried.
+      const dot = await registerVerifiedEmail(svc, 'x@victim.example.');
+      expect(dot.status).toBe(400);
+      expect(dot.body.error).toBe('invalid_request');
+      expect(svc.logs.join('\n')).not.toContain('refused.example');
+    } finally {
+      mailer.close();
+      await svc.close();
+      await new Promise<void>((resolve) => strict.close(() => resolve()));
+    }
+  });
+});

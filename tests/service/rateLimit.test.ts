@@ -50,6 +50,24 @@ describe('rate limits (hourly, per IP and per tenant)', () => {
     expect((await registerWithIdJag(svc, await b.mintIdJag(svc.url))).status).toBe(200);
   });
 
+  // Issue 14 #6: the bucket used to be charged before the header and signature checks.
+  it('per tenant: forged ID-JAGs naming a trusted issuer do not spend its bucket (charged after the signature)', async () => {
+    const a = await startTestIssuer();
+    open.push(a);
+    const svc = await startService({ trustedIssuers: [a.url], config: { rateLimits: { identityAssertionPerTenantPerHour: 1 } } });
+    open.push(svc);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: a.url, sub: 'user-alice', aud: svc.url, client_id: a.cimdUrl, jti: 'j', iat: now, exp: now + 300, email: 'alice@example.com', email_verified: true };
+    for (let i = 0; i < 3; i++) {
+      expectError(await registerWithIdJag(svc, `${b64({ alg: 'none', typ: 'oauth-id-jag+jwt' })}.${b64({ ...claims, jti: `none-${i}` })}.`), 400, 'invalid_request');
+      expectError(await registerWithIdJag(svc, await a.mintIdJag(svc.url, {}, { key: await a.unpublishedKey() })), 400, 'invalid_signature');
+    }
+    // The issuer's own first ID-JAG of the hour still registers; its second is the one over the limit.
+    expect((await registerWithIdJag(svc, await a.mintIdJag(svc.url))).status).toBe(200);
+    expectRateLimited(await registerWithIdJag(svc, await a.mintIdJag(svc.url)));
+  });
+
   it('per tenant: verified-email registrations are counted by mail domain', async () => {
     const svc = await startService({ config: { rateLimits: { identityAssertionPerTenantPerHour: 1 } } });
     open.push(svc);

@@ -73,4 +73,32 @@ describe('revocation by logout token (PROTOCOL.md §4)', () => {
       await stranger.close();
     }
   });
+
+  // Issue 14 #7: ID-JAGs minted before the revoke and used after it used to register (5 × 200).
+  it('ID-JAGs of (iss, sub, aud) minted before the revocation are refused after it; a fresh one works', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const minted = await Promise.all(Array.from({ length: 5 }, () => issuer.mintIdJag(svc.url, { sub: 'rev-minted' }, { nowSeconds: now - 5 })));
+    const other = await issuer.mintIdJag(svc.url, { sub: 'rev-other' }, { nowSeconds: now - 5 });
+    expect((await revoke(await issuer.mintLogoutToken(svc.url, { sub: 'rev-minted' }))).status).toBe(200);
+
+    for (const jwt of minted.slice(0, 4)) {
+      const r = await registerWithIdJag(svc, jwt);
+      expectError(r, 403, 'consent_required');
+      expect(r.body.message).toMatch(/withdrew consent/);
+    }
+    // The standard grant refuses it too, in RFC 6749 §5.2 form.
+    const token = await call(`${svc.url}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: minted[4] }),
+    });
+    expect(token.status).toBe(400);
+    expect(token.body.error).toBe('invalid_grant');
+    expect(token.body.error_description).toMatch(/^consent_required: /);
+
+    // Another user of the same provider is untouched; a newly minted ID-JAG (a fresh consent) registers.
+    expect((await registerWithIdJag(svc, other)).status).toBe(200);
+    const fresh = await registerWithIdJag(svc, await issuer.mintIdJag(svc.url, { sub: 'rev-minted' }));
+    expect(fresh.status).toBe(200);
+    expect((await getResource(svc, fresh.body.credential)).status).toBe(200);
+  });
 });

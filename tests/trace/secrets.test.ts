@@ -37,6 +37,23 @@ describe('secret marking', () => {
     }).sort()).toEqual(['request.body.subject_token', 'response.body']);
   });
 
+  // Issue 14 #10: access tokens in free text and logout-token bodies used to reach trace.db in plaintext.
+  it('marks every credential the service issues and the provider\'s session tokens in free text, and a whole-body logout token', () => {
+    const logoutToken = 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImxvZ291dCtqd3QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const e = {
+      url: 'http://127.0.0.1:8000/agent/auth/revoke',
+      requestHeaders: { 'content-type': 'application/logout+jwt' },
+      requestBody: logoutToken,
+      responseHeaders: { 'content-type': 'text/markdown' },
+      responseBody: 'Your access token is at_AbCdEf0123456789 and your session ses_ZyXwVu987654; expires_at_noon is not one.',
+    };
+    expect(markSecrets(e).sort()).toEqual(['request.body', 'response.body']);
+    const r = redactSecrets({ ...e, id: 'x', traceId: 't', from: 'Agent', to: 'Service', method: 'POST', status: 200, startedAt: '', durationMs: 0, jwts: [], secrets: markSecrets(e) } as any);
+    expect(r.requestBody).toBe('[redacted]');
+    expect(r.responseBody).toBe('Your access token is [redacted] and your session [redacted]; expires_at_noon is not one.');
+    expect(markSecrets({ url: 'http://x/', responseHeaders: { 'content-type': 'application/json' }, responseBody: '{"expires_at":"2030-01-01","created_at_ms":1}' })).toEqual([]);
+  });
+
   it('the middleware marks what a role sent back, and redaction masks exactly the marked values', async () => {
     const recorder = memoryRecorder();
     const app = express();

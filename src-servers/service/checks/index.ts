@@ -33,14 +33,14 @@ export interface VerifiedIdJag {
 /**
  * Verify an ID-JAG, one rule at a time, in the order of PROTOCOL.md §2's table; the first rule
  * that fails throws its `ProtocolError`. The issuer's tenant rate limit is a step too, right after
- * the trust list (tenantRateLimit.ts says why there).
+ * the signature (tenantRateLimit.ts says why there).
  */
 export async function verifyIdJag(jwt: string, env: CheckEnv): Promise<VerifiedIdJag> {
   const token = checkFormat(jwt);
   const iss = checkIssuer(token, env);
-  checkTenantRateLimit(iss, env);
   checkHeader(token, ID_JAG_TYP);
   await checkSignature(token, iss, env);
+  checkTenantRateLimit(iss, env);
   checkTimes(token, env);
   checkAudience(token, env, { checkResource: true });
   await checkClientId(token, iss, env);

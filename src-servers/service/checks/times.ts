@@ -5,7 +5,8 @@ const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Numb
 
 /**
  * PROTOCOL.md §2 row 5 (RFC 7519 §4.1.4–4.1.6): `exp` still ahead and `iat` not ahead, each with
- * `clockSkewSeconds` of tolerance for clocks that disagree a little.
+ * `clockSkewSeconds` of tolerance for clocks that disagree a little; and a lifetime `exp − iat` of at
+ * most `idJagMaxLifetimeSeconds`, so an ID-JAG (and its replay-cache row) cannot live forever.
  */
 export function checkTimes(token: PresentedJwt, env: Pick<CheckEnv, 'now' | 'config'>): void {
   const { exp, iat, nbf } = token.claims;
@@ -15,6 +16,10 @@ export function checkTimes(token: PresentedJwt, env: Pick<CheckEnv, 'now' | 'con
   if (!isNumericDate(iat)) throw new ProtocolError('invalid_request', 'The JWT has no numeric iat claim.');
   if (exp + skew <= now) throw new ProtocolError('expired', `The JWT expired at ${new Date(exp * 1000).toISOString()}.`);
   if (iat - skew > now) throw new ProtocolError('invalid_request', 'The JWT iat is in the future.');
+  const maxLifetime = env.config.idJagMaxLifetimeSeconds;
+  if (exp - iat > maxLifetime) {
+    throw new ProtocolError('invalid_request', `The JWT lives ${exp - iat} s (exp − iat); this service accepts at most ${maxLifetime} s.`);
+  }
   if (nbf !== undefined && (!isNumericDate(nbf) || nbf - skew > now)) {
     throw new ProtocolError('invalid_request', 'The JWT is not valid yet (nbf).');
   }

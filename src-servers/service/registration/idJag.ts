@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context.js';
 import { clientIp } from '../http.js';
 import { matchUser } from '../identity.js';
 import { issueCredential, type IssuedCredential } from '../issue.js';
+import { refuseRevokedIdJag } from '../lifecycle.js';
 import { limitIp } from '../rateLimit.js';
 import { newId } from '../secrets.js';
 import { credentialTypeFor } from './credentialType.js';
@@ -34,6 +35,8 @@ export async function registerWithIdJag(
 ): Promise<{ registrationId: string; userId: string; issued: IssuedCredential }> {
   const idJag = await verifyIdJag(assertion, ctx);
   return ctx.store.transaction(() => {
+    // Inside the transaction: a revocation that lands while the signature was being checked still counts.
+    refuseRevokedIdJag(ctx, { iss: idJag.iss, sub: idJag.sub, iat: idJag.claims.iat as number });
     const existing = ctx.store.registrations.activeForDelegation(idJag.iss, idJag.sub);
     const registrationId = existing?.id ?? newId(PREFIX.registration);
     const userId = matchUser(ctx, { ...idJag }, registrationId);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { PREFIX } from '../../protocol/constants.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { iso, url } from '../context.js';
@@ -37,13 +38,12 @@ export const registerVerifiedEmail: RegistrationHandler = async (ctx, req, body)
   try {
     await sendClaimEmail(ctx, registrationId, email, attempt);
   } catch (err) {
-    // Without the email nobody can ever claim it: undo, and let the agent retry.
+    // Without the email nobody can ever claim it: undo, and let the agent retry (or fix the address).
     ctx.store.transaction(() => {
       ctx.store.claimAttempts.removeForRegistration(registrationId);
       ctx.store.registrations.end(registrationId, 'expired', ctx.now());
     });
-    ctx.log(`service: claim email to ${email} failed: ${(err as Error).message}`);
-    throw new ProtocolError('server_error', 'Could not send the claim email. Retry later.');
+    throw err;
   }
   return {
     registration_id: registrationId,
@@ -55,9 +55,12 @@ export const registerVerifiedEmail: RegistrationHandler = async (ctx, req, body)
   };
 };
 
+/** The same address rule as the claim endpoint's `email` (schemas.ts): no trailing dot, no empty labels. */
+const EMAIL = z.email().max(320);
+
 function parseEmail(assertion: string): string {
   const email = assertion.trim().toLowerCase();
-  if (email.length > 320 || !/^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/.test(email)) {
+  if (!EMAIL.safeParse(email).success) {
     throw new ProtocolError('invalid_request', 'A verified_email assertion must be the user\'s email address.');
   }
   return email;

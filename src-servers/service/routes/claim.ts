@@ -31,9 +31,23 @@ export function startClaimAttempt(ctx: ServiceContext, registrationId: string, e
   return attempt;
 }
 
+/**
+ * Send the claim email, or throw the ProtocolError its failure means: a recipient the mail server
+ * refuses (RFC 5321 §4.2.1: a 5yz reply to RCPT TO) is the client's mistake → `invalid_request`;
+ * anything else (the server is down, a 4yz) is ours → `server_error`, logged.
+ */
 export async function sendClaimEmail(ctx: ServiceContext, registrationId: string, email: string, attempt: StartedAttempt): Promise<void> {
   const link = `${url(ctx, 'claimView')}?token=${encodeURIComponent(attempt.token)}`;
-  await ctx.sendMail(claimEmail({ to: email, link, expiresAt: iso(attempt.linkExpiresAt), serviceName: new URL(ctx.issuer).host }));
+  try {
+    await ctx.sendMail(claimEmail({ to: email, link, expiresAt: iso(attempt.linkExpiresAt), serviceName: new URL(ctx.issuer).host }));
+  } catch (err) {
+    const e = err as { code?: string; responseCode?: number; message?: string };
+    if (e.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600) {
+      throw new ProtocolError('invalid_request', `The mail server refused the address ${email} (SMTP ${e.responseCode}). Check the address and try again.`);
+    }
+    ctx.log(`service: claim email to ${email} failed: ${e.message ?? String(err)}`);
+    throw new ProtocolError('server_error', 'Could not send the claim email. Retry later.');
+  }
   ctx.audit('claim.email_sent', registrationId, { claim_attempt_id: attempt.id, to: email });
 }
 
@@ -52,12 +66,7 @@ export function claimRoutes(router: Router, ctx: ServiceContext): void {
 
     const email = body.email.toLowerCase();
     const attempt = ctx.store.transaction(() => startClaimAttempt(ctx, reg.id, email));
-    try {
-      await sendClaimEmail(ctx, reg.id, email, attempt);
-    } catch (err) {
-      ctx.log(`service: claim email to ${email} failed: ${(err as Error).message}`);
-      throw new ProtocolError('server_error', 'Could not send the claim email. Retry later.');
-    }
+    await sendClaimEmail(ctx, reg.id, email, attempt);
     noStore(res);
     res.json({ registration_id: reg.id, claim_attempt_id: attempt.id, status: 'initiated', expires_at: iso(attempt.linkExpiresAt) });
   });

@@ -5,6 +5,7 @@ import { credentialsStore } from './credentials.js';
 import { rateLimitsStore } from './rateLimits.js';
 import { registrationsStore } from './registrations.js';
 import { replayStore } from './replay.js';
+import { revocationsStore } from './revocations.js';
 import { usersStore } from './users.js';
 
 export { serviceMigrations } from './migrations.js';
@@ -18,6 +19,7 @@ export function createStore(db: Db) {
     credentials: credentialsStore(db),
     claimAttempts: claimAttemptsStore(db),
     replay: replayStore(db),
+    revocations: revocationsStore(db),
     rateLimits: rateLimitsStore(db),
     audit: auditStore(db),
     /** better-sqlite3 transactions are synchronous: nothing else runs in this process meanwhile. */

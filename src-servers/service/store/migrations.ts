@@ -96,4 +96,17 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_by_registration ON audit_events (registration_id);
 `,
   },
+  {
+    version: 2,
+    sql: `
+-- PROTOCOL.md §4: the last revocation of each delegation; ID-JAGs of it issued before then are refused.
+CREATE TABLE revoked_delegations (
+  iss        TEXT NOT NULL,
+  sub        TEXT NOT NULL,
+  aud        TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL,
+  PRIMARY KEY (iss, sub, aud)
+);
+`,
+  },
 ];
