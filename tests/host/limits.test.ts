@@ -93,9 +93,13 @@ function rawRequest(url: string, head: string, body: { chunks?: number; chunkByt
   });
 }
 
+/** The studio API answers only its page (its per-launch token), so the studio's requests carry it. */
+const tokenFor = (url: string): Record<string, string> => (url.startsWith(studio.url) ? { 'x-studio-token': studio.token } : {});
+
 const post = (url: string, headers: string) => {
   const u = new URL(url);
-  return `POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\n${headers}\r\n`;
+  const token = Object.entries(tokenFor(url)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return `POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\n${token}${headers}\r\n`;
 };
 
 function expectEnvelope(r: RawAnswer, status: number, error: string) {
@@ -155,7 +159,7 @@ describe('ordinary requests are not affected', () => {
     const { request: httpRequest } = await import('node:http');
     const connectionOf = (url: string, method = 'GET', body?: string) =>
       new Promise<string | undefined>((resolve, reject) => {
-        const req = httpRequest(url, { method, headers: body ? { 'content-type': 'application/json' } : {} }, (r) => {
+        const req = httpRequest(url, { method, headers: { ...tokenFor(url), ...(body ? { 'content-type': 'application/json' } : {}) } }, (r) => {
           r.resume().on('end', () => resolve(r.headers.connection));
         });
         req.on('error', reject);
@@ -236,7 +240,8 @@ describe('the studio API under random bodies, compressed and chunked', () => {
           const bytes = encode[coding](Buffer.from(text));
           const size = Math.ceil(bytes.length / pieces) || 1;
           const parts = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
-          const headers: Record<string, string> = { 'content-type': type };
+          // With the page's token, so the fuzz reaches the body parsers and routes behind the guard.
+          const headers: Record<string, string> = { 'content-type': type, ...tokenFor(api) };
           if (coding !== 'identity') headers['content-encoding'] = coding === 'bad-gzip' ? 'gzip' : coding;
           const r = await send(`${api}${path}`, headers, parts);
           expect(r.status, `${path} ${coding} ${type}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
