@@ -32,7 +32,7 @@ const BY_KIND: Partial<Record<TokenKind, Record<string, string>>> = {
     iss: 'Issuer: the provider that revokes; the service accepts it only from a provider it trusts.',
     aud: 'Audience: the service\'s authorization server issuer, the one the grant was for.',
     exp: 'Expires: a logout token is short-lived; without exp, the service bounds its age by iat.',
-    iat: 'Issued at: when the provider decided to revoke; the service refuses a logout token that is too old.',
+    iat: 'Issued at: when the provider revoked; ID-JAGs of the same user and service issued before it are refused too.',
     sub: 'Subject: the user whose grant was withdrawn; every credential the service gave for them ends.',
   },
 };
