@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, type HostConfig } from './config.js';
 import type { HostOptions } from './host.js';
+import { isRunning } from './dataDirLock.js';
 
 /** Flags shared by `npm run serve` and `npm run web` (PROTOCOL.md §9). */
 export const HOST_FLAGS = {
@@ -118,15 +119,6 @@ function followParent(onOrphaned: () => void): void {
     onOrphaned();
   }, PARENT_POLL_MS);
   timer.unref();
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const stderrLog = (line: string) => process.stderr.write(`${line}\n`);

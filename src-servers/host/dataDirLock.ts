@@ -75,7 +75,7 @@ function readHolder(file: string): Holder | undefined {
 }
 
 /** Signal 0 checks that the process exists; EPERM means it does, under another user. */
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,23 +3,11 @@
  * agent's host does not run mails the user for real, so the person reads the code to the agent;
  * under --autopilot the agent says plainly that it cannot read that mail.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src-servers/host/host.js';
-import { startTestHost } from './helpers.js';
+import { runAgentCli, startTestHost } from './helpers.js';
 
-function cli(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-servers/host/agentCli.ts', ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const cli = (args: string[], input = '') => runAgentCli(args, input);
 
 let host: Host;
 beforeAll(async () => {

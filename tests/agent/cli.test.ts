@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,24 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FLOWS } from '../../src-servers/agent/index.js';
+import { runAgentCli } from './helpers.js';
 
 /**
- * `npm run agent` is `tsx src-servers/host/agentCli.ts`: run it as a person would. The first test goes
- * through `npx tsx` exactly; the others load tsx into node directly, which starts faster.
+ * `npm run agent`, run as a person would (helpers.ts runAgentCli). The first test goes through
+ * `npx tsx` exactly; the others load tsx into node directly, which starts faster.
  */
-function cli(args: string[], input?: string, viaNpx = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const [cmd, pre] = viaNpx ? ['npx', ['tsx']] : [process.execPath, ['--import', 'tsx']];
-    const child = spawn(cmd, [...pre, 'src-servers/host/agentCli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const cli = runAgentCli;
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { startHost, type Host } from '../../src-servers/host/host.js';
 import { hostPowers } from '../../src-servers/host/lessonHost.js';
 import type { HostConfigInput } from '../../src-servers/host/config.js';
@@ -38,4 +39,22 @@ export async function exchangesOf(host: Host, s: RunState, ready: (all: Exchange
     await new Promise((r) => setTimeout(r, 20));
   }
   return host.trace.exchanges(s.traceId);
+}
+
+/**
+ * `npm run agent` is `tsx src-servers/host/agentCli.ts`: run it as a person would.
+ * `viaNpx` goes through `npx tsx` exactly; otherwise tsx is loaded into node directly (faster).
+ */
+export function runAgentCli(args: string[], input = '', viaNpx = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const [cmd, pre] = viaNpx ? ['npx', ['tsx']] : [process.execPath, ['--import', 'tsx']];
+    const child = spawn(cmd, [...pre, 'src-servers/host/agentCli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }

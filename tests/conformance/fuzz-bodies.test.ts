@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
-import { expectNoLeak, expectOAuthError, request, type Res } from './support/http.js';
-import { discover, type Discovered } from './support/service.js';
+import { expectClientError, expectNoLeak, expectOAuthError, request, type Res } from './support/http.js';
+import { discover, jsonPostEndpoints, tokenPostEndpoints, type Discovered } from './support/service.js';
 
 let host: RunningHost;
 let d: Discovered;
@@ -23,16 +23,8 @@ afterAll(async () => {
   await host?.stop();
 }, 30_000);
 
-const jsonEndpoints = () => [d.registerUri, d.claimUri, d.challengeUri, d.completeUri, `${provider}/login`, `${provider}/grants`, `${provider}/id-jag`];
-const tokenEndpoints = () => [d.tokenEndpoint, `${provider}/oauth2/token`];
-
-function expectClientError(res: Res) {
-  expect(res.status, res.describe).toBeGreaterThanOrEqual(400);
-  expect(res.status, res.describe).toBeLessThan(500);
-  expect(res.headers.get('content-type') ?? '', res.describe).toMatch(/^application\/json/);
-  expect(typeof res.json?.error, res.describe).toBe('string');
-  expectNoLeak(res);
-}
+const jsonEndpoints = () => jsonPostEndpoints(d, provider);
+const tokenEndpoints = () => tokenPostEndpoints(d, provider);
 
 /**
  * Issue 14: the fuzz reaches the provider's and the mailbox's endpoints too, and bodies as clients

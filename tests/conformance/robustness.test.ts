@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HOST_HOOK_TIMEOUT_MS, spawnHost, type RunningHost } from './support/host.js';
-import { expectError, expectNoLeak, expectOAuthError, request, type Res } from './support/http.js';
-import { discover, type Discovered } from './support/service.js';
+import { expectClientError, expectError, expectNoLeak, expectOAuthError, request, type Res } from './support/http.js';
+import { discover, jsonPostEndpoints, tokenPostEndpoints, type Discovered } from './support/service.js';
 
 let host: RunningHost;
 let d: Discovered;
@@ -18,17 +18,8 @@ afterAll(async () => {
   await host?.stop();
 }, 30_000);
 
-/** Every JSON POST endpoint a client can reach. */
-const jsonEndpoints = () => [d.registerUri, d.claimUri, d.challengeUri, d.completeUri, `${provider}/login`, `${provider}/grants`, `${provider}/id-jag`];
-const tokenEndpoints = () => [d.tokenEndpoint, `${provider}/oauth2/token`];
-
-function expectClientError(res: Res) {
-  expect(res.status, res.describe).toBeGreaterThanOrEqual(400);
-  expect(res.status, res.describe).toBeLessThan(500);
-  expect(res.headers.get('content-type') ?? '', res.describe).toMatch(/^application\/json/);
-  expect(typeof res.json?.error, res.describe).toBe('string');
-  expectNoLeak(res);
-}
+const jsonEndpoints = () => jsonPostEndpoints(d, provider);
+const tokenEndpoints = () => tokenPostEndpoints(d, provider);
 
 describe('malformed JSON', () => {
   it('→ 400 invalid_request with the envelope, on every JSON endpoint', async () => {

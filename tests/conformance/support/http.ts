@@ -82,3 +82,12 @@ export function parseBearerChallenge(header: string | null): Record<string, stri
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A client's mistake: a 4xx (never a 5xx), the JSON envelope, nothing leaked (PROTOCOL.md preamble). */
+export function expectClientError(res: Res) {
+  expect(res.status, res.describe).toBeGreaterThanOrEqual(400);
+  expect(res.status, res.describe).toBeLessThan(500);
+  expect(res.headers.get('content-type') ?? '', res.describe).toMatch(/^application\/json/);
+  expect(typeof res.json?.error, res.describe).toBe('string');
+  expectNoLeak(res);
+}

@@ -132,3 +132,9 @@ export async function otpFor(d: Discovered, attemptToken: string): Promise<strin
 export const complete = (d: Discovered, claimToken: string, otp: string) => postJson(d.completeUri, { claim_token: claimToken, otp });
 
 export const uniqueEmail = (tag: string) => `${tag}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+
+/** Every JSON POST endpoint a client can reach at the service and the provider. */
+export const jsonPostEndpoints = (d: Discovered, provider: string) =>
+  [d.registerUri, d.claimUri, d.challengeUri, d.completeUri, `${provider}/login`, `${provider}/grants`, `${provider}/id-jag`];
+/** The two RFC 6749 token endpoints (form bodies, RFC 6749 §5.2 errors). */
+export const tokenPostEndpoints = (d: Discovered, provider: string) => [d.tokenEndpoint, `${provider}/oauth2/token`];
