@@ -1,0 +1,22 @@
+import type { CheckContext } from '../context.js';
+import type { Check, Profile } from '../types.js';
+import { discoveryChecks } from './discovery.js';
+import { registrationChecks } from './registration.js';
+import { resourceChecks } from './resource.js';
+import { badInputChecks } from './badInput.js';
+import { idJagChecks } from './idJag.js';
+import { emailChecks } from './email.js';
+import { errorChecks } from './errors.js';
+
+/** Every check, in run order: discovery first, the error-code audit last (it reads the others' evidence). */
+export const ALL_CHECKS: Check<CheckContext>[] = [
+  ...discoveryChecks, ...registrationChecks, ...resourceChecks, ...badInputChecks, ...idJagChecks, ...emailChecks, ...errorChecks,
+];
+
+/** The checks of one profile, narrowed by `--only` (exact ids, or a prefix ending in "." or "*"). */
+export function selectChecks(profile: Profile, only: string[], checks = ALL_CHECKS): Check<CheckContext>[] {
+  const ofProfile = checks.filter((c) => c.profiles.includes(profile));
+  if (only.length === 0) return ofProfile;
+  const matches = (id: string) => only.some((o) => o === id || (o.endsWith('*') && id.startsWith(o.slice(0, -1))) || (o.endsWith('.') && id.startsWith(o)));
+  return ofProfile.filter((c) => matches(c.id));
+}

@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { runConformance } from './run.js';
+import { consoleLine, summaryLine, toMarkdown } from './report.js';
+import { PROFILES, type Profile } from './types.js';
+
+/**
+ * `npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
+ * [--json FILE] [--markdown FILE] [--only IDS] [--non-interactive] [--issuer-port N]`
+ * (issue 18). Exit 0 when nothing failed, 1 when a check failed, 2 for a usage error.
+ */
+const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
+       [--json FILE] [--markdown FILE] [--only ID,ID,prefix.*] [--non-interactive] [--issuer-port N]`;
+
+/** A fixed default port keeps the printed trustedIssuers line valid from one run to the next. */
+const DEFAULT_ISSUER_PORT = 4610;
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function url(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) usage(`${flag}: not an http(s) URL: ${value}`);
+  return value.replace(/\/+$/, '');
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        service: { type: 'string' }, provider: { type: 'string' }, mailbox: { type: 'string' }, profile: { type: 'string', default: 'v0.1' },
+        json: { type: 'string' }, markdown: { type: 'string' }, only: { type: 'string' }, 'non-interactive': { type: 'boolean', default: false },
+        'issuer-port': { type: 'string' }, help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const serviceUrl = url(values.service, '--service') ?? usage('--service URL is required');
+  if (!PROFILES.includes(values.profile as Profile)) usage(`--profile: one of ${PROFILES.join(', ')}`);
+  if (values.profile !== 'v0.1') usage(`--profile ${values.profile}: not implemented yet (issue 17); only v0.1 runs today`);
+  const issuerPort = values['issuer-port'] === undefined ? DEFAULT_ISSUER_PORT : Number(values['issuer-port']);
+  if (!Number.isInteger(issuerPort) || issuerPort < 0 || issuerPort > 65535) usage(`--issuer-port: not a port: ${values['issuer-port']}`);
+  const interactive = !values['non-interactive'] && process.stdin.isTTY === true;
+  const rl = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  let report;
+  try {
+    report = await runConformance(
+      {
+        serviceUrl, providerUrl: url(values.provider, '--provider'), mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile,
+        interactive, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
+      },
+      (r) => process.stdout.write(`${consoleLine(r)}\n`),
+    );
+  } catch (err) {
+    process.stderr.write(`conformance: ${(err as Error).message}\n`);
+    process.exit(2);
+  } finally {
+    rl?.close();
+  }
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (values.markdown) writeFileSync(values.markdown, toMarkdown(report));
+  process.stdout.write(`\n${summaryLine(report)}\n`);
+  process.exitCode = report.summary.FAILURE > 0 ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { ID_JAG_TYP } from '../../protocol/constants.js';
+
+/**
+ * The runner's own test issuer on loopback: an ES256 key, its JWKS and an OpenID configuration
+ * naming it (OIDC Discovery §4, as PROTOCOL.md §2 row 4 finds issuer keys). A service that lists
+ * its URL in `trustedIssuers` lets the runner present ID-JAGs with exactly one flaw each.
+ * `<url>/untrusted` is a second issuer with the same keys that no service is told to trust.
+ */
+export interface TestIssuer {
+  url: string;
+  untrustedUrl: string;
+  /** A valid ID-JAG for `aud` (PROTOCOL.md §6 shape), with `claims`/`header` overriding or (`undefined`) removing fields. */
+  mint(aud: string, opts?: MintOptions): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface MintOptions {
+  claims?: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  /** Sign as `<url>/untrusted` instead. */
+  untrusted?: boolean;
+}
+
+export async function startTestIssuer(port = 0): Promise<TestIssuer> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = `conformance-${randomUUID().slice(0, 8)}`;
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  let url = '';
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'max-age=60' });
+      res.end(JSON.stringify(body));
+    };
+    if (path === '/.well-known/jwks.json' || path === '/untrusted/.well-known/jwks.json') return send(200, { keys: [jwk] });
+    if (path === '/.well-known/openid-configuration') return send(200, { issuer: url, jwks_uri: `${url}/.well-known/jwks.json` });
+    if (path === '/untrusted/.well-known/openid-configuration')
+      return send(200, { issuer: `${url}/untrusted`, jwks_uri: `${url}/untrusted/.well-known/jwks.json` });
+    send(404, { error: 'not_found', message: 'The conformance issuer serves only its discovery documents.' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  return {
+    url,
+    untrustedUrl: `${url}/untrusted`,
+    mint: (aud, opts = {}) => mint(privateKey, kid, opts.untrusted ? `${url}/untrusted` : url, aud, opts),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function mint(key: CryptoKey, kid: string, iss: string, aud: string, opts: MintOptions): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = without({
+    iss, sub: `conformance-user-${randomUUID().slice(0, 8)}`, aud, client_id: 'conformance-runner', jti: randomUUID(),
+    iat: now, exp: now + 300, email: `conformance+${randomUUID().slice(0, 8)}@example.com`, email_verified: true,
+    ...opts.claims,
+  });
+  const header = without({ alg: 'ES256', typ: ID_JAG_TYP, kid, ...opts.header });
+  if (header.alg === 'none') {
+    // RFC 7519 §6: an unsecured JWT has an empty signature part; jose encodes the parts.
+    const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
+    return `${enc(header)}.${enc(claims)}.`;
+  }
+  return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
+}
+
+function without(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+/** The exact config line a service needs to trust the runner's issuer (PROTOCOL.md §9). */
+export const trustLine = (issuerUrl: string) => JSON.stringify({ service: { trustedIssuers: [issuerUrl] } });

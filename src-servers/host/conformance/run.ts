@@ -1,0 +1,58 @@
+import { Client, Unreachable } from './http.js';
+import { Shared, type RunOptions } from './context.js';
+import { startTestIssuer } from './issuer.js';
+import { selectChecks } from './checks/index.js';
+import { Outcome, type CheckResult, type Exchange } from './types.js';
+
+export interface RunReport {
+  /** Format version of this JSON (documented in report.ts). */
+  schema: 'agentic-registration-conformance/1';
+  profile: RunOptions['profile'];
+  service: string;
+  provider?: string;
+  issuer: string;
+  startedAt: string;
+  finishedAt: string;
+  results: CheckResult[];
+  summary: Record<CheckResult['status'], number> & { total: number };
+}
+
+/**
+ * Run the selected checks one after another (they share a rate-limited target; order matters:
+ * discovery first). A check that throws anything but an Outcome is a FAILURE naming the error —
+ * the runner never crashes on a target's odd answer. `onResult` streams results (CLI, studio).
+ */
+export async function runConformance(opts: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
+  const startedAt = new Date().toISOString();
+  const issuer = await startTestIssuer(opts.issuerPort);
+  const shared = new Shared(opts, issuer);
+  try {
+    const unknown = opts.only.filter((o) => !o.endsWith('*') && !o.endsWith('.') && !selectChecks(opts.profile, [o]).length);
+    if (unknown.length) throw new Error(`--only names no check of profile ${opts.profile}: ${unknown.join(', ')}`);
+    for (const check of selectChecks(opts.profile, opts.only)) {
+      const exchanges: Exchange[] = [];
+      const base = { id: check.id, title: check.title, group: check.group, target: check.target, spec: check.spec, exchanges };
+      let result: CheckResult;
+      try {
+        const verdict = await check.run({ shared, opts, http: new Client(exchanges) });
+        result = { ...base, status: verdict?.status ?? 'SUCCESS', message: verdict?.message ?? check.title };
+      } catch (err) {
+        const status = err instanceof Outcome ? err.status : 'FAILURE';
+        const message = err instanceof Outcome || err instanceof Unreachable ? err.message : `the check could not finish: ${(err as Error).message}`;
+        result = { ...base, status, message };
+      }
+      if (result.status === 'FAILURE' && check.remedy) result.remedy = check.remedy;
+      shared.results.push(result);
+      onResult?.(result);
+    }
+  } finally {
+    await issuer.close();
+  }
+  const results = shared.results;
+  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    schema: 'agentic-registration-conformance/1', profile: opts.profile, service: opts.serviceUrl, provider: opts.providerUrl, issuer: issuer.url,
+    startedAt, finishedAt: new Date().toISOString(), results,
+    summary: { total: results.length, SUCCESS: count('SUCCESS'), FAILURE: count('FAILURE'), WARNING: count('WARNING'), SKIPPED: count('SKIPPED'), INFO: count('INFO') },
+  };
+}
