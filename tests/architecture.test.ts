@@ -38,6 +38,10 @@ describe('architecture', () => {
       expect(violations(`src-servers/${role}`, /\.\.\/(host|agent)\//), role).toEqual([]);
   });
 
+  it('the conformance runner judges roles from outside: no service, provider, mailbox or trace code (issue 18)', () => {
+    expect(violations('src-servers/host/conformance', /(^|\/)(service|provider|mailbox|trace|http|keys|db)\//)).toEqual([]);
+  });
+
   it('src-servers never imports electron (DESIGN.md rule 1)', () => {
     expect(violations('src-servers', /^electron(\/|$)/)).toEqual([]);
   });

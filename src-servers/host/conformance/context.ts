@@ -14,6 +14,8 @@ export interface RunOptions {
   only: string[];
   /** Port of the runner's test issuer (0 = any free port). */
   issuerPort: number;
+  /** A test issuer the caller started and owns (tests pre-trust its URL); else the run starts one on issuerPort. */
+  issuer?: TestIssuer;
   /** Ask the person at the terminal (interactive runs only). */
   ask?: (question: string) => Promise<string>;
 }

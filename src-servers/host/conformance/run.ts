@@ -24,7 +24,7 @@ export interface RunReport {
  */
 export async function runConformance(opts: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
   const startedAt = new Date().toISOString();
-  const issuer = await startTestIssuer(opts.issuerPort);
+  const issuer = opts.issuer ?? (await startTestIssuer(opts.issuerPort));
   const shared = new Shared(opts, issuer);
   try {
     const unknown = opts.only.filter((o) => !o.endsWith('*') && !o.endsWith('.') && !selectChecks(opts.profile, [o]).length);
@@ -46,7 +46,7 @@ export async function runConformance(opts: RunOptions, onResult?: (r: CheckResul
       onResult?.(result);
     }
   } finally {
-    await issuer.close();
+    if (!opts.issuer) await issuer.close();
   }
   const results = shared.results;
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
