@@ -13,7 +13,7 @@ import { startBrokenService } from './fixtures/brokenService.js';
 
 /** Issue 18: the conformance runner, judged against our own host and against a broken fixture. */
 
-const opts = (serviceUrl: string, more: Partial<RunOptions> = {}): RunOptions => ({ serviceUrl, profile: 'v0.1', interactive: false, only: [], issuerPort: 0, ...more });
+const opts = (serviceUrl: string, more: Partial<RunOptions> = {}): RunOptions => ({ serviceUrl, providerUser: 'alice@example.com', profile: 'v0.1', interactive: false, only: [], issuerPort: 0, ...more });
 const byId = (report: RunReport) => new Map(report.results.map((r) => [r.id, r]));
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -37,13 +37,14 @@ describe('conformance runner against our own host (v0.1)', () => {
   afterAll(() => host?.stop());
 
   it('passes every check it can run, and skips the rest with a reason (ID-JAG negatives name the exact config line)', async () => {
-    const report = await runConformance(opts(host.urls.service, { mailboxUrl: host.urls.mailbox }));
+    const report = await runConformance(opts(host.urls.service, { mailboxUrl: host.urls.mailbox, providerUrl: host.urls.provider }));
     const notOk = report.results.filter((r) => r.status !== 'SUCCESS' && r.status !== 'SKIPPED');
     expect(notOk.map((r) => `${r.id}: ${r.status} ${r.message}`)).toEqual([]);
     const skipped = report.results.filter((r) => r.status === 'SKIPPED');
     expect(skipped.map((r) => r.id).sort()).toEqual(report.results.filter((r) => r.id.startsWith('idjag.') && r.id !== 'idjag.untrusted_issuer').map((r) => r.id).sort());
     for (const r of skipped) expect(r.message).toContain(`{"service":{"trustedIssuers":["${report.issuer}"]}}`);
     expect(byId(report).get('claim.complete')?.status).toBe('SUCCESS'); // the mailbox played the person
+    for (const id of ['provider.jwks', 'provider.cimd', 'provider.consent_required', 'provider.id_jag_shape']) expect([id, byId(report).get(id)?.status]).toEqual([id, 'SUCCESS']);
     expect(report.summary.FAILURE).toBe(0);
   });
 
@@ -51,6 +52,11 @@ describe('conformance runner against our own host (v0.1)', () => {
     const report = await runConformance(opts(host.urls.service, { only: ['claim.complete', 'registration.verified_email'] }));
     expect(report.results.map((r) => [r.id, r.status])).toEqual([['claim.complete', 'SKIPPED'], ['registration.verified_email', 'SKIPPED']]);
     expect(report.results[0].message).toMatch(/--mailbox URL/);
+  });
+
+  it('without --provider the provider checks are SKIPPED, saying so', async () => {
+    const report = await runConformance(opts(host.urls.service, { only: ['provider.*'] }));
+    expect(report.results.map((r) => [r.status, r.message])).toEqual(Array(4).fill(['SKIPPED', 'no --provider URL given']));
   });
 });
 

@@ -11,7 +11,8 @@ import { PROFILES, type Profile } from './types.js';
  * (issue 18). Exit 0 when nothing failed, 1 when a check failed, 2 for a usage error.
  */
 const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
-       [--json FILE] [--markdown FILE] [--only ID,ID,prefix.*] [--non-interactive] [--issuer-port N]`;
+       [--json FILE] [--markdown FILE] [--only ID,ID,prefix.*] [--non-interactive] [--issuer-port N]
+       [--provider-user EMAIL]`;
 
 /** A fixed default port keeps the printed trustedIssuers line valid from one run to the next. */
 const DEFAULT_ISSUER_PORT = 4610;
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
       options: {
         service: { type: 'string' }, provider: { type: 'string' }, mailbox: { type: 'string' }, profile: { type: 'string', default: 'v0.1' },
         json: { type: 'string' }, markdown: { type: 'string' }, only: { type: 'string' }, 'non-interactive': { type: 'boolean', default: false },
-        'issuer-port': { type: 'string' }, help: { type: 'boolean', default: false },
+        'issuer-port': { type: 'string' }, 'provider-user': { type: 'string', default: 'alice@example.com' }, help: { type: 'boolean', default: false },
       },
     }));
   } catch (err) {
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   try {
     report = await runConformance(
       {
-        serviceUrl, providerUrl: url(values.provider, '--provider'), mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile,
+        serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile,
         interactive, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
       },
       (r) => process.stdout.write(`${consoleLine(r)}\n`),

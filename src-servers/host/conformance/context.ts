@@ -7,6 +7,8 @@ import { Outcome, skip, type CheckResult, type Profile } from './types.js';
 export interface RunOptions {
   serviceUrl: string;
   providerUrl?: string;
+  /** The provider user the provider checks sign in as (PROTOCOL.md §6 seeded users). */
+  providerUser: string;
   mailboxUrl?: string;
   profile: Profile;
   interactive: boolean;

@@ -7,10 +7,11 @@ import { badInputChecks } from './badInput.js';
 import { idJagChecks } from './idJag.js';
 import { emailChecks } from './email.js';
 import { errorChecks } from './errors.js';
+import { providerChecks } from './provider.js';
 
 /** Every check, in run order: discovery first, the error-code audit last (it reads the others' evidence). */
 export const ALL_CHECKS: Check<CheckContext>[] = [
-  ...discoveryChecks, ...registrationChecks, ...resourceChecks, ...badInputChecks, ...idJagChecks, ...emailChecks, ...errorChecks,
+  ...discoveryChecks, ...registrationChecks, ...resourceChecks, ...badInputChecks, ...idJagChecks, ...emailChecks, ...providerChecks, ...errorChecks,
 ];
 
 /** The checks of one profile, narrowed by `--only` (exact ids, or a prefix ending in "." or "*"). */
