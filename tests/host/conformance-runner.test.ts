@@ -10,6 +10,7 @@ import type { RunOptions } from '../../src-servers/host/conformance/context.js';
 import { toMarkdown } from '../../src-servers/host/conformance/report.js';
 import { startTestHost } from '../agent/helpers.js';
 import { startBrokenService } from './fixtures/brokenService.js';
+import { startReferenceLikeProvider, startReferenceLikeService } from '../agent/referenceLike.js';
 
 /** Issue 18: the conformance runner, judged against our own host and against a broken fixture. */
 
@@ -128,6 +129,22 @@ describe('conformance runner against a deliberately broken service', () => {
     const r = byId(report);
     expect(r.get('registration.anonymous')?.status).toBe('SUCCESS');
     expect(r.get('idjag.untrusted_issuer')).toMatchObject({ status: 'SKIPPED', message: expect.stringContaining('does not advertise ID-JAG') });
+  });
+});
+
+describe('conformance runner against reference-like peers (AS metadata without issuer, a provider without OpenID configuration)', () => {
+  it('names each deviation, and still runs the ID-JAG checks with authorization_servers[0] as the audience', async () => {
+    const issuer = await startTestIssuer(0);
+    const service = await startReferenceLikeService([issuer.url]);
+    const provider = await startReferenceLikeProvider();
+    try {
+      const r = byId(await runConformance(opts(service.url, { issuer, providerUrl: provider.url, only: ['discovery.as', 'idjag.accepted', 'provider.jwks'] })));
+      expect(r.get('discovery.as')).toMatchObject({ status: 'FAILURE', message: expect.stringContaining('no "issuer"') });
+      expect(r.get('idjag.accepted')).toMatchObject({ status: 'SUCCESS' });
+      expect(r.get('provider.jwks')).toMatchObject({ status: 'WARNING', message: expect.stringContaining('no OpenID configuration') });
+    } finally {
+      await Promise.all([service.close(), provider.close(), issuer.close()]);
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runConformance } from './run.js';
 import { consoleLine, summaryLine, toMarkdown } from './report.js';
 import { PROFILES, type Profile } from './types.js';
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
     report = await runConformance(
       {
         serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile,
-        interactive, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
+        interactive, issuerKeyFile: join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json'), only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
       },
       (r) => process.stdout.write(`${consoleLine(r)}\n`),
     );

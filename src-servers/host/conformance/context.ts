@@ -16,6 +16,8 @@ export interface RunOptions {
   only: string[];
   /** Port of the runner's test issuer (0 = any free port). */
   issuerPort: number;
+  /** Where the runner's issuer keeps its key between runs (see issuer.ts); none = a fresh key. */
+  issuerKeyFile?: string;
   /** A test issuer the caller started and owns (tests pre-trust its URL); else the run starts one on issuerPort. */
   issuer?: TestIssuer;
   /** Ask the person at the terminal (interactive runs only). */
@@ -46,7 +48,7 @@ export class Shared {
    */
   memo<T>(key: string, make: () => Promise<T>, owner = false): Promise<T> {
     if (!this.memos.has(key)) this.memos.set(key, make());
-    return (this.memos.get(key) as Promise<T>).catch((err: Error) => (owner || err instanceof Outcome ? Promise.reject(err) : skip(`needs ${key}, which failed: ${err.message}`)));
+    return (this.memos.get(key) as Promise<T>).catch((err: Error) => (owner || (err instanceof Outcome && err.status === 'SKIPPED') ? Promise.reject(err) : skip(`needs ${key}, which failed: ${err.message}`)));
   }
 
   /** RFC 9728 §5.1 then RFC 8414 §3: the documents every later check starts from. */

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { SignJWT, base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { ID_JAG_TYP } from '../../protocol/constants.js';
 
 /**
@@ -24,10 +26,33 @@ export interface MintOptions {
   untrusted?: boolean;
 }
 
-export async function startTestIssuer(port = 0): Promise<TestIssuer> {
+/**
+ * The signing key: kept in `keyFile` (0600) when given, so a service that caches the issuer's JWKS
+ * and does not refetch on an unknown kid still verifies the next run's ID-JAGs; else a fresh one.
+ */
+async function signingKey(keyFile?: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
+  if (keyFile) {
+    try {
+      const saved = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
+      const { d: _d, ...pub } = saved;
+      return { privateKey: (await importJWK(saved, 'ES256')) as CryptoKey, jwk: pub };
+    } catch {
+      /* absent or unreadable: make a new one below */
+    }
+  }
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = `conformance-${randomUUID().slice(0, 8)}`;
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  if (keyFile) {
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' }), { mode: 0o600 });
+  }
+  return { privateKey, jwk };
+}
+
+export async function startTestIssuer(port = 0, keyFile?: string): Promise<TestIssuer> {
+  const { privateKey, jwk } = await signingKey(keyFile);
+  const kid = jwk.kid!;
   let url = '';
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -23,7 +23,7 @@ function exchangeText(ex: Exchange): string {
   const req = `${ex.method} ${ex.url}${ex.requestHeaders['content-type'] ? ` (${ex.requestHeaders['content-type']})` : ''}${ex.requestBody ? `\n    ${ex.requestBody.slice(0, 300)}` : ''}`;
   if (ex.error) return `  → ${req}\n  ← no answer: ${ex.error}`;
   const www = ex.responseHeaders?.['www-authenticate'];
-  return `  → ${req}\n  ← ${ex.status} ${ex.responseHeaders?.['content-type'] ?? ''}${www ? `\n    WWW-Authenticate: ${www}` : ''}\n    ${(ex.responseBody ?? '').slice(0, 400)}`;
+  return `  → ${req}\n  ← ${ex.status} ${ex.responseHeaders?.['content-type'] ?? ''}${www ? `\n    WWW-Authenticate: ${www}` : ''}\n    ${(ex.responseBody ?? '').replace(/\s+/g, ' ').slice(0, 400)}`;
 }
 
 /** One line per check for the terminal; failures and warnings add what was sent and what came back. */

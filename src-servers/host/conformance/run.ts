@@ -1,4 +1,4 @@
-import { Client, Unreachable } from './http.js';
+import { Client } from './http.js';
 import { Shared, type RunOptions } from './context.js';
 import { startTestIssuer } from './issuer.js';
 import { selectChecks } from './checks/index.js';
@@ -24,7 +24,7 @@ export interface RunReport {
  */
 export async function runConformance(opts: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
   const startedAt = new Date().toISOString();
-  const issuer = opts.issuer ?? (await startTestIssuer(opts.issuerPort));
+  const issuer = opts.issuer ?? (await startTestIssuer(opts.issuerPort, opts.issuerKeyFile));
   const shared = new Shared(opts, issuer);
   try {
     const unknown = opts.only.filter((o) => !o.endsWith('*') && !o.endsWith('.') && !selectChecks(opts.profile, [o]).length);
@@ -38,7 +38,8 @@ export async function runConformance(opts: RunOptions, onResult?: (r: CheckResul
         result = { ...base, status: verdict?.status ?? 'SUCCESS', message: verdict?.message ?? check.title };
       } catch (err) {
         const status = err instanceof Outcome ? err.status : 'FAILURE';
-        const message = err instanceof Outcome || err instanceof Unreachable ? err.message : `the check could not finish: ${(err as Error).message}`;
+        // A TypeError or the like is the runner's own bug meeting an odd answer: say so, do not crash.
+        const message = err instanceof TypeError || err instanceof RangeError ? `the check could not finish: ${(err as Error).message}` : (err as Error).message;
         result = { ...base, status, message };
       }
       if (result.status === 'FAILURE' && check.remedy) result.remedy = check.remedy;

@@ -97,7 +97,8 @@ export const discoveryChecks: Check<CheckContext>[] = [
       const aa = as.agent_auth ?? {};
       const absent = [aa.register_uri, aa.claim_uri, ...(aa.identity_types_supported ?? []), ...(aa.identity_assertion?.assertion_types_supported ?? [])]
         .filter((s): s is string => typeof s === 'string')
-        .filter((s) => !res.text.includes(s));
+        // An endpoint counts as named by its full URL or by its path (AUTH.md may write paths).
+        .filter((s) => !res.text.includes(s) && !(URL.canParse(s) && new URL(s).pathname.length > 1 && res.text.includes(new URL(s).pathname)));
       if (absent.length) fail(`AUTH.md does not mention what the metadata advertises: ${absent.join(', ')}`);
       return ok(`AUTH.md (${res.text.length} chars) names every advertised endpoint and type`);
     },

@@ -16,7 +16,7 @@ export const errorChecks: Check<CheckContext>[] = [
     async run({ shared }) {
       const serviceOrigin = new URL(shared.opts.serviceUrl).origin;
       const seen = new Map<string, string>();
-      const wrong: string[] = [];
+      const wrong = new Map<string, string>();
       for (const r of shared.results)
         for (const ex of r.exchanges) {
           if (ex.status === undefined || ex.status < 400 || new URL(ex.url).origin !== serviceOrigin) continue;
@@ -27,11 +27,14 @@ export const errorChecks: Check<CheckContext>[] = [
             continue;
           }
           if (typeof code !== 'string') continue;
-          seen.set(code, `${r.id}: ${ex.method} ${ex.url} → ${ex.status}`);
-          if (!(code in ERROR_STATUS)) wrong.push(`${code} is not a documented code (${seen.get(code)})`);
-          else if (statusFor(code as ErrorCode, 'service') !== ex.status) wrong.push(`${code} came with ${ex.status}, documented ${statusFor(code as ErrorCode, 'service')} (${seen.get(code)})`);
+          const where = `${r.id}: ${ex.method} ${ex.url} → ${ex.status}`;
+          seen.set(code, where);
+          // One line per wrong code (its first sighting), however many checks met it.
+          if (!(code in ERROR_STATUS)) wrong.set(code, wrong.get(code) ?? `${code} is not a documented code (${where})`);
+          else if (statusFor(code as ErrorCode, 'service') !== ex.status)
+            wrong.set(`${code}@${ex.status}`, `${code} came with ${ex.status}, documented ${statusFor(code as ErrorCode, 'service')} (${where})`);
         }
-      if (wrong.length) fail(wrong.join('; '));
+      if (wrong.size) fail([...wrong.values()].join('; '));
       if (seen.size === 0) return info('no error answers were seen to judge');
       return ok(`${seen.size} codes seen, all documented: ${[...seen.keys()].sort().join(', ')}`);
     },

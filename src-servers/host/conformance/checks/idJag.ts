@@ -6,6 +6,12 @@ import { trustLine, type MintOptions } from '../issuer.js';
 import { fail, must, ok, skip, type Check } from '../types.js';
 import { expectError } from './expect.js';
 
+/**
+ * The ID-JAG `aud`: the AS issuer (PROTOCOL.md §2 row 6); a service whose metadata omits `issuer`
+ * (discovery.as fails for that) is still tested, with authorization_servers[0] as agents use it.
+ */
+const audienceOf = (d: Discovered) => (typeof d.as.issuer === 'string' ? d.as.issuer : d.asUrl);
+
 /** POST register_uri with an ID-JAG (PROTOCOL.md §2 identity_assertion + ID-JAG). */
 function present(ctx: CheckContext, d: Discovered, assertion: string) {
   return ctx.http.post(endpoint(d, 'register_uri'), {
@@ -26,10 +32,10 @@ async function idJagOffered(ctx: CheckContext): Promise<Discovered> {
 function trusted(ctx: CheckContext, owner = false): Promise<Discovered> {
   return ctx.shared.memo('the runner\'s issuer to be trusted', async () => {
     const d = await idJagOffered(ctx);
-    const res = await present(ctx, d, await ctx.shared.issuer.mint(d.as.issuer));
+    const res = await present(ctx, d, await ctx.shared.issuer.mint(audienceOf(d)));
     if (res.json?.error === 'invalid_issuer')
       skip(`the service does not trust the runner's issuer ${ctx.shared.issuer.url}; add ${trustLine(ctx.shared.issuer.url)} to its config and run again`);
-    if (res.status !== 200) throw new Error(`a valid ID-JAG from the runner's issuer was refused: ${brief(res)}`);
+    if (res.status !== 200) fail(`a valid ID-JAG from the runner's issuer was refused: ${brief(res)}`);
     return d;
   }, owner);
 }
@@ -44,7 +50,7 @@ function negative(id: string, title: string, flaw: MintOptions | ((iat: number) 
       const d = await trusted(ctx);
       const now = Math.floor(Date.now() / 1000);
       const opts = typeof flaw === 'function' ? flaw(now) : flaw;
-      const res = await present(ctx, d, await ctx.shared.issuer.mint(opts.claims?.aud !== undefined ? String(opts.claims.aud) : d.as.issuer, opts));
+      const res = await present(ctx, d, await ctx.shared.issuer.mint(opts.claims?.aud !== undefined ? String(opts.claims.aud) : audienceOf(d), opts));
       expectError(res, status, code, title);
     },
   };
@@ -58,7 +64,7 @@ export const idJagChecks: Check<CheckContext>[] = [
     spec: { protocol: 'PROTOCOL.md §2 (ID-JAG checks, row 2)', rfc: 'draft-ietf-oauth-identity-assertion-authz-grant §4' },
     async run(ctx) {
       const d = await idJagOffered(ctx);
-      const res = await present(ctx, d, await ctx.shared.issuer.mint(d.as.issuer, { untrusted: true }));
+      const res = await present(ctx, d, await ctx.shared.issuer.mint(audienceOf(d), { untrusted: true }));
       expectError(res, 400, 'invalid_issuer', 'ID-JAG from an untrusted issuer');
     },
   },
@@ -69,7 +75,7 @@ export const idJagChecks: Check<CheckContext>[] = [
     spec: { protocol: 'PROTOCOL.md §2 (identity_assertion + ID-JAG)' },
     async run(ctx) {
       const d = await trusted(ctx, true);
-      const res = await present(ctx, d, await ctx.shared.issuer.mint(d.as.issuer));
+      const res = await present(ctx, d, await ctx.shared.issuer.mint(audienceOf(d)));
       must(res.status === 200, `wanted 200, got ${brief(res)}`);
       const b = res.json ?? {};
       must(b.registration_type === 'agent-provider', `registration_type is ${JSON.stringify(b.registration_type)}, not "agent-provider"`);
@@ -88,7 +94,7 @@ export const idJagChecks: Check<CheckContext>[] = [
     remedy: 'Remember each jti at least until exp + skew and refuse a second use with replay_detected.',
     async run(ctx) {
       const d = await trusted(ctx);
-      const jwt = await ctx.shared.issuer.mint(d.as.issuer);
+      const jwt = await ctx.shared.issuer.mint(audienceOf(d));
       const first = await present(ctx, d, jwt);
       if (first.status !== 200) fail(`the first presentation was refused: ${brief(first)}`);
       expectError(await present(ctx, d, jwt), 400, 'replay_detected', 'second presentation of one ID-JAG');
@@ -103,8 +109,8 @@ export const idJagChecks: Check<CheckContext>[] = [
     spec: { protocol: 'PROTOCOL.md §2 (signature)', rfc: 'RFC 7515 §5.2' },
     async run(ctx) {
       const d = await trusted(ctx);
-      const [h, , s] = (await ctx.shared.issuer.mint(d.as.issuer)).split('.');
-      const [, p] = (await ctx.shared.issuer.mint(d.as.issuer, { claims: { sub: 'someone-else' } })).split('.');
+      const [h, , s] = (await ctx.shared.issuer.mint(audienceOf(d))).split('.');
+      const [, p] = (await ctx.shared.issuer.mint(audienceOf(d), { claims: { sub: 'someone-else' } })).split('.');
       expectError(await present(ctx, d, `${h}.${p}.${s}`), 400, 'invalid_signature', 'payload swapped under a signature');
     },
   },

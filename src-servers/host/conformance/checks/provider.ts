@@ -15,6 +15,8 @@ interface ProviderDocs {
   issuer: string;
   jwksUri: string;
   jwks: JSONWebKeySet;
+  /** Whether it publishes an OpenID configuration (else the conventional JWKS path is used). */
+  metadata: boolean;
 }
 
 function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
@@ -23,11 +25,13 @@ function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
   return ctx.shared.memo('the provider\'s metadata and JWKS', async () => {
     const confUrl = `${base}/.well-known/openid-configuration`;
     const conf = await ctx.http.get(confUrl);
-    if (conf.status !== 200 || !conf.json) throw new Error(`GET ${confUrl} → ${brief(conf)}`);
-    const jwksUri = typeof conf.json.jwks_uri === 'string' ? conf.json.jwks_uri : `${base}/.well-known/jwks.json`;
+    // PROTOCOL.md §2 row 4: with no metadata at all (404/410), services use <iss>/.well-known/jwks.json.
+    if (conf.status !== 200 && conf.status !== 404 && conf.status !== 410) fail(`GET ${confUrl} → ${brief(conf)}`);
+    const published = conf.status === 200 && conf.json && typeof conf.json === 'object';
+    const jwksUri = published && typeof conf.json.jwks_uri === 'string' ? conf.json.jwks_uri : `${base}/.well-known/jwks.json`;
     const jwks = await ctx.http.get(jwksUri);
-    if (jwks.status !== 200 || !Array.isArray(jwks.json?.keys)) throw new Error(`GET ${jwksUri} → ${brief(jwks)}`);
-    return { base, issuer: conf.json.issuer, jwksUri, jwks: jwks.json };
+    if (jwks.status !== 200 || !Array.isArray(jwks.json?.keys)) fail(`GET ${jwksUri} → ${brief(jwks)}`);
+    return { base, issuer: published ? conf.json.issuer : base, jwksUri, jwks: jwks.json, metadata: Boolean(published) };
   }, owner);
 }
 
@@ -37,7 +41,7 @@ function session(ctx: CheckContext): Promise<string> {
   if (!base) skip('no --provider URL given');
   return ctx.shared.memo('a provider session', async () => {
     const res = await ctx.http.post(`${base}/login`, { json: { email: ctx.opts.providerUser } });
-    if (res.status !== 200 || typeof res.json?.session_token !== 'string') throw new Error(`POST ${base}/login → ${brief(res)}`);
+    if (res.status !== 200 || typeof res.json?.session_token !== 'string') fail(`POST ${base}/login → ${brief(res)}`);
     return res.json.session_token as string;
   });
 }
@@ -57,6 +61,7 @@ export const providerChecks: Check<CheckContext>[] = [
         must(!('d' in k), `key ${k.kid} publishes its private part "d"`);
       }
       const res = await ctx.http.get(d.jwksUri);
+      if (!d.metadata) return warn(`no OpenID configuration (${d.base}/.well-known/openid-configuration → 404); services find the keys only by the conventional ${d.jwksUri}`);
       if (!/max-age=\d+/.test(res.headers.get('cache-control') ?? '')) return warn('the JWKS response has no Cache-Control max-age; services will refetch on their own schedule');
     },
   },

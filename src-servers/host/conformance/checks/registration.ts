@@ -19,7 +19,7 @@ export function anonymousRegistration({ shared, http }: CheckContext, owner = fa
     const d = await shared.discovered(http);
     if (!offers(d.as).anonymous) skip('the service does not advertise anonymous registration');
     const res = await http.post(endpoint(d, 'register_uri'), { json: { type: 'anonymous', requested_credential_type: 'api_key' } });
-    if (res.status !== 200 || !res.json) throw new Error(`POST ${endpoint(d, 'register_uri')} → ${brief(res)}`);
+    if (res.status !== 200 || !res.json) fail(`POST ${endpoint(d, 'register_uri')} → ${brief(res)}`);
     return res.json as AnonymousRegistration;
   }, owner);
 }

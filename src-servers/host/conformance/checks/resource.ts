@@ -45,6 +45,7 @@ export const resourceChecks: Check<CheckContext>[] = [
       const reg = await anonymousRegistration(ctx);
       if (reg.scopes.includes('api.write')) fail(`the pre-claim key already has api.write (${JSON.stringify(reg.scopes)}); nothing to refuse`);
       const res = await ctx.http.post(api(ctx), { bearer: reg.credential, json: { note: 'conformance' } });
+      if (res.status === 404 || res.status === 405) fail(`the API has no write endpoint: POST ${api(ctx)} → ${brief(res)}; PROTOCOL.md §1 has POST need api.write`);
       expectError(res, 403, 'insufficient_scope', 'POST /api/resource with api.read only');
       const c = parseWwwAuthenticate(res.headers.get('www-authenticate'));
       must(c, 'the 403 has no WWW-Authenticate header');
