@@ -17,7 +17,7 @@ function freshEmail(): string {
 
 function personCanHelp(ctx: CheckContext): void {
   if (!ctx.opts.mailboxUrl && (!ctx.opts.interactive || !ctx.opts.ask))
-    skip('needs the person to read an email: pass --mailbox URL (an inbox API as PROTOCOL.md §8), or run without --non-interactive');
+    skip('needs the person to read an email: pass --mailbox URL (an inbox API as PROTOCOL.md §8), or run it at a terminal without --non-interactive to read the email yourself');
 }
 
 /** The address to mail: a fresh one at the mailbox, or one the person types. */
