@@ -77,10 +77,13 @@ export function AgentPane() {
       className="agent-pane"
       actions={run && <span className={`pill pill-${run.playing && run.status === 'paused' ? 'running' : run.status}`}>{agentBadge(run)}</span>}
     >
-      <p className={`next-hint ${run?.status === 'failed' ? 'bad' : run?.status === 'succeeded' ? 'good' : ''}`} role="status">
-        <strong>{run?.outcome ? (run.outcome.ok ? 'Done. ' : 'Stopped. ') : 'Next: '}</strong>
-        {hint.text}
-      </p>
+      {/* While the agent asks its question, the question is what to do next: no second box saying so. */}
+      {!asks && (
+        <p className={`next-hint ${run?.status === 'failed' ? 'bad' : run?.status === 'succeeded' ? 'good' : ''}`} role="status">
+          <strong>{run?.outcome ? (run.outcome.ok ? 'Done. ' : 'Stopped. ') : 'Next: '}</strong>
+          {hint.text}
+        </p>
+      )}
       {asks && <ConsentQuestion prompt={asks} />}
       {wantsOtp && <OtpForm />}
       {scenario && (run?.status === 'succeeded' || run?.status === 'failed') && (

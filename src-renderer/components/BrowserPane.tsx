@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { openInBrowser } from '../store/actions';
 import { useStudio } from '../store/studio';
+import { AutopilotPage } from './AutopilotPage';
 import { nextHint } from './hints';
 import { Pane } from './Pane';
 
@@ -11,6 +12,7 @@ export function BrowserPane() {
   const progress = useStudio((s) => s.progress);
   const busy = useStudio((s) => s.busy);
   const hint = nextHint({ run, progress, busy });
+  const auto = useStudio((s) => (s.autopilotView.runId === run?.id ? s.autopilotView.browser : null));
   const [address, setAddress] = useState(browser.url ?? '');
   useEffect(() => setAddress(browser.url ?? ''), [browser.url, browser.nonce]);
 
@@ -32,7 +34,9 @@ export function BrowserPane() {
         <button type="submit" aria-label="Go">Go</button>
         <button type="button" onClick={external} disabled={!browser.url} title="Open in a real browser window" aria-label="Open in a new window">↗</button>
       </form>
-      {browser.url ? (
+      {auto && auto.url === browser.url ? (
+        <AutopilotPage page={auto} title="User's browser page" />
+      ) : browser.url ? (
         <iframe key={`${browser.nonce}`} className="page-frame" src={browser.url} title="User's browser page" />
       ) : (
         <div className="placeholder">

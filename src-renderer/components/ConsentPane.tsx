@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStudio } from '../store/studio';
+import { AutopilotPage } from './AutopilotPage';
 import { nextHint } from './hints';
 import { Pane } from './Pane';
 
@@ -17,10 +18,13 @@ export function ConsentPane() {
     if (wait?.kind === 'approve_consent' && wait.url && run) setShown({ runId: run.id, url: wait.url });
   }, [wait?.kind, wait?.url, run?.id]);
   const page = shown && shown.runId === run?.id ? shown.url : null;
+  const auto = useStudio((s) => (s.autopilotView.runId === run?.id ? s.autopilotView.consent : null));
 
   return (
     <Pane label="Consent prompt" attention={hint.pane === 'consent'} hint={hint.text} className="consent-pane">
-      {page ? (
+      {auto ? (
+        <AutopilotPage page={auto} title="Consent prompt page" />
+      ) : page ? (
         <iframe key={page} className="page-frame" src={page} title="Consent prompt page" />
       ) : (
         <div className="placeholder">

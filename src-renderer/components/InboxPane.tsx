@@ -31,6 +31,8 @@ function when(date: string) {
  */
 function MailFrame({ mail }: { mail: Mail }) {
   const mailbox = useStudio((s) => s.info?.urls.mailbox);
+  // The mail autopilot opened: its recorded copy, so showing it sends no request of our own.
+  const auto = useStudio((s) => (s.autopilotView.runId && s.autopilotView.runId === s.run?.id && s.autopilotView.mail?.id === mail.id ? s.autopilotView : null));
   useEffect(() => {
     if (!mailbox) return;
     const origin = new URL(mailbox).origin;
@@ -41,6 +43,13 @@ function MailFrame({ mail }: { mail: Mail }) {
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
   }, [mailbox]);
+  if (auto)
+    return (
+      <div key={auto.mailSeq} className="autopilot-act">
+        <p className="autopilot-note" role="status">Autopilot opened this mail.</p>
+        {mail.html ? <iframe className="mail-frame" title="Mail content" srcDoc={mail.html} sandbox="" /> : <pre className="mail-text">{mail.text}</pre>}
+      </div>
+    );
   if (!mailbox) return <pre className="mail-text">{mail.text}</pre>;
   return (
     <iframe className="mail-frame" title="Mail content" src={`${mailbox}/messages/${encodeURIComponent(mail.id)}/html?links=post`} />

@@ -1,5 +1,6 @@
 import { api, ApiError } from '../api';
 import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
+import { followAutopilot, noAutopilotView } from './autopilotView';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
@@ -49,7 +50,7 @@ export function applyRun(run: StudioRun | null) {
     pendingScenario: run.scenario,
     autopilot: run.autopilot,
     ...(fresh
-      ? { reviewStep: null, progress: { mailOpened: false, linkOpened: false }, openMailId: null, browser: { url: null, nonce: get().browser.nonce + 1 } }
+      ? { reviewStep: null, progress: { mailOpened: false, linkOpened: false }, openMailId: null, browser: { url: null, nonce: get().browser.nonce + 1 }, autopilotView: noAutopilotView }
       : {}),
   });
   if (run.traceId && run.traceId !== get().traceId) void showTrace(run.traceId);
@@ -61,6 +62,8 @@ export function applyExchange(e: Exchange) {
   const live = run && !isTerminal(run) && run.traceId === e.traceId ? run.steps[run.current]?.name : undefined;
   if (!e.step && live) set({ stepOf: { ...get().stepOf, [e.id]: live } });
   if (e.traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, [e]) });
+  const shown = followAutopilot(e, run, get());
+  if (shown) set(shown);
   else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
   set({ stateVersion: get().stateVersion + 1 });
 }

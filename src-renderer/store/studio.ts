@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun } from '../types';
+import { noAutopilotView, type AutopilotView } from './autopilotView';
 
 /** Everything the window shows, in one zustand store. Actions live in ./actions.ts, the SSE link in ./events.ts. */
 export type RightTab = 'inspector' | 'service' | 'provider';
@@ -36,6 +37,8 @@ export interface StudioState {
   /** What the person has done for the current claim (drives the "what to do next" hints). */
   progress: { mailOpened: boolean; linkOpened: boolean };
   browser: { url: string | null; nonce: number };
+  /** What autopilot, playing the person, has shown in their panes this run (./autopilotView.ts). */
+  autopilotView: AutopilotView;
   rightTab: RightTab;
   /** Bumped when the roles' state may have changed, so the state view refetches. */
   stateVersion: number;
@@ -62,6 +65,7 @@ export const initialState: StudioState = {
   openMailId: null,
   progress: { mailOpened: false, linkOpened: false },
   browser: { url: null, nonce: 0 },
+  autopilotView: noAutopilotView,
   rightTab: 'inspector',
   stateVersion: 0,
 };

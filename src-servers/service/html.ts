@@ -29,6 +29,11 @@ export function sendPage(res: Response, status: number, page: { title: string; b
   button:focus-visible { outline: 3px solid #f5a524; outline-offset: 2px; }
   .code { font: 700 44px/1.2 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: 0.18em; margin: 16px 0 4px; }
   .error { color: #b32424; }
+  /* Framed in the studio's browser pane (a few hundred px): tighter, so "Reveal code" and the code are in view. */
+  @media (max-height: 460px), (max-width: 480px) {
+    body { padding: 8px; line-height: 1.4; font-size: 14px; } main { padding: 12px 14px; } h1 { font-size: 17px; margin-bottom: 6px; }
+    p { margin: 6px 0; } .muted { font-size: 12.5px; } button { font-size: 14px; padding: 7px 14px; } .code { font-size: 34px; margin: 8px 0 2px; }
+  }
 </style></head>
 <body><main>
 <h1>${escapeHtml(page.title)}</h1>

@@ -1,0 +1,53 @@
+import type { Locator } from '@playwright/test';
+import { expect, test } from './studio';
+
+/** How many narration entries are wholly in view in the agent's log (no scrolling). */
+async function entriesInView(log: Locator): Promise<number> {
+  return log.evaluate((ol) => {
+    const box = ol.getBoundingClientRect();
+    return [...ol.children].filter((li) => {
+      const r = li.getBoundingClientRect();
+      return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 && r.height > 0;
+    }).length;
+  });
+}
+
+/**
+ * Room for what the person reads: the agent's narration shows several entries at once, not one and
+ * a half, and the claim page's "Reveal code" button is in view in the browser pane's frame.
+ */
+for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }]) {
+  test(`the narration and the claim page's button are in view without scrolling (${size.width}×${size.height})`, async ({ studio }) => {
+    const { page } = studio;
+    await page.setViewportSize(size);
+    await studio.setAutopilot(false);
+    await studio.chooseFlow('Verified email');
+    await studio.play();
+    const log = studio.agent.getByRole('list', { name: 'What the agent says' });
+
+    // The agent asks first: the question and its buttons take room, the log still shows entries.
+    const asks = studio.agent.getByRole('group', { name: 'The agent asks you' });
+    await expect(asks).toBeVisible();
+    await expect(log.locator('li')).not.toHaveCount(0);
+    // At 1280×800 two entries beside the question; the 1024×700 minimum window has room for one.
+    expect(await entriesInView(log)).toBeGreaterThanOrEqual(Math.min(size.width >= 1280 ? 2 : 1, await log.locator('li').count()));
+    await asks.getByRole('button', { name: /Yes/ }).click();
+
+    await studio.inbox.getByRole('button', { name: /New mail/ }).click();
+    await studio.inbox.getByRole('button', { name: 'Open link' }).click();
+    await expect(studio.browser.getByText('Your turn')).toBeVisible();
+    // At 1280×800 the button is in the frame's view; the 1024×700 frame is still too short (issue 16, open).
+    if (size.width >= 1280) await expect(studio.browserPage.getByRole('button', { name: 'Reveal code' })).toBeInViewport({ ratio: 1 });
+    await studio.shot(`room-claim-page-${size.width}`);
+
+    const code = await studio.revealCode();
+    await studio.agent.getByLabel('One-time code').fill(code);
+    await studio.agent.getByRole('button', { name: 'Send code to agent' }).click();
+    await studio.expectSucceeded();
+    await expect.poll(() => log.locator('li').count()).toBeGreaterThan(4);
+    // Finished: the outcome, the decision and two whole entries of the log in view (it used to be one and a half).
+    // The 1024×700 minimum window still shows one whole entry here (issue 16, open).
+    await expect.poll(() => entriesInView(log)).toBeGreaterThanOrEqual(size.width >= 1280 ? 2 : 1);
+    await studio.shot(`room-narration-${size.width}`);
+  });
+}
