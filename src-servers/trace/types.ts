@@ -35,6 +35,8 @@ export interface TraceRecorder extends EventEmitter {
   exportTrace(traceId: string, format: ExportFormat, opts?: { redact?: boolean }): string;
   /** Reset all data; a fresh "Session" trace becomes current. */
   clear(): void;
-  /** Resolves once every pending JWT signature check has finished (tests, shutdown). */
+  /** Builds and stores, now, every exchange recorded so far (before the database closes). */
+  flush(): void;
+  /** Resolves once every recorded exchange is built, checked (JWT signatures) and stored (tests, shutdown). */
   idle(): Promise<void>;
 }
