@@ -22,6 +22,7 @@ import { createRecordingMiddleware, type RecordInput } from './middleware.js';
 import { markSecrets, redactSecrets } from './secrets.js';
 import { createSignatureChecker, PENDING } from './signature.js';
 import { createTraceStore } from './store.js';
+import { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { Actor, Exchange, ExportFormat, TraceMeta, TraceRecorder } from './types.js';
 
 export const SESSION_TRACE_TITLE = 'Session';
@@ -80,7 +81,8 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   };
   // Only issuers the host trusts get their keys fetched for the display (DESIGN.md rule 9).
   const trusted = new Set(opts.trustedIssuers ?? []);
-  const checker = createSignatureChecker(internalFetch, now, (iss) => trusted.has(iss));
+  const verifiedSignatures = new VerifiedSignatures(now);
+  const checker = createSignatureChecker(internalFetch, now, (iss) => trusted.has(iss), verifiedSignatures);
 
   const captured: { build: () => RecordInput; traceId: string; senderStep?: string }[] = [];
   /** Built exchanges not yet in the database, by id (a signature check's result replaces its entry). */
@@ -271,6 +273,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
       for (const iss of issuers) trusted.add(iss);
     },
     record,
+    verifiedSignatures,
     beginTrace,
     currentTraceId: () => current,
     listTraces: () => {
@@ -290,6 +293,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
       generation++;
       store.clear();
       checker.reset();
+      verifiedSignatures.clear();
       beginTrace({ title: SESSION_TRACE_TITLE });
     },
     async idle() {
