@@ -87,6 +87,11 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   const captured: { build: () => RecordInput; traceId: string; senderStep?: string }[] = [];
   /** Built exchanges not yet in the database, by id (a signature check's result replaces its entry). */
   const writes = new Map<string, Exchange>();
+  /**
+   * Built exchanges whose signatures are being checked: written once, with the result, unless a
+   * read comes first (then written as they are, and rewritten when the check is done).
+   */
+  const checking = new Map<string, Exchange>();
   /** The next seq of each trace seen since start (or the last clear), counted in memory. */
   const seqs = new Map<string, number>();
   /** Bumped by clear(): a signature check begun before it must not write its exchange back. */
@@ -123,13 +128,18 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      settle();
+      drain();
+      flushWrites();
     });
   };
   /** Everything recorded so far built, announced and stored (every read goes through here first). */
   function settle() {
     drain();
+    storeChecking();
     flushWrites();
+  }
+  function storeChecking() {
+    for (const [id, e] of checking) if (!writes.has(id)) writes.set(id, e);
   }
 
   function capture(from: Actor, build: () => RecordInput) {
@@ -205,10 +215,12 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   /** Queues the write, announces the exchange, and starts the checks its signatures still need. */
   function publish(input: RecordInput, built: Exchange & { found: FoundJwt[] }): Exchange {
     const { found, ...exchange } = built;
-    writes.set(exchange.id, exchange);
+    const toCheck = input.jwts ? [] : found.map((f, i) => ({ f, i })).filter(({ i }) => exchange.jwts[i].signature === PENDING);
+    if (toCheck.length) checking.set(exchange.id, exchange);
+    else writes.set(exchange.id, exchange);
+    if (checking.size >= MAX_QUEUED) storeChecking(); // checks running slow (an issuer timing out): store them as they are
     if (writes.size >= MAX_QUEUED) flushWrites();
     emitter.emit('exchange', exchange);
-    const toCheck = input.jwts ? [] : found.map((f, i) => ({ f, i })).filter(({ i }) => exchange.jwts[i].signature === PENDING);
     if (toCheck.length) track(checkSignatures(exchange, toCheck.map(({ f, i }) => ({ index: i, token: f.token, header: f.header, claims: f.claims }))));
     return exchange;
   }
@@ -217,7 +229,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   function record(input: RecordInput): Exchange {
     drain(); // whatever the request path queued before this comes first
     const exchange = publish(input, build(input, current, input.step === undefined ? stepOfSender(input.from) : undefined));
-    flushWrites();
+    settle();
     return exchange;
   }
 
@@ -225,6 +237,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   async function checkSignatures(exchange: Exchange, items: { index: number; token: string; header: Record<string, unknown>; claims: Record<string, unknown> }[]) {
     const at = generation;
     const results = await Promise.all(items.map((it) => checker.check(it.token, it.header, it.claims)));
+    checking.delete(exchange.id);
     if (at !== generation || !store.isOpen()) return; // cleared or shut down meanwhile
     const jwts = exchange.jwts.map((j, i) => {
       const k = items.findIndex((it) => it.index === i);
@@ -289,6 +302,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     clear() {
       drain(); // announced, then wiped with the rest
       writes.clear();
+      checking.clear();
       seqs.clear();
       generation++;
       store.clear();
@@ -303,6 +317,8 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
           await Promise.all([...pending]);
           continue;
         }
+        storeChecking(); // none should be left once every check is done; if one is, it is stored as it is
+        checking.clear();
         flushWrites();
         if (!captured.length && !pending.size && !writes.size) return;
       }
