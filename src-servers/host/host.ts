@@ -206,6 +206,7 @@ async function startRolesAndServers(
       stopped = true;
       await Promise.all([service, provider, mailbox].map((s) => closeServer(s.server as Server)));
       await stopRoles(roles);
+      trace.flush(); // what the last requests recorded is stored before the file closes
       traceDb?.close();
       lock?.release();
     },

@@ -1,6 +1,7 @@
 import { compactVerify, createRemoteJWKSet, customFetch, errors } from 'jose';
 import { MAX_DOCUMENT_CHARS } from '../http/fetchJson.js';
 import { discoverJwksUri } from './discovery.js';
+import type { VerifiedSignatures } from './verifiedSignatures.js';
 
 /** Why there are no keys to check a token with: its issuer's metadata or its JWKS could not be had. */
 export class KeysUnavailable extends Error {
@@ -36,6 +37,11 @@ export interface IssuerKeysOptions {
   timeoutMs?: number;
   /** Use `<iss>/.well-known/jwks.json` when the issuer publishes no metadata (discovery.ts); default on. */
   conventionalFallback?: boolean;
+  /**
+   * Signatures verified elsewhere (verifiedSignatures.ts): `remember` writes every success there
+   * (the service), `reuse` answers from it before verifying (the trace's display only).
+   */
+  verified?: { signatures: VerifiedSignatures; mode: 'remember' | 'reuse' };
 }
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -91,6 +97,17 @@ export class IssuerKeys {
    * JWSSignatureVerificationFailed, JWKSMultipleMatchingKeys, ...) for the caller to word.
    */
   async verify(iss: string, jwt: string, opts: { algorithms?: string[] } = {}): Promise<{ jwksUri: string }> {
+    const shared = this.opts.verified;
+    if (shared?.mode === 'reuse') {
+      const jwksUri = shared.signatures.lookup(iss, jwt);
+      if (jwksUri !== undefined) return { jwksUri };
+    }
+    const result = await this.verifyNow(iss, jwt, opts);
+    if (shared?.mode === 'remember') shared.signatures.remember(iss, jwt, result.jwksUri);
+    return result;
+  }
+
+  private async verifyNow(iss: string, jwt: string, opts: { algorithms?: string[] }): Promise<{ jwksUri: string }> {
     this.throwIfFailedRecently(iss);
     const entry = await this.entry(iss);
     await this.load(iss, entry, false);

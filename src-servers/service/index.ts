@@ -17,6 +17,7 @@ import { revokeRoutes } from './routes/revoke.js';
 import { tokenRoutes } from './routes/token.js';
 import { createStore, serviceMigrations as migrations } from './store/index.js';
 import { IssuerKeys } from '../keys/issuerKeys.js';
+import type { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import { hostAllowList } from '../http/hostCheck.js';
 import { framedBy } from '../http/framing.js';
 
@@ -33,7 +34,11 @@ export interface ServiceDeps {
   sendMail: SendMail;
   /** Used for JWKS and CIMD fetches (defaults to globalThis.fetch). */
   fetch?: typeof fetch;
-  recorder?: { middleware(role: 'Service'): import('express').RequestHandler };
+  recorder?: {
+    middleware(role: 'Service'): import('express').RequestHandler;
+    /** Where the service notes the signatures it verified, so the trace's display need not verify them again. */
+    verifiedSignatures?: VerifiedSignatures;
+  };
   /** ms clock (tests move time forward); default Date.now. */
   now?: () => number;
   /** Where AUTH.md is, when it is not at the repo's top level (e.g. a packaged app). */
@@ -72,7 +77,10 @@ export function createService(deps: ServiceDeps): ServiceHandle {
     sendMail: deps.sendMail,
     fetch: fetchFn,
     now,
-    keys: new IssuerKeys({ fetch: fetchFn, now, refetchCooldownMs: deps.config.jwksRefetchCooldownSeconds * 1000 }),
+    keys: new IssuerKeys({
+      fetch: fetchFn, now, refetchCooldownMs: deps.config.jwksRefetchCooldownSeconds * 1000,
+      ...(deps.recorder?.verifiedSignatures ? { verified: { signatures: deps.recorder.verifiedSignatures, mode: 'remember' as const } } : {}),
+    }),
     clientMetadata: new ClientMetadataCache(fetchFn, now),
     audit: (type, registrationId, detail) => store.audit.record(now(), type, registrationId, detail),
     expireDue: () => void expireDueRegistrations(ctx),

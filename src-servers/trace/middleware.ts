@@ -13,7 +13,11 @@ import { ACTOR_HEADER, isActor, STEP_HEADER, type Actor, type Exchange } from '.
 export type RecordInput = Partial<Exchange> & Pick<Exchange, 'from' | 'to' | 'method' | 'url' | 'status'>;
 
 export interface MiddlewareContext {
-  record(e: RecordInput): unknown;
+  /**
+   * Queues an exchange: `build` runs later, off the request path (the recorder's next tick or a
+   * read), so only what went over the wire is kept until then.
+   */
+  capture(from: Actor, build: () => RecordInput): void;
   /** True for the recorder's own background requests (JWKS fetches), which are not part of any flow. */
   isInternal(headers: IncomingHttpHeaders): boolean;
   now(): number;
@@ -66,7 +70,6 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
     const host = req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
     const url = `${scheme}://${host}${req.originalUrl || req.url}`;
     const method = req.method;
-    const requestHeaders = flattenHeaders(req.headers);
 
     let recorded = false;
     let end = start;
@@ -75,22 +78,29 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
       if (recorded) return;
       recorded = true;
       done();
-      const responseHeaders = response.headers();
+      // Taken now, as they are at the end: the status and what was sent; everything else is decoded later.
+      const sentHeaders = response.headers();
+      const status = error && !res.headersSent ? 0 : res.statusCode;
+      const timing = { start, end };
       try {
-        ctx.record({
-          from, ...(fromLabel ? { fromLabel } : {}), to: role, ...(step ? { step } : {}),
-          method, url, requestHeaders,
-          requestBody: requestBody.text(requestHeaders) ?? parsedBodyFallback(req),
-          // A client that hung up before any answer was sent got none: status 0, as for a failed fetch.
-          status: error && !res.headersSent ? 0 : res.statusCode, responseHeaders,
-          responseBody: response.body.text(responseHeaders),
-          startedAt: new Date(startedAt).toISOString(),
-          durationMs: roundMs(end - start),
-          timing: { start, end },
-          ...(error ? { error } : {}),
+        ctx.capture(from, () => {
+          const requestHeaders = flattenHeaders(req.headers);
+          const responseHeaders = flattenHeaders(sentHeaders);
+          return {
+            from, ...(fromLabel ? { fromLabel } : {}), to: role, ...(step ? { step } : {}),
+            method, url, requestHeaders,
+            requestBody: requestBody.text(requestHeaders) ?? parsedBodyFallback(req),
+            // A client that hung up before any answer was sent got none: status 0, as for a failed fetch.
+            status, responseHeaders,
+            responseBody: response.body.text(responseHeaders),
+            startedAt: new Date(startedAt).toISOString(),
+            durationMs: roundMs(end - start),
+            timing,
+            ...(error ? { error } : {}),
+          };
         });
       } catch {
-        // Recording is an observer: a failure here (e.g. the trace db already closed) must not break the role.
+        // Recording is an observer: a failure here must not break the role.
       }
     };
 
@@ -130,10 +140,17 @@ function watchRequestBody(req: Request): BodyCapture {
 /** Wraps write/end/writeHead to see the bytes and headers the handler sends. */
 function watchResponse(res: Response) {
   const body = new BodyCapture();
-  let headersFromWriteHead: Record<string, string> = {};
+  let headersFromWriteHead: Record<string, string | string[] | number> | [string, string][] | undefined;
   const state = {
     body,
-    headers: () => ({ ...flattenHeaders(res.getHeaders() as Record<string, string | string[] | number | undefined>), ...headersFromWriteHead }),
+    /** The headers sent, unflattened (the recorder flattens them later): writeHead's own win. */
+    headers: (): [string, string][] => {
+      const set = Object.entries(res.getHeaders()) as [string, string][];
+      if (!headersFromWriteHead) return set;
+      const extra = (Array.isArray(headersFromWriteHead) ? headersFromWriteHead : Object.entries(headersFromWriteHead)) as [string, string][];
+      const overridden = new Set(extra.map(([k]) => k.toLowerCase()));
+      return [...set.filter(([k]) => !overridden.has(k)), ...extra];
+    },
   };
 
   const write = res.write;
@@ -152,8 +169,8 @@ function watchResponse(res: Response) {
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: unknown[]) {
     const headers = args.find((a, i) => i > 0 && a !== null && typeof a === 'object');
-    if (Array.isArray(headers)) headersFromWriteHead = flattenHeaders(pairs(headers as unknown[]));
-    else if (headers) headersFromWriteHead = flattenHeaders(headers as Record<string, string>);
+    if (Array.isArray(headers)) headersFromWriteHead = pairs(headers as unknown[]);
+    else if (headers) headersFromWriteHead = headers as Record<string, string>;
     return (writeHead as (...a: unknown[]) => Response).apply(this, args);
   } as Response['writeHead'];
 

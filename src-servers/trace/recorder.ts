@@ -17,11 +17,12 @@ import { toJson } from './export/json.js';
 import { toMarkdown } from './export/markdown.js';
 import { toMermaid } from './export/mermaid.js';
 import { createFetchAs } from './fetch.js';
-import { findJwts, toDecodedJwt } from './jwt.js';
+import { findJwts, toDecodedJwt, type FoundJwt } from './jwt.js';
 import { createRecordingMiddleware, type RecordInput } from './middleware.js';
 import { markSecrets, redactSecrets } from './secrets.js';
 import { createSignatureChecker, PENDING } from './signature.js';
 import { createTraceStore } from './store.js';
+import { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { Actor, Exchange, ExportFormat, TraceMeta, TraceRecorder } from './types.js';
 
 export const SESSION_TRACE_TITLE = 'Session';
@@ -34,6 +35,9 @@ export class TraceNotFoundError extends Error {
     this.name = 'TraceNotFoundError';
   }
 }
+
+/** How many captured exchanges (and built ones awaiting their write) may wait for the next tick. */
+const MAX_QUEUED = 1_000;
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
 
@@ -65,7 +69,10 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
    * A role that reports an exchange after the fact (the mailbox's SMTP hand-off) cannot say which step
    * caused it; the request its sender is handling right now (the newest, if several) can.
    */
-  const stepOfSender = (from: Actor) => [...handling].reverse().find((h) => h.role === from && h.step)?.step;
+  const stepOfSender = (from: Actor) => {
+    for (let i = handling.length - 1; i >= 0; i--) if (handling[i].role === from && handling[i].step) return handling[i].step;
+    return undefined;
+  };
 
   const internalFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers);
@@ -74,9 +81,26 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   };
   // Only issuers the host trusts get their keys fetched for the display (DESIGN.md rule 9).
   const trusted = new Set(opts.trustedIssuers ?? []);
-  const checker = createSignatureChecker(internalFetch, now, (iss) => trusted.has(iss));
+  const verifiedSignatures = new VerifiedSignatures(now);
+  const checker = createSignatureChecker(internalFetch, now, (iss) => trusted.has(iss), verifiedSignatures);
+
+  const captured: { build: () => RecordInput; traceId: string; senderStep?: string }[] = [];
+  /** Built exchanges not yet in the database, by id (a signature check's result replaces its entry). */
+  const writes = new Map<string, Exchange>();
+  /**
+   * Built exchanges whose signatures are being checked: written once, with the result, unless a
+   * read comes first (then written as they are, and rewritten when the check is done).
+   */
+  const checking = new Map<string, Exchange>();
+  /** The next seq of each trace seen since start (or the last clear), counted in memory. */
+  const seqs = new Map<string, number>();
+  /** Bumped by clear(): a signature check begun before it must not write its exchange back. */
+  let generation = 0;
+  let scheduled = false;
+  let draining = false;
 
   function beginTrace(meta: { title: string; flow?: string; scenario?: string }): string {
+    drain(); // what was recorded before is announced before the new trace
     const trace = compact({ id: newId('trc'), title: meta.title, flow: meta.flow, scenario: meta.scenario, startedAt: new Date(now()).toISOString() });
     store.addTrace(trace);
     current = trace.id;
@@ -93,18 +117,86 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   let current = '';
   current = openingTrace();
 
-  function record(input: RecordInput): Exchange {
-    const traceId = input.traceId && store.getTrace(input.traceId) ? input.traceId : current;
+  /**
+   * The request path only queues what went over the wire (bounded bytes, already captured) and a
+   * function that turns it into an exchange; decoding JWTs, marking secrets, building the view and
+   * storing happen once per tick for the whole queue (drain, flushWrites), and before any read.
+   */
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      drain();
+      flushWrites();
+    });
+  };
+  /** Everything recorded so far built, announced and stored (every read goes through here first). */
+  function settle() {
+    drain();
+    storeChecking();
+    flushWrites();
+  }
+  function storeChecking() {
+    for (const [id, e] of checking) if (!writes.has(id)) writes.set(id, e);
+  }
+
+  function capture(from: Actor, build: () => RecordInput) {
+    captured.push({ build, traceId: current, senderStep: stepOfSender(from) });
+    // Memory stays bounded under sustained load even if ticks come late: past this, build now.
+    if (captured.length >= MAX_QUEUED) drain();
+    schedule();
+  }
+
+  function drain() {
+    if (draining) return; // a listener reading the trace while we announce: the loop below goes on
+    draining = true;
+    try {
+      while (captured.length) {
+        for (const c of captured.splice(0)) {
+          try {
+            const input = c.build();
+            publish(input, build(input, c.traceId, c.senderStep));
+          } catch {
+            // Recording is an observer: one exchange it cannot build must not stop the others.
+          }
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  function flushWrites() {
+    if (!writes.size) return;
+    const list = [...writes.values()];
+    writes.clear();
+    if (!store.isOpen()) return; // shut down meanwhile
+    try {
+      store.putExchanges(list);
+    } catch {
+      // Recording is an observer: a failed write must not break the role that was recorded.
+    }
+  }
+
+  function nextSeq(traceId: string): number {
+    const seq = seqs.get(traceId) ?? store.nextSeq(traceId);
+    seqs.set(traceId, seq + 1);
+    return seq;
+  }
+
+  function build(input: RecordInput, currentTrace: string, senderStep: string | undefined): Exchange & { found: FoundJwt[] } {
+    const traceId = input.traceId && store.getTrace(input.traceId) ? input.traceId : currentTrace;
     const requestHeaders = flattenHeaders(input.requestHeaders);
     const responseHeaders = flattenHeaders(input.responseHeaders);
     const wire = { url: input.url, requestHeaders, requestBody: input.requestBody ?? null, responseHeaders, responseBody: input.responseBody ?? null };
-    // Decode now (synchronously) so the exchange is complete when announced; check signatures after.
     const found = input.jwts ? [] : findJwts(wire);
     const jwts = input.jwts ?? found.map((f) => toDecodedJwt(f, checker.immediate(f.header, f.claims) ?? PENDING));
     const secrets = [...new Set([...(input.secrets ?? []), ...markSecrets(wire)])];
     const draft = compact({
-      id: input.id ?? newId('exc'), traceId,
-      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, step: input.step ?? stepOfSender(input.from),
+      id: input.id ?? newId('exc'), traceId, seq: 0,
+      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, step: input.step ?? senderStep,
       method: input.method, url: input.url,
       requestHeaders, requestBody: wire.requestBody,
       status: input.status, responseHeaders, responseBody: wire.responseBody,
@@ -116,24 +208,44 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
       const end = wireTime();
       draft.timing = { start: end - draft.durationMs, end };
     }
-    const seq = store.addExchange(draft);
-    const exchange: Exchange = { ...draft, seq };
-    emitter.emit('exchange', exchange);
+    draft.seq = nextSeq(traceId);
+    return Object.assign(draft, { found }) as Exchange & { found: FoundJwt[] };
+  }
 
-    const toCheck = found.map((f, i) => ({ f, i })).filter(({ i }) => jwts[i].signature === PENDING);
+  /** Queues the write, announces the exchange, and starts the checks its signatures still need. */
+  function publish(input: RecordInput, built: Exchange & { found: FoundJwt[] }): Exchange {
+    const { found, ...exchange } = built;
+    const toCheck = input.jwts ? [] : found.map((f, i) => ({ f, i })).filter(({ i }) => exchange.jwts[i].signature === PENDING);
+    if (toCheck.length) checking.set(exchange.id, exchange);
+    else writes.set(exchange.id, exchange);
+    if (checking.size >= MAX_QUEUED) storeChecking(); // checks running slow (an issuer timing out): store them as they are
+    if (writes.size >= MAX_QUEUED) flushWrites();
+    emitter.emit('exchange', exchange);
     if (toCheck.length) track(checkSignatures(exchange, toCheck.map(({ f, i }) => ({ index: i, token: f.token, header: f.header, claims: f.claims }))));
     return exchange;
   }
 
-  /** Verification never throws and never holds up the request: it updates the stored exchange later. */
+  /** The public, synchronous record (SMTP hand-offs, outside fetches, tests): built and stored at once. */
+  function record(input: RecordInput): Exchange {
+    drain(); // whatever the request path queued before this comes first
+    const exchange = publish(input, build(input, current, input.step === undefined ? stepOfSender(input.from) : undefined));
+    settle();
+    return exchange;
+  }
+
+  /** Verification never throws and never holds up the request: it rewrites the exchange later. */
   async function checkSignatures(exchange: Exchange, items: { index: number; token: string; header: Record<string, unknown>; claims: Record<string, unknown> }[]) {
+    const at = generation;
     const results = await Promise.all(items.map((it) => checker.check(it.token, it.header, it.claims)));
+    checking.delete(exchange.id);
+    if (at !== generation || !store.isOpen()) return; // cleared or shut down meanwhile
     const jwts = exchange.jwts.map((j, i) => {
       const k = items.findIndex((it) => it.index === i);
       return k < 0 ? j : { ...j, signature: results[k] };
     });
     const updated: Exchange = { ...exchange, jwts };
-    if (!store.isOpen() || !store.updateExchange(updated)) return; // cleared or shut down meanwhile
+    writes.set(updated.id, updated);
+    schedule();
     emitter.emit('exchange-updated', updated);
   }
 
@@ -143,6 +255,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   }
 
   function exportTrace(traceId: string, format: ExportFormat, o?: { redact?: boolean }): string {
+    settle();
     const meta = store.getTrace(traceId);
     if (!meta) throw new TraceNotFoundError(traceId);
     const list = store.exchanges(traceId).map((e) => (o?.redact ? redactSecrets(e) : e));
@@ -158,7 +271,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   const recorder = Object.assign(emitter, {
     middleware: (role: 'Service' | 'Provider' | 'Inbox') =>
       createRecordingMiddleware(role, {
-        record,
+        capture,
         isInternal: (h: IncomingHttpHeaders) => h[INTERNAL_HEADER] === internalToken,
         now,
         stepContext,
@@ -173,18 +286,42 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
       for (const iss of issuers) trusted.add(iss);
     },
     record,
+    verifiedSignatures,
     beginTrace,
     currentTraceId: () => current,
-    listTraces: () => store.listTraces(),
-    exchanges: (traceId: string) => store.exchanges(traceId),
+    listTraces: () => {
+      settle();
+      return store.listTraces();
+    },
+    exchanges: (traceId: string) => {
+      settle();
+      return store.exchanges(traceId);
+    },
+    flush: settle,
     exportTrace,
     clear() {
+      drain(); // announced, then wiped with the rest
+      writes.clear();
+      checking.clear();
+      seqs.clear();
+      generation++;
       store.clear();
       checker.reset();
+      verifiedSignatures.clear();
       beginTrace({ title: SESSION_TRACE_TITLE });
     },
     async idle() {
-      while (pending.size) await Promise.all([...pending]);
+      for (;;) {
+        drain();
+        if (pending.size) {
+          await Promise.all([...pending]);
+          continue;
+        }
+        storeChecking(); // none should be left once every check is done; if one is, it is stored as it is
+        checking.clear();
+        flushWrites();
+        if (!captured.length && !pending.size && !writes.size) return;
+      }
     },
   });
   return recorder;

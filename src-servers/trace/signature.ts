@@ -7,6 +7,7 @@
  */
 import { compactVerify } from 'jose';
 import { IssuerKeys, KeysUnavailable } from '../keys/issuerKeys.js';
+import type { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { DecodedJwt } from './types.js';
 
 type Signature = DecodedJwt['signature'];
@@ -52,6 +53,7 @@ export function createSignatureChecker(
   fetchImpl: typeof fetch,
   now: () => number = Date.now,
   isTrusted: (iss: string) => boolean = () => false,
+  verifiedByService?: VerifiedSignatures,
 ): SignatureChecker {
   const keys = new IssuerKeys({
     fetch: fetchImpl,
@@ -61,6 +63,8 @@ export function createSignatureChecker(
     failureTtlMs: FAILURE_TTL_MS,
     timeoutMs: FETCH_TIMEOUT_MS,
     conventionalFallback: true,
+    // A token the service has just verified is not verified a second time for the display.
+    ...(verifiedByService ? { verified: { signatures: verifiedByService, mode: 'reuse' as const } } : {}),
   });
 
   /** Several keys share the kid/alg: jose hands them over to try one by one. */

@@ -1,7 +1,8 @@
 /**
  * The trace's own SQLite tables (DESIGN.md rule 5: each part owns its storage). An exchange is
- * kept whole as one JSON row: it is written once, updated only when its JWT signatures are checked,
- * and always read back whole, so columns per field would buy nothing.
+ * kept whole as one JSON row: it is written once (rewritten only when its JWT signatures were
+ * checked after it was first written) and always read back whole, so columns per field would buy
+ * nothing. The recorder writes in batches, one transaction for all that a tick recorded.
  */
 import type { Db, Migration } from '../db/sqlite.js';
 import type { Exchange, TraceMeta } from './types.js';
@@ -51,9 +52,10 @@ export interface TraceStore {
   getTrace(id: string): TraceMeta | undefined;
   latestTrace(): TraceMeta | undefined;
   listTraces(): TraceMeta[];
-  /** Stores the exchange with the next seq of its trace; returns that seq. */
-  addExchange(e: Omit<Exchange, 'seq'>): number;
-  updateExchange(e: Exchange): boolean;
+  /** The seq the next exchange of this trace gets (the recorder counts on from here in memory). */
+  nextSeq(traceId: string): number;
+  /** Writes (inserts, or rewrites by id) these exchanges in one transaction. */
+  putExchanges(list: readonly Exchange[]): void;
   exchanges(traceId: string): Exchange[];
   clear(): void;
   isOpen(): boolean;
@@ -82,16 +84,16 @@ export function createTraceStore(db: Db): TraceStore {
     latest: db.prepare(`${selectTrace} ORDER BY t.created DESC LIMIT 1`),
     list: db.prepare(`${selectTrace} ORDER BY t.created`),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM exchanges WHERE trace_id = ?'),
-    addExchange: db.prepare('INSERT INTO exchanges (id, trace_id, seq, data) VALUES (?, ?, ?, ?)'),
-    updateExchange: db.prepare('UPDATE exchanges SET data = ? WHERE id = ?'),
+    putExchange: db.prepare(`INSERT INTO exchanges (id, trace_id, seq, data) VALUES (?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET data = excluded.data`),
     exchanges: db.prepare('SELECT data FROM exchanges WHERE trace_id = ? ORDER BY seq'),
   };
-  const addExchange = db.transaction((e: Omit<Exchange, 'seq'>): number => {
-    const { seq } = q.nextSeq.get(e.traceId) as { seq: number };
-    const stored = { ...e, seq } as Exchange;
-    q.addExchange.run(e.id, e.traceId, seq, atRest(stored));
-    keepLive(stored);
-    return seq;
+  // One commit (one WAL fsync on disk) per batch, not per exchange.
+  const putExchanges = db.transaction((list: readonly Exchange[]) => {
+    for (const e of list) {
+      q.putExchange.run(e.id, e.traceId, e.seq, atRest(e));
+      keepLive(e);
+    }
   });
 
   return {
@@ -107,12 +109,8 @@ export function createTraceStore(db: Db): TraceStore {
       return row && toMeta(row);
     },
     listTraces: () => (q.list.all() as TraceRow[]).map(toMeta),
-    addExchange,
-    updateExchange(e) {
-      const changed = q.updateExchange.run(atRest(e), e.id).changes > 0;
-      if (changed) keepLive(e);
-      return changed;
-    },
+    nextSeq: (traceId) => (q.nextSeq.get(traceId) as { seq: number }).seq,
+    putExchanges,
     exchanges: (traceId) =>
       (q.exchanges.all(traceId) as { data: string }[]).map((r) => {
         const stored = JSON.parse(r.data) as Exchange;

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { RequestHandler } from 'express';
+import type { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { Actor, Exchange, ExportFormat, TraceMeta } from '../protocol/trace.js';
 
 /** The trace's wire types are declared once, in protocol/trace.ts (DESIGN.md rule 4); re-exported for the servers. */
@@ -24,6 +25,8 @@ export interface TraceRecorder extends EventEmitter {
    * the service's trust list). A token from any other issuer makes the trace fetch nothing (DESIGN.md rule 9).
    */
   trustIssuers(issuers: readonly string[]): void;
+  /** Signatures the service verified (it writes, the display reads), so none is verified twice. */
+  readonly verifiedSignatures: VerifiedSignatures;
   record(e: Partial<Exchange> & Pick<Exchange, 'from' | 'to' | 'method' | 'url' | 'status'>): Exchange;
   /** Starts a new trace and makes it the current one. Returns its id. */
   beginTrace(meta: { title: string; flow?: string; scenario?: string }): string;
@@ -35,6 +38,8 @@ export interface TraceRecorder extends EventEmitter {
   exportTrace(traceId: string, format: ExportFormat, opts?: { redact?: boolean }): string;
   /** Reset all data; a fresh "Session" trace becomes current. */
   clear(): void;
-  /** Resolves once every pending JWT signature check has finished (tests, shutdown). */
+  /** Builds and stores, now, every exchange recorded so far (before the database closes). */
+  flush(): void;
+  /** Resolves once every recorded exchange is built, checked (JWT signatures) and stored (tests, shutdown). */
   idle(): Promise<void>;
 }

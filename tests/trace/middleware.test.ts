@@ -217,3 +217,35 @@ describe('who called', () => {
     expect(e).toMatchObject({ from: 'External client', fromLabel: 'unknown client' });
   });
 });
+
+describe('recording under load (issue 19: building the exchange is off the request path)', () => {
+  it('a burst of concurrent requests: each is announced and stored once, numbered without gaps, and idle() waits for the database', async () => {
+    const db = openDatabase(':memory:', traceMigrations);
+    const { recorder, url } = await role(createTraceRecorder({ db }));
+    const announced: number[] = [];
+    recorder.on('exchange', (e: { seq: number }) => announced.push(e.seq));
+    const count = 1_200; // more than the recorder lets wait for a tick
+    const statuses = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        rawRequest(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: i }) }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    await recorder.idle();
+    const stored = db.prepare('SELECT seq, data FROM exchanges ORDER BY seq').all() as { seq: number; data: string }[];
+    expect(stored.map((r) => r.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(announced).toEqual(stored.map((r) => r.seq));
+    const bodies = stored.map((r) => (JSON.parse(r.data) as { requestBody: string }).requestBody);
+    expect(new Set(bodies).size).toBe(count); // every request's own body, none twice
+  });
+
+  it('a read right after the answer already sees the exchange (a queued one is built on demand)', async () => {
+    const { recorder, url } = await role();
+    const res = await rawRequest(`${url}/fail`, { headers: { 'x-api-key': 'sk_test_abcdefghijklmnop' } });
+    expect(res.status).toBe(400);
+    const [e] = recorder.exchanges(recorder.currentTraceId());
+    expect(e).toMatchObject({ method: 'GET', status: 400, seq: 1 });
+    expect(e.secrets).toContain('request.headers.x-api-key');
+    expect(JSON.parse(e.responseBody!)).toEqual({ error: 'invalid_request', message: 'no' });
+  });
+});
