@@ -65,7 +65,8 @@ export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken
 
 /**
  * A token signed by our provider's real key but with one claim changed. The agent never holds that
- * key: the bundled provider's teaching endpoint re-signs the real token for us (PROVIDER_PATHS.lessonIdJag, PROTOCOL.md §6).
+ * key: the bundled provider's teaching endpoint re-signs the real token for us
+ * (PROVIDER_PATHS.lessonIdJag, PROTOCOL.md §6).
  */
 async function forgeWithProviderKey(
   ctx: StepCtx, jwt: string, lesson: 'wrong-audience' | 'expired', audience?: string,
