@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { ProtocolError } from '../protocol/errors.js';
 
 /**
  * DNS-rebinding defence (DESIGN.md rule 10; PROTOCOL.md §9 "Loopback"): a page on evil.example can
@@ -15,13 +16,9 @@ export function hostAllowList(publicNames: readonly string[] = []): RequestHandl
     const port = req.socket.localPort;
     if (host && (extra.has(host) || isLoopbackHost(host, port))) return next();
     const said = host ? `"${host.slice(0, 100)}"` : 'nothing';
-    res
-      .status(421)
-      .set('Cache-Control', 'no-store')
-      .json({
-        error: 'misdirected_request',
-        message: `This server answers only to 127.0.0.1:${port}, localhost:${port} or [::1]:${port}; the Host header said ${said}.`,
-      });
+    // Through the role's one error handler (http/errors.ts), like every other refusal.
+    next(new ProtocolError('misdirected_request',
+      `This server answers only to 127.0.0.1:${port}, localhost:${port} or [::1]:${port}; the Host header said ${said}.`));
   };
 }
 

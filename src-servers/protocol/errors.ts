@@ -38,6 +38,8 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  // RFC 9110 §15.5.20: a Host this server does not answer to (DNS rebinding, http/hostCheck.ts)
+  misdirected_request: 421,
   server_error: 500,
   // §6 provider; consent_required also at the service (§4: an ID-JAG minted before its consent was withdrawn)
   unknown_user: 401,

@@ -24,6 +24,24 @@ function expectNoLeak(text: string) {
   expect(text).not.toMatch(/<html/i);
 }
 
+describe('a Host the service does not answer to (DNS rebinding)', () => {
+  it('is 421 misdirected_request in the JSON envelope, before any route', async () => {
+    const { request } = await import('node:http');
+    const port = Number(new URL(svc.url).port);
+    const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/api/resource', headers: { host: `evil.example:${port}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(r.status).toBe(421);
+    expect(JSON.parse(r.text)).toMatchObject({ error: 'misdirected_request' });
+    expect(r.text.includes('misdirected_request')).toBe(true);
+  });
+});
+
 describe('bad input never gets a 5xx, HTML or a stack trace', () => {
   it('malformed JSON is 400 invalid_request on every JSON endpoint', async () => {
     for (const path of POST_ENDPOINTS.slice(0, 4)) {
