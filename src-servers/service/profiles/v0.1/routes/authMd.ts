@@ -2,15 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Router } from 'express';
-import { SERVICE_PATHS } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import type { ServiceContext } from '../context.js';
+import { SERVICE_PATHS } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import type { ServiceContext } from '../../../context.js';
 
 /** Where AUTH.md lives: the repo's top level, found from this file or the working directory. */
 export function findAuthMd(explicit?: string): string | undefined {
   const candidates = [
     explicit,
-    fileURLToPath(new URL('../../../AUTH.md', import.meta.url)),
+    fileURLToPath(new URL('../../../../../AUTH.md', import.meta.url)),
     resolve(process.cwd(), 'AUTH.md'),
   ].filter((p): p is string => Boolean(p));
   return candidates.find((p) => existsSync(p));

@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { GRANT_TYPE_JWT_BEARER, SERVICE_PATHS } from '../../protocol/constants.js';
-import { OAuthError, ProtocolError } from '../../protocol/errors.js';
-import type { ServiceContext } from '../context.js';
-import { clientIp, noStore } from '../http.js';
-import { limitIp } from '../rateLimit.js';
+import { GRANT_TYPE_JWT_BEARER, SERVICE_PATHS } from '../../../../protocol/constants.js';
+import { OAuthError, ProtocolError } from '../../../../protocol/errors.js';
+import type { ServiceContext } from '../../../context.js';
+import { clientIp, noStore } from '../../../http.js';
+import { limitIp } from '../../../rateLimit.js';
 import { registerWithIdJag } from '../registration/idJag.js';
 
 /**

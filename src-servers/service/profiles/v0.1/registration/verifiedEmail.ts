@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { PREFIX } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import { iso, url } from '../context.js';
-import { clientIp } from '../http.js';
-import { limitIp, limitTenant } from '../rateLimit.js';
+import { PREFIX } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import { iso, url } from '../../../context.js';
+import { clientIp } from '../../../http.js';
+import { limitIp, limitTenant } from '../../../rateLimit.js';
 import { sendClaimEmail, startClaimAttempt } from '../routes/claim.js';
-import { newId, newSecret, sha256 } from '../secrets.js';
+import { newId, newSecret, sha256 } from '../../../secrets.js';
 import { credentialTypeFor } from './credentialType.js';
 import type { RegistrationHandler } from './index.js';
 

@@ -1,5 +1,5 @@
-import { CREDENTIAL_TYPES, type CredentialType } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
+import { CREDENTIAL_TYPES, type CredentialType } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
 
 /** PROTOCOL.md §2 `unsupported_credential_type`: each registration type issues only some kinds. */
 export function credentialTypeFor(requested: string | undefined, allowed: CredentialType[], fallback: CredentialType): CredentialType {

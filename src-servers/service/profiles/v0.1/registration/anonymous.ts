@@ -1,10 +1,10 @@
-import { PREFIX } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import { iso, url } from '../context.js';
-import { clientIp } from '../http.js';
+import { PREFIX } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import { iso, url } from '../../../context.js';
+import { clientIp } from '../../../http.js';
 import { issueCredential } from '../issue.js';
-import { limitIp, limitTenant } from '../rateLimit.js';
-import { newId, newSecret, sha256 } from '../secrets.js';
+import { limitIp, limitTenant } from '../../../rateLimit.js';
+import { newId, newSecret, sha256 } from '../../../secrets.js';
 import { credentialTypeFor } from './credentialType.js';
 import type { RegistrationHandler } from './index.js';
 

@@ -1,13 +1,13 @@
-import { PREFIX, type CredentialType } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import { verifyIdJag } from '../checks/index.js';
-import type { ServiceContext } from '../context.js';
-import { clientIp } from '../http.js';
+import { PREFIX, type CredentialType } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import { verifyIdJag } from '../../../checks/index.js';
+import type { ServiceContext } from '../../../context.js';
+import { clientIp } from '../../../http.js';
 import { matchUser } from '../identity.js';
 import { issueCredential, type IssuedCredential } from '../issue.js';
-import { refuseRevokedIdJag } from '../lifecycle.js';
-import { limitIp } from '../rateLimit.js';
-import { newId } from '../secrets.js';
+import { refuseRevokedIdJag } from '../../../lifecycle.js';
+import { limitIp } from '../../../rateLimit.js';
+import { newId } from '../../../secrets.js';
 import { credentialTypeFor } from './credentialType.js';
 import type { RegistrationHandler } from './index.js';
 

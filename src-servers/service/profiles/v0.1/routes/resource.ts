@@ -1,9 +1,9 @@
 import type { Request, Router } from 'express';
-import { SCOPE_READ, SCOPE_WRITE, SERVICE_PATHS } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import { iso, url, type ServiceContext } from '../context.js';
-import type { PresentedCredential } from '../store/credentials.js';
-import { newId, sha256 } from '../secrets.js';
+import { SCOPE_READ, SCOPE_WRITE, SERVICE_PATHS } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import { iso, url, type ServiceContext } from '../../../context.js';
+import type { PresentedCredential } from '../../../store/credentials.js';
+import { newId, sha256 } from '../../../secrets.js';
 
 /**
  * The resource server (PROTOCOL.md §1). Errors follow RFC 6750 §3: the `WWW-Authenticate` header

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { SERVICE_PATHS } from '../../protocol/constants.js';
-import { parseBody } from '../../http/body.js';
-import type { ServiceContext } from '../context.js';
-import { noStore, requireMediaType } from '../http.js';
+import { SERVICE_PATHS } from '../../../../protocol/constants.js';
+import { parseBody } from '../../../../http/body.js';
+import type { ServiceContext } from '../../../context.js';
+import { noStore, requireMediaType } from '../../../http.js';
 import { registrationHandler } from '../registration/index.js';
 import { registrationRequest } from '../schemas.js';
 

@@ -1,15 +1,15 @@
 import type { Router } from 'express';
-import { PREFIX, SERVICE_PATHS } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import { iso, url, type ServiceContext } from '../context.js';
-import { clientIp, noStore, requireMediaType } from '../http.js';
+import { PREFIX, SERVICE_PATHS } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import { iso, url, type ServiceContext } from '../../../context.js';
+import { clientIp, noStore, requireMediaType } from '../../../http.js';
 import { matchUser } from '../identity.js';
 import { issueCredential } from '../issue.js';
-import { claimEmail } from '../mail.js';
-import { limitIp } from '../rateLimit.js';
-import { parseBody } from '../../http/body.js';
+import { claimEmail } from '../../../mail.js';
+import { limitIp } from '../../../rateLimit.js';
+import { parseBody } from '../../../../http/body.js';
 import { challengeRequest, claimRequest, completeRequest } from '../schemas.js';
-import { matchesHash, newId, newOtp, newSecret, sha256 } from '../secrets.js';
+import { matchesHash, newId, newOtp, newSecret, sha256 } from '../../../secrets.js';
 
 export interface StartedAttempt {
   id: string;

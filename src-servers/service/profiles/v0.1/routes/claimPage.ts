@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { SERVICE_PATHS } from '../../protocol/constants.js';
-import type { ServiceContext } from '../context.js';
-import { escapeHtml } from '../../http/html.js';
-import { sendPage } from '../html.js';
-import { sha256 } from '../secrets.js';
+import { SERVICE_PATHS } from '../../../../protocol/constants.js';
+import type { ServiceContext } from '../../../context.js';
+import { escapeHtml } from '../../../../http/html.js';
+import { sendPage } from '../../../html.js';
+import { sha256 } from '../../../secrets.js';
 
 /**
  * PROTOCOL.md §3 row 2: the page the emailed link opens. Opening it mints nothing — link scanners

@@ -1,7 +1,7 @@
-import { PREFIX, type CredentialType } from '../protocol/constants.js';
-import type { ServiceContext } from './context.js';
-import { iso } from './context.js';
-import { newId, newSecret, secretHint, sha256 } from './secrets.js';
+import { PREFIX, type CredentialType } from '../../../protocol/constants.js';
+import type { ServiceContext } from '../../context.js';
+import { iso } from '../../context.js';
+import { newId, newSecret, secretHint, sha256 } from '../../secrets.js';
 
 export interface IssuedCredential {
   credential_type: CredentialType;

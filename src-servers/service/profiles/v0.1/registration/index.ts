@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { ASSERTION_TYPE_VERIFIED_EMAIL, TOKEN_TYPE_ID_JAG } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import type { ServiceContext } from '../context.js';
+import { ASSERTION_TYPE_VERIFIED_EMAIL, TOKEN_TYPE_ID_JAG } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import type { ServiceContext } from '../../../context.js';
 import type { registrationRequest } from '../schemas.js';
 import { registerAnonymous } from './anonymous.js';
 import { registerIdJag } from './idJag.js';

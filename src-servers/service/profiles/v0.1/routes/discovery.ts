@@ -6,8 +6,8 @@ import {
   SCOPES_SUPPORTED,
   SERVICE_PATHS,
   TOKEN_TYPE_ID_JAG,
-} from '../../protocol/constants.js';
-import { url, type ServiceContext } from '../context.js';
+} from '../../../../protocol/constants.js';
+import { url, type ServiceContext } from '../../../context.js';
 
 export const RESOURCE_NAME = 'Agentic Registration Studio demo API';
 

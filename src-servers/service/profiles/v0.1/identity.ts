@@ -1,6 +1,6 @@
-import { PREFIX } from '../protocol/constants.js';
-import type { ServiceContext } from './context.js';
-import { newId } from './secrets.js';
+import { PREFIX } from '../../../protocol/constants.js';
+import type { ServiceContext } from '../../context.js';
+import { newId } from '../../secrets.js';
 
 export interface AssertedIdentity {
   iss?: string;

@@ -1,10 +1,10 @@
 import type { Router } from 'express';
-import { LOGOUT_TOKEN_CONTENT_TYPE, SERVICE_PATHS } from '../../protocol/constants.js';
-import { ProtocolError } from '../../protocol/errors.js';
-import { verifyLogoutToken } from '../checks/index.js';
-import type { ServiceContext } from '../context.js';
-import { requireMediaType } from '../http.js';
-import { revokeDelegation } from '../lifecycle.js';
+import { LOGOUT_TOKEN_CONTENT_TYPE, SERVICE_PATHS } from '../../../../protocol/constants.js';
+import { ProtocolError } from '../../../../protocol/errors.js';
+import { verifyLogoutToken } from '../../../checks/index.js';
+import type { ServiceContext } from '../../../context.js';
+import { requireMediaType } from '../../../http.js';
+import { revokeDelegation } from '../../../lifecycle.js';
 
 /**
  * PROTOCOL.md §4 (OIDC Back-Channel Logout §2.5): the provider tells us the user withdrew consent.
