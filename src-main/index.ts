@@ -57,13 +57,14 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   try {
-    host = await startHost({ dataDir: dataDir(app.getPath('userData')), log });
+    // The companion service (the other profile) backs the studio's profile switch (PROTOCOL-v0.6.md §9).
+    host = await startHost({ dataDir: dataDir(app.getPath('userData')), companion: true, log });
     // The studio's own default (5178) is for `npm run web`; the desktop app takes any free port.
     studio = await startStudioServer(host, 0, { rendererDir: paths.renderer, log });
   } catch (err) {
     return fatal(err);
   }
-  origins = appOrigins({ studio: studio.url, ...host.urls });
+  origins = appOrigins({ studio: studio.url, ...host.urls, services: host.services.map((s) => s.url) });
   log(`studio on ${studio.url}; service ${host.urls.service}, provider ${host.urls.provider}, mailbox ${host.urls.mailbox}`);
   secureSession(session.defaultSession, origins);
   registerIpc(origins, () => mainWindow);

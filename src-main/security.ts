@@ -15,8 +15,10 @@ export interface AppOrigins {
 }
 
 /** Build AppOrigins from the URLs the host and studio report (e.g. "http://127.0.0.1:8000"). */
-export function appOrigins(urls: { studio: string; service: string; provider: string; mailbox: string }): AppOrigins {
-  return { studio: new URL(urls.studio).origin, roles: [urls.service, urls.provider, urls.mailbox].map((u) => new URL(u).origin) };
+/** `services`: every service the host runs (the companion of the other profile too: its /login and /claim pages are the app's). */
+export function appOrigins(urls: { studio: string; service: string; provider: string; mailbox: string; services?: readonly string[] }): AppOrigins {
+  const roles = [urls.service, ...(urls.services ?? []), urls.provider, urls.mailbox].map((u) => new URL(u).origin);
+  return { studio: new URL(urls.studio).origin, roles: [...new Set(roles)] };
 }
 
 export type UrlKind = 'studio' | 'app' | 'external' | 'blocked';

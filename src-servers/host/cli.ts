@@ -14,6 +14,9 @@ export const HOST_FLAGS = {
   'provider-port': { type: 'string' },
   'mailbox-port': { type: 'string' },
   'smtp-port': { type: 'string' },
+  companion: { type: 'boolean' },
+  'no-companion': { type: 'boolean' },
+  'companion-port': { type: 'string' },
   'studio-port': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -27,6 +30,11 @@ export const HOST_USAGE = `Options:
   --provider-port N      default 4000
   --mailbox-port N       default 8025 (the inbox's HTTP API)
   --smtp-port N          default 2525 (the inbox's SMTP listener)
+  --companion            also run a service speaking the other profile, with its own database
+                         (service-<profile>.db) and AUTH.md: on by default for npm run web / npm start
+                         (the studio's profile switch), off for npm run serve
+  --no-companion         run the one service only (npm run web)
+  --companion-port N     default 8001 (the companion service)
   --studio-port N        default 5178 (npm run web only)`;
 
 export class UsageError extends Error {}
@@ -52,6 +60,8 @@ export function parseHostArgs(argv: string[]): ParsedHostArgs {
     throw new UsageError((err as Error).message);
   }
   if (values['in-memory'] && values['data-dir']) throw new UsageError('use either --data-dir or --in-memory, not both');
+  if (values.companion && values['no-companion']) throw new UsageError('use either --companion or --no-companion, not both');
+  const companion = values.companion ? true : values['no-companion'] ? false : undefined;
   const profile = values.profile;
   if (profile !== undefined && !isProfileId(profile)) throw new UsageError(`--profile must be one of ${PROFILE_IDS.join(', ')}, not "${profile}"`);
   let config = values.config ? loadConfigFile(values.config) : undefined;
@@ -67,11 +77,13 @@ export function parseHostArgs(argv: string[]): ParsedHostArgs {
       config,
       dataDir: values['data-dir'],
       inMemory: Boolean(values['in-memory']),
+      ...(companion === undefined ? {} : { companion }),
       ports: {
         service: portFlag(values['service-port'], 'service-port'),
         provider: portFlag(values['provider-port'], 'provider-port'),
         mailbox: portFlag(values['mailbox-port'], 'mailbox-port'),
         smtp: portFlag(values['smtp-port'], 'smtp-port'),
+        companion: portFlag(values['companion-port'], 'companion-port'),
       },
     },
   };

@@ -7,7 +7,9 @@ import { parseConfig, type HostConfig, type HostConfigInput } from './config.js'
 import { closeServer, createSwappableServer, listenWithFallback, LOOPBACK } from './ports.js';
 import { defaultDataDir, preparePrivateDir, privateDbFile } from './dataDir.js';
 import { acquireDataDirLock, type DataDirLock } from './dataDirLock.js';
-import { createService, serviceMigrations, type ServiceHandle } from '../service/index.js';
+import { serviceMigrations, type ServiceHandle } from '../service/index.js';
+import { PROFILE_IDS, type ProfileId } from '../protocol/profiles.js';
+import { companionProfile, serviceDbName, startService, type HostService } from './services.js';
 import { createSmtpMailer, type SmtpMailer } from '../service/mail.js';
 import { createProvider, providerMigrations, type ProviderHandle } from '../provider/index.js';
 import { createMailbox, mailboxMigrations, type MailboxHandle } from '../mailbox/index.js';
@@ -19,8 +21,13 @@ export interface HostOptions {
   dataDir?: string;
   /** Keep everything in memory (tests, demos that must leave nothing behind). */
   inMemory?: boolean;
-  /** undefined = defaults (service 8000, provider 4000, mailbox 8025, smtp 2525); 0 = any free port. */
-  ports?: { service?: number; provider?: number; mailbox?: number; smtp?: number };
+  /** undefined = defaults (service 8000, provider 4000, mailbox 8025, smtp 2525, companion 8001); 0 = any free port. */
+  ports?: { service?: number; provider?: number; mailbox?: number; smtp?: number; companion?: number };
+  /**
+   * Also run a companion service speaking the other profile (services.ts), on `ports.companion` with
+   * its own database: what the studio needs for its profile switch. Off by default (`npm run serve`).
+   */
+  companion?: boolean;
   log?: (line: string) => void;
   /** The roles' clock in ms (lessons move time forward: TTLs, rate-limit windows). Default Date.now. */
   now?: () => number;
@@ -37,7 +44,12 @@ export interface Host {
   readonly urls: HostUrls;
   readonly config: HostConfig;
   readonly trace: TraceRecorder;
+  /** The primary service (the one speaking `config.service.profile`). */
   readonly service: ServiceHandle;
+  /** Every service this host runs, the primary first; two (one per profile) with `companion`. */
+  readonly services: readonly HostService[];
+  /** The service speaking `profile`, if this host runs one. */
+  serviceFor(profile: ProfileId): HostService | undefined;
   readonly provider: ProviderHandle;
   readonly mailbox: MailboxHandle;
   readonly dataDir: string | null;
@@ -49,12 +61,13 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { service: 8000, provider: 4000, mailbox: 8025, smtp: 2525 } as const;
+export const DEFAULT_PORTS = { service: 8000, provider: 4000, mailbox: 8025, smtp: 2525, companion: 8001 } as const;
 
 interface Roles {
   dbs: Db[];
   mailer: SmtpMailer;
-  service: ServiceHandle;
+  /** One per service slot, in the slots' order (the primary first). */
+  services: ServiceHandle[];
   provider: ProviderHandle;
   mailbox: MailboxHandle;
 }
@@ -95,6 +108,13 @@ async function startRolesAndServers(
   const servicePort = await listenWithFallback(service.server, port('service'), 'service', log);
   const providerPort = await listenWithFallback(provider.server, port('provider'), 'provider', log);
   const mailboxPort = await listenWithFallback(mailbox.server, port('mailbox'), 'mailbox', log);
+  // PROTOCOL-v0.6.md §9, DESIGN.md rule 8: one service per profile, so the companion is a second server.
+  const primaryProfile = config.service.profile;
+  const companion = opts.companion ? createSwappableServer() : null;
+  const otherProfile = companionProfile(primaryProfile);
+  const companionPort = companion
+    ? await listenWithFallback(companion.server, port('companion'), `companion ${otherProfile} service`, log)
+    : null;
   // The SMTP listener is created by the mailbox; reserve its port now so the URL is known.
   const smtpPort = await reservePort(port('smtp'), log);
   const urls: HostUrls = {
@@ -105,6 +125,10 @@ async function startRolesAndServers(
   };
 
   lock?.update(urls);
+  const slots = [
+    { profile: primaryProfile, url: urls.service, primary: true, server: service },
+    ...(companion ? [{ profile: otherProfile, url: `http://${LOOPBACK}:${companionPort}`, primary: false, server: companion }] : []),
+  ].map((s) => ({ ...s, config: { ...config.service, profile: s.profile } }));
 
   // PROTOCOL.md §7: each database file 0600 (and its WAL with it), in a 0700 data dir.
   const dbFile = (role: string) => (dataDir ? privateDbFile(dataDir, role) : ':memory:');
@@ -113,7 +137,7 @@ async function startRolesAndServers(
   const now = opts.now;
   const framers = new Map<symbol, readonly string[]>();
   const frameAncestors = opts.frameAncestors ?? (() => [...new Set([...framers.values()].flat())]);
-  trace.registerOrigin(urls.service, 'Service');
+  for (const s of slots) trace.registerOrigin(s.url, 'Service');
   trace.registerOrigin(urls.provider, 'Provider');
   trace.registerOrigin(urls.mailbox, 'Inbox');
   // The trace checks signatures only of issuers this host trusts: its own provider and the service's list.
@@ -122,7 +146,7 @@ async function startRolesAndServers(
   async function startRoles(): Promise<Roles> {
     const mailboxDb = openDatabase(dbFile('mailbox'), mailboxMigrations);
     const providerDb = openDatabase(dbFile('provider'), providerMigrations);
-    const serviceDb = openDatabase(dbFile('service'), serviceMigrations);
+    const serviceDbs = slots.map((s) => openDatabase(dbFile(serviceDbName(s.profile, s.primary)), serviceMigrations));
     const mb = createMailbox({ db: mailboxDb, recorder: trace, allowedHosts: config.mail.allowedHosts, frameAncestors });
     await listenSmtp(mb, smtpPort);
     const pv = await createProvider({
@@ -141,25 +165,17 @@ async function startRolesAndServers(
       ...config.service.trustedIssuers,
     ];
     const mailer = createSmtpMailer(config.mail.smtpUrl ?? urls.smtp);
-    const sv = createService({
-      baseUrl: urls.service,
-      config: config.service,
-      db: serviceDb,
-      trustedIssuers,
-      sendMail: mailer.send,
-      fetch: trace.fetchAs('Service'),
-      recorder: trace,
-      now,
-      frameAncestors,
-    });
-    service.setHandler(sv.app);
+    const services = slots.map((s, i) =>
+      startService({ url: s.url, config: s.config, db: serviceDbs[i], trustedIssuers, sendMail: mailer.send, trace, now, frameAncestors }),
+    );
+    slots.forEach((s, i) => s.server.setHandler(services[i].app));
     provider.setHandler(pv.app);
     mailbox.setHandler(mb.app);
-    return { dbs: [serviceDb, providerDb, mailboxDb], mailer, service: sv, provider: pv, mailbox: mb };
+    return { dbs: [...serviceDbs, providerDb, mailboxDb], mailer, services, provider: pv, mailbox: mb };
   }
 
   async function stopRoles(r: Roles) {
-    r.service.stop();
+    for (const s of r.services) s.stop();
     r.mailer.close();
     r.provider.stop();
     await r.mailbox.stop();
@@ -168,6 +184,13 @@ async function startRolesAndServers(
 
   let roles = await startRoles();
   let stopped = false;
+  const servers = [...slots.map((s) => s.server), provider, mailbox];
+  const hostServices: HostService[] = slots.map((s, i) => ({
+    profile: s.profile, url: s.url, primary: s.primary, config: s.config,
+    get handle() {
+      return roles.services[i];
+    },
+  }));
 
   return {
     urls,
@@ -175,8 +198,10 @@ async function startRolesAndServers(
     trace,
     dataDir,
     get service() {
-      return roles.service;
+      return roles.services[0];
     },
+    services: hostServices,
+    serviceFor: (profile) => hostServices.find((s) => s.profile === profile),
     get provider() {
       return roles.provider;
     },
@@ -190,10 +215,12 @@ async function startRolesAndServers(
     },
     frameAncestors,
     async reset() {
-      for (const s of [service, provider, mailbox]) s.setHandler(null);
+      for (const s of servers) s.setHandler(null);
       await stopRoles(roles);
       if (dataDir) {
-        for (const role of ['service', 'provider', 'mailbox'])
+        // Every service file, also a companion's this run did not start: "all data" means all of it.
+        const serviceFiles = ['service', ...PROFILE_IDS.map((p) => serviceDbName(p, false))];
+        for (const role of [...serviceFiles, 'provider', 'mailbox'])
           for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `${role}.db${suffix}`), { force: true });
         rmSync(join(dataDir, 'provider-keys.json'), { force: true });
       }
@@ -204,13 +231,19 @@ async function startRolesAndServers(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await Promise.all([service, provider, mailbox].map((s) => closeServer(s.server as Server)));
+      await Promise.all(servers.map((s) => closeServer(s.server as Server)));
       await stopRoles(roles);
       trace.flush(); // what the last requests recorded is stored before the file closes
       traceDb?.close();
       lock?.release();
     },
   };
+}
+
+/** For the READY line: `{services: {"v0.1": url, "v0.6": url}}` when a companion runs, else nothing (the line stays as before). */
+export function servicesByProfile(host: Host): { services?: Record<string, string> } {
+  if (host.services.length < 2) return {};
+  return { services: Object.fromEntries(host.services.map((s) => [s.profile, s.url])) };
 }
 
 /** Find the SMTP port now (default 2525, or a free one when taken) so every URL is known up front. */

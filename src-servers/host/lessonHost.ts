@@ -1,5 +1,6 @@
 import type { HostPowers, LessonHost, LessonHostRequest } from '../agent/index.js';
 import { startHost, type Host } from './host.js';
+import type { HostService } from './services.js';
 
 /**
  * The powers a host hands the agent for its lessons (DESIGN.md rule 6). Some lessons need a
@@ -9,20 +10,22 @@ import { startHost, type Host } from './host.js';
  * goes over SMTP to that host's mailbox: the person has one inbox, whichever service writes to them.
  *
  * `given` is the host whose service the run talks to; without one (the agent CLI against URLs) a
- * private host keeps its own inbox.
+ * private host keeps its own inbox. `service` is the one of its services the run targets (default the
+ * primary): a private host speaks that service's profile, unless the lesson asks for another.
  */
-export function hostPowers(given?: Host): HostPowers {
+export function hostPowers(given?: Host, service: HostService | undefined = given?.services[0]): HostPowers {
   return {
-    serviceConfig: given?.config.service,
-    startLessonHost: (request) => startLessonHost(request, given),
+    serviceConfig: service?.config ?? given?.config.service,
+    startLessonHost: (request) => startLessonHost(request, given, service?.profile),
   };
 }
 
-async function startLessonHost(request: LessonHostRequest, given: Host | undefined): Promise<LessonHost> {
+async function startLessonHost(request: LessonHostRequest, given: Host | undefined, profile: HostService['profile'] | undefined): Promise<LessonHost> {
   const clock = request.clock ? { offsetMs: 0 } : undefined;
+  const service = { ...(profile ? { profile } : {}), ...request.service };
   const host = await startHost({
     inMemory: true,
-    config: { service: request.service, ...(given ? { mail: { smtpUrl: given.urls.smtp } } : {}) },
+    config: { service, ...(given ? { mail: { smtpUrl: given.urls.smtp } } : {}) },
     ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
     trace: request.trace,
     // Its pages show in the given host's studio panes, so that studio frames them.

@@ -1,15 +1,20 @@
-/** `npm run serve`: the service, provider and mailbox on loopback (PROTOCOL.md §9). */
+/**
+ * `npm run serve`: the service, provider and mailbox on loopback (PROTOCOL.md §9); one service, one
+ * profile, unless `--companion` asks for the other profile's service beside it (PROTOCOL-v0.6.md §9).
+ */
 import { runHostCommand } from './cli.js';
-import { startHost } from './host.js';
+import { servicesByProfile, startHost } from './host.js';
 
 runHostCommand('serve', async (args, log) => {
-  const host = await startHost({ ...args.hostOptions, log });
+  const host = await startHost({ ...args.hostOptions, companion: args.hostOptions.companion ?? false, log });
   log(`data: ${host.dataDir ?? 'in memory (nothing is written to disk)'}`);
   const profile = host.config.service.profile;
   log(`service   ${host.urls.service}   (profile ${profile}; agents start at ${host.urls.service}/auth.md)`);
+  for (const c of host.services.filter((s) => !s.primary))
+    log(`service   ${c.url}   (companion, profile ${c.profile}; agents start at ${c.url}/auth.md)`);
   log(`provider  ${host.urls.provider}   (users: alice@example.com, bob@example.com, carol@example.com)`);
   log(`mailbox   ${host.urls.mailbox}/messages   (SMTP ${host.urls.smtp})`);
   const { service, provider, mailbox } = host.urls;
-  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, profile })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, profile, ...servicesByProfile(host) })}\n`);
   return () => host.stop();
 });

@@ -9,12 +9,13 @@ import { FLOWS, SCENARIOS, type FlowId } from '../agent/index.js';
 import { parseBody } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
 import { hardenServer, limitRequestBody, SERVER_OPTIONS } from '../http/limits.js';
-import { MAX_BODY_BYTES, PROVIDER_PATHS } from '../protocol/constants.js';
+import { MAX_BODY_BYTES } from '../protocol/constants.js';
+import { PROFILE_IDS, type ProfileId } from '../protocol/profiles.js';
 import { CONSENT_CHOICES } from '../protocol/run.js';
 import {
-  STUDIO_API_PATH,
+  PROFILE_FLOWS, STUDIO_API_PATH,
   type ActRequest, type AutopilotRequest, type CreateRunRequest, type OtpRequest, type PlayRequest, type ResetResult,
-  type RevokeGrantResult, type RoleTables, type StudioErrorBody, type StudioEventName, type StudioEvents, type StudioInfo,
+  type RoleTables, type StudioErrorBody, type StudioEventName, type StudioEvents, type StudioInfo,
   type StudioTraces,
 } from '../protocol/studio.js';
 import type { Exchange, ExportFormat } from '../protocol/trace.js';
@@ -23,6 +24,8 @@ import { closeServer, listenWithFallback, LOOPBACK } from './ports.js';
 import { studioOrigins } from '../http/framing.js';
 import { hostAllowList } from '../http/hostCheck.js';
 import { RunController, StudioError, type StudioEmit } from './studioRuns.js';
+import { profileFlows, serviceForProfile } from './studioServices.js';
+import { userRoutes } from './studioUser.js';
 import { createStudioToken, studioGuard, withToken } from './studioGuard.js';
 
 /**
@@ -54,6 +57,7 @@ const createRunBody: z.ZodType<CreateRunRequest> = z.strictObject({
   flow: z.enum(FLOW_IDS).optional(),
   scenario: z.string().optional(),
   autopilot: z.boolean().optional(),
+  profile: z.enum(PROFILE_IDS).optional(),
 });
 
 const EXPORT_TYPES = {
@@ -102,8 +106,14 @@ export function createStudio(opts: StudioOptions): Studio {
   const current = () => runs.snapshot();
 
   api.get('/info', (_req, res) => {
-    res.json({ urls: host.urls, flows: FLOWS, scenarios: SCENARIOS } satisfies StudioInfo);
+    const services = host.services.map(({ profile, url, primary }) => ({ profile, url, primary }));
+    const info: StudioInfo = {
+      urls: host.urls, services, profileFlows: profileFlows(services.map((s) => s.profile)), flows: FLOWS, scenarios: SCENARIOS,
+    };
+    res.json(info);
   });
+
+  const serviceFor = (profile: ProfileId | undefined) => serviceForProfile(host, profile);
 
   api.post('/runs', (req, res) => {
     const body = parseBody(createRunBody, req.body);
@@ -113,7 +123,11 @@ export function createStudio(opts: StudioOptions): Studio {
     if (!flow) throw new StudioError(400, 'invalid_request', 'Give a flow (or a scenario).');
     if (scenario && body.flow && body.flow !== scenario.flow)
       throw new StudioError(400, 'invalid_request', `Scenario "${scenario.id}" belongs to the ${scenario.flow} flow.`);
-    res.status(201).json(runs.create(flow, scenario?.id, body.autopilot ?? false));
+    const service = serviceFor(body.profile);
+    // PROTOCOL-v0.6.md §11: some flows exist in one profile only (verified email became service_auth).
+    if (!PROFILE_FLOWS[service.profile].includes(flow))
+      throw new StudioError(400, 'invalid_request', `The ${flow} flow does not exist in ${service.profile}; its flows are ${PROFILE_FLOWS[service.profile].join(', ')}.`);
+    res.status(201).json(runs.create(flow, scenario?.id, body.autopilot ?? false, service));
   });
 
   // No run yet is not an error (a fresh studio has none): `null`, so the page's console stays clean.
@@ -170,49 +184,15 @@ export function createStudio(opts: StudioOptions): Studio {
     res.attachment(`trace-${id}.${kind.ext}`).type(kind.type).send(body);
   });
 
-  api.get('/state', (_req, res) => {
-    res.json({ service: host.service.inspect(), provider: host.provider.inspect() } satisfies RoleTables);
+  api.get('/state', (req, res) => {
+    const profile = req.query.profile;
+    if (profile !== undefined && !PROFILE_IDS.includes(profile as ProfileId))
+      throw new StudioError(400, 'invalid_request', `profile must be one of ${PROFILE_IDS.join(', ')}.`);
+    const service = serviceFor(profile as ProfileId | undefined);
+    res.json({ service: service.handle.inspect(), provider: host.provider.inspect() } satisfies RoleTables);
   });
 
-  // The person's inbox, read as the User (a recorded request, as if their mail client fetched it).
-  api.get('/inbox', async (_req, res) => {
-    let r: globalThis.Response;
-    try {
-      r = await userFetch()(`${host.urls.mailbox}/messages`);
-    } catch {
-      throw new StudioError(502, 'mailbox_unavailable', 'The inbox did not answer; try again in a moment.');
-    }
-    res.status(r.status).type('application/json').send(await r.text());
-  });
-
-  // Revoking at the provider is the user's act: log in as the grant's user, DELETE the grant;
-  // the provider then sends the logout token to the service (PROTOCOL.md §6, §4).
-  api.post('/grants/:id/revoke', async (req, res) => {
-    const id = String(req.params.id);
-    const { grants, users } = host.provider.inspect() as { grants: Record<string, unknown>[]; users: Record<string, unknown>[] };
-    const grant = grants.find((g) => g.id === id);
-    if (!grant) throw new StudioError(404, 'not_found', `No grant ${id}.`);
-    if (grant.status === 'revoked') throw new StudioError(409, 'already_revoked', `Grant ${id} is already revoked.`);
-    // inspect() names the grant's user by email (or by id when the user is gone).
-    const who = String(grant.user ?? '');
-    const email = who.includes('@') ? who : (users.find((u) => u.id === who)?.email as string | undefined);
-    if (!email) throw new StudioError(409, 'unknown_user', `Cannot tell which user holds grant ${id}.`);
-    const f = userFetch();
-    const login = await f(`${host.urls.provider}${PROVIDER_PATHS.login}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }),
-    });
-    if (!login.ok) throw new StudioError(502, 'provider_error', `Login as ${email} failed (${login.status}).`);
-    const { session_token } = (await login.json()) as { session_token: string };
-    const del = await f(`${host.urls.provider}${PROVIDER_PATHS.grants}/${encodeURIComponent(id)}`, {
-      method: 'DELETE', headers: { authorization: `Bearer ${session_token}` },
-    });
-    if (!del.ok) {
-      const text = await del.text();
-      res.status(del.status).type('application/json').send(text || JSON.stringify({ error: 'provider_error', message: `DELETE answered ${del.status}` }));
-      return;
-    }
-    res.json({ revoked: id } satisfies RevokeGrantResult);
-  });
+  userRoutes(api, host, userFetch);
 
   api.post('/reset', async (_req, res) => {
     runs.cancel();

@@ -2,6 +2,7 @@ import { AgentRun, type FlowId, type RunState } from '../agent/index.js';
 import type { StudioEvents, StudioRun } from '../protocol/studio.js';
 import type { Host } from './host.js';
 import { hostPowers } from './lessonHost.js';
+import type { HostService } from './services.js';
 
 /** The studio's one current AgentRun (protocol/studio.ts, the runs endpoints): create, step, play at a pace, pause. */
 
@@ -35,6 +36,8 @@ function waitForState(run: AgentRun, done: (s: RunState) => boolean): { promise:
 /** Owns the one current AgentRun: create, step, play/pause (with a pace), cancel. */
 export class RunController {
   run: AgentRun | null = null;
+  /** The service the current run talks to (one per profile: host.services). */
+  service: HostService | null = null;
   playing = false;
   private busy = false;
   private playToken = 0;
@@ -43,18 +46,22 @@ export class RunController {
   constructor(private host: Host, private emit: StudioEmit, private log: (l: string) => void) {}
 
   snapshot(): StudioRun | null {
-    return this.run ? { ...this.run.state(), playing: this.playing, rev: ++this.rev } : null;
+    if (!this.run || !this.service) return null;
+    const service = { profile: this.service.profile, url: this.service.url };
+    return { ...this.run.state(), playing: this.playing, rev: ++this.rev, service };
   }
 
-  create(flow: FlowId, scenario: string | undefined, autopilot: boolean): StudioRun {
+  /** A new run of `flow` against `service` (the agent knows only its URL and discovers the profile). */
+  create(flow: FlowId, scenario: string | undefined, autopilot: boolean, service: HostService = this.host.services[0]): StudioRun {
     this.cancel();
     const { host } = this;
     const run = new AgentRun({
-      flow, scenario, autopilot, trace: host.trace, powers: hostPowers(host),
-      serviceUrl: host.urls.service, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
+      flow, scenario, autopilot, trace: host.trace, powers: hostPowers(host, service),
+      serviceUrl: service.url, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
     });
     run.on('state', () => this.run === run && this.emit('run', this.snapshot()!));
     this.run = run;
+    this.service = service;
     const snap = this.snapshot()!;
     this.emit('run', snap);
     return snap;

@@ -1,15 +1,16 @@
 /**
  * `npm run web`: the host (service, provider, mailbox) plus the studio UI in a browser tab.
  * Flags as `npm run serve` (PROTOCOL.md §9) plus `--studio-port` (default 5178; 0 = any free port).
+ * The companion service (the other profile, for the studio's profile switch) is on unless `--no-companion`.
  */
 import { runHostCommand } from './cli.js';
-import { startHost } from './host.js';
+import { servicesByProfile, startHost } from './host.js';
 import { startStudioServer } from './studio.js';
 
 export const DEFAULT_STUDIO_PORT = 5178;
 
 runHostCommand('web', async (args, log) => {
-  const host = await startHost({ ...args.hostOptions, log });
+  const host = await startHost({ ...args.hostOptions, companion: args.hostOptions.companion ?? true, log });
   let studio;
   try {
     studio = await startStudioServer(host, args.studioPort ?? DEFAULT_STUDIO_PORT, { log });
@@ -21,7 +22,7 @@ runHostCommand('web', async (args, log) => {
   const { service, provider, mailbox } = host.urls;
   process.stdout.write(`Studio: ${studio.url} — open it in your browser\n`);
   const profile = host.config.service.profile;
-  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, studio: studio.url, profile })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, studio: studio.url, profile, ...servicesByProfile(host) })}\n`);
   return async () => {
     await studio.stop();
     await host.stop();

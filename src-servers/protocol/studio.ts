@@ -1,4 +1,5 @@
 import type { ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo } from './run.js';
+import type { ProfileId } from './profiles.js';
 import type { Exchange, TraceMeta } from './trace.js';
 
 /**
@@ -27,9 +28,34 @@ export interface RoleUrls {
   smtp: string;
 }
 
+/**
+ * A service the host runs, by the protocol profile it speaks (DESIGN.md rule 8). The studio's host runs
+ * one per profile side by side (PROTOCOL-v0.6.md §9), so the person can switch without a restart.
+ */
+export interface StudioService {
+  profile: ProfileId;
+  /** Its base URL (the AS issuer); its own AUTH.md is at `${url}/auth.md`. */
+  url: string;
+  /** The primary is `urls.service`, the one `service.profile` names; a run without `profile` targets it. */
+  primary: boolean;
+}
+
+/**
+ * The flows the studio offers against a service of each profile, in picker order (PROTOCOL-v0.6.md §11:
+ * v0.6 replaced verified email by service_auth). A flow the agent does not know yet is left out of /info.
+ */
+export const PROFILE_FLOWS: Record<ProfileId, readonly string[]> = {
+  'v0.1': ['id-jag', 'verified-email', 'anonymous', 'revocation'],
+  'v0.6': ['id-jag', 'service-auth', 'anonymous', 'revocation'],
+};
+
 /** GET /info — what the host runs and what the agent can play. */
 export interface StudioInfo {
   urls: RoleUrls;
+  /** Every service the host runs, the primary first. */
+  services: StudioService[];
+  /** The flows the studio offers against each profile's service (PROFILE_FLOWS, less what the agent lacks). */
+  profileFlows: Partial<Record<ProfileId, FlowId[]>>;
   flows: FlowInfo[];
   scenarios: ScenarioInfo[];
 }
@@ -39,15 +65,21 @@ export interface StudioInfo {
  * `rev`, increasing with every snapshot, so a client can drop an HTTP answer that arrives after a
  * newer SSE event (the two travel on different connections).
  */
-export type StudioRun = RunState & { playing: boolean; rev: number };
+export type StudioRun = RunState & {
+  playing: boolean;
+  rev: number;
+  /** The service this run talks to, and the profile it speaks (POST /runs `profile`). */
+  service: { profile: ProfileId; url: string };
+};
 
 // ---- Request bodies (POST /runs and /runs/:id/<action>); each answers a StudioRun ----
 
-/** POST /runs — a flow, or a scenario (which names its flow). */
+/** POST /runs — a flow, or a scenario (which names its flow); `profile` picks the service (default: the primary). */
 export interface CreateRunRequest {
   flow?: FlowId;
   scenario?: string;
   autopilot?: boolean;
+  profile?: ProfileId;
 }
 /** POST /runs/:id/play — the pause between steps (default 700 ms). */
 export interface PlayRequest {
@@ -73,7 +105,7 @@ export interface StudioTraces {
   current: string;
   traces: TraceMeta[];
 }
-/** GET /state — each role's tables as its inspect() shows them (secrets hashed). */
+/** GET /state[?profile=] — each role's tables as its inspect() shows them (secrets hashed); the service is that profile's. */
 export interface RoleTables {
   service: Record<string, unknown[]>;
   provider: Record<string, unknown[]>;

@@ -18,6 +18,11 @@ export function isActor(value: unknown): value is Actor {
 export const ACTOR_HEADER = 'x-studio-actor';
 /** Header the agent sets with the name of the step that made the request. */
 export const STEP_HEADER = 'x-studio-step';
+/**
+ * Header a host's service sets on the calls it makes (JWKS, CIMD) with the protocol profile it speaks,
+ * so the receiving role's recorder can label the Service lifeline (DESIGN.md rule 8: two services, one per profile).
+ */
+export const PROFILE_HEADER = 'x-studio-profile';
 
 export interface DecodedJwt {
   /** Where it was found, e.g. "request.body.assertion" or "request.headers.authorization". */
@@ -42,6 +47,11 @@ export interface Exchange {
   to: Actor;
   /** e.g. "api.example.com" when an in-host caller reached a host outside the studio. */
   toLabel?: string;
+  /**
+   * The protocol profile (`v0.1`, `v0.6`: protocol/profiles.ts) of the host's service on this exchange's
+   * Service side, when the host runs one per profile side by side; absent when no Service is involved.
+   */
+  serviceProfile?: string;
   step?: string;
   method: string;
   url: string;

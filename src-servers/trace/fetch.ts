@@ -9,7 +9,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { flattenHeaders, BodyCapture } from './capture.js';
 import { roundMs, wireTime } from './clock.js';
 import type { RecordInput } from './middleware.js';
-import { ACTOR_HEADER, STEP_HEADER, type Actor } from './types.js';
+import { ACTOR_HEADER, PROFILE_HEADER, STEP_HEADER, type Actor } from './types.js';
 
 export interface FetchContext {
   /** The role listening at an origin, when it is one of the host's own. */
@@ -20,10 +20,16 @@ export interface FetchContext {
   stepContext: AsyncLocalStorage<{ step?: string }>;
 }
 
-export function createFetchAs(actor: Actor, opts: { getStep?: () => string | undefined }, ctx: FetchContext): typeof fetch {
+export function createFetchAs(
+  actor: Actor,
+  opts: { getStep?: () => string | undefined; profile?: string },
+  ctx: FetchContext,
+): typeof fetch {
   return async function fetchAs(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     request.headers.set(ACTOR_HEADER, actor);
+    // A service's calls say which protocol it speaks, so the callee's recorder labels the lifeline too.
+    if (opts.profile) request.headers.set(PROFILE_HEADER, opts.profile);
     const step = safeStep(opts.getStep) ?? ctx.stepContext.getStore()?.step;
     // Header values must be ByteStrings; step names are plain ids, but encode in case one is not.
     if (step) request.headers.set(STEP_HEADER, encodeURIComponent(step));
@@ -32,6 +38,7 @@ export function createFetchAs(actor: Actor, opts: { getStep?: () => string | und
     const role = ctx.roleAt(url.origin);
     const base = {
       from: actor, to: role ?? ('External client' as const), ...(role ? {} : { toLabel: url.host }),
+      ...(opts.profile ? { serviceProfile: opts.profile } : {}),
       ...(step ? { step } : {}), method: request.method, url: request.url, requestHeaders: flattenHeaders(request.headers),
     };
     const startedAt = ctx.now();

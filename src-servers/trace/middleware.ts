@@ -8,7 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { BodyCapture, flattenHeaders } from './capture.js';
 import { roundMs, wireTime } from './clock.js';
-import { ACTOR_HEADER, isActor, STEP_HEADER, type Actor, type Exchange } from './types.js';
+import { ACTOR_HEADER, isActor, PROFILE_HEADER, STEP_HEADER, type Actor, type Exchange } from './types.js';
+import { isProfileId } from '../protocol/profiles.js';
 
 export type RecordInput = Partial<Exchange> & Pick<Exchange, 'from' | 'to' | 'method' | 'url' | 'status'>;
 
@@ -54,7 +55,21 @@ function isBrowser(headers: IncomingHttpHeaders): boolean {
   return headers['sec-fetch-site'] !== undefined || headers['sec-fetch-dest'] !== undefined || mode.toLowerCase() !== 'cors';
 }
 
-export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox', ctx: MiddlewareContext): RequestHandler {
+/**
+ * The profile of the Service side of a request: this role's own when it is a service that said which,
+ * else the calling service's (PROFILE_HEADER, only a known profile id; DESIGN.md rule 8).
+ */
+function serviceProfileOf(role: Actor, own: string | undefined, from: Actor, headers: IncomingHttpHeaders): string | undefined {
+  if (role === 'Service') return own;
+  const declared = headerString(headers[PROFILE_HEADER]);
+  return from === 'Service' && isProfileId(declared) ? declared : undefined;
+}
+
+export function createRecordingMiddleware(
+  role: 'Service' | 'Provider' | 'Inbox',
+  ctx: MiddlewareContext,
+  opts: { profile?: string } = {},
+): RequestHandler {
   return (req, res, next) => {
     const tagged = req as Request & { [RECORDED]?: boolean };
     if (tagged[RECORDED] || ctx.isInternal(req.headers)) return next();
@@ -65,6 +80,7 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
     const requestBody = watchRequestBody(req);
     const response = watchResponse(res);
     const { from, fromLabel } = identifyCaller(req.headers);
+    const serviceProfile = serviceProfileOf(role, opts.profile, from, req.headers);
     const step = decodeStep(headerString(req.headers[STEP_HEADER]));
     const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     const host = req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
@@ -88,6 +104,7 @@ export function createRecordingMiddleware(role: 'Service' | 'Provider' | 'Inbox'
           const responseHeaders = flattenHeaders(sentHeaders);
           return {
             from, ...(fromLabel ? { fromLabel } : {}), to: role, ...(step ? { step } : {}),
+            ...(serviceProfile ? { serviceProfile } : {}),
             method, url, requestHeaders,
             requestBody: requestBody.text(requestHeaders) ?? parsedBodyFallback(req),
             // A client that hung up before any answer was sent got none: status 0, as for a failed fetch.

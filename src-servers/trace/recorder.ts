@@ -196,7 +196,8 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     const secrets = [...new Set([...(input.secrets ?? []), ...markSecrets(wire)])];
     const draft = compact({
       id: input.id ?? newId('exc'), traceId, seq: 0,
-      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, step: input.step ?? senderStep,
+      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, serviceProfile: input.serviceProfile,
+      step: input.step ?? senderStep,
       method: input.method, url: input.url,
       requestHeaders, requestBody: wire.requestBody,
       status: input.status, responseHeaders, responseBody: wire.responseBody,
@@ -269,15 +270,15 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   }
 
   const recorder = Object.assign(emitter, {
-    middleware: (role: 'Service' | 'Provider' | 'Inbox') =>
+    middleware: (role: 'Service' | 'Provider' | 'Inbox', o?: { profile?: string }) =>
       createRecordingMiddleware(role, {
         capture,
         isInternal: (h: IncomingHttpHeaders) => h[INTERNAL_HEADER] === internalToken,
         now,
         stepContext,
         handling: startHandling,
-      }),
-    fetchAs: (actor: Actor, o?: { getStep?: () => string | undefined }) =>
+      }, o),
+    fetchAs: (actor: Actor, o?: { getStep?: () => string | undefined; profile?: string }) =>
       createFetchAs(actor, o ?? {}, { roleAt: (origin) => origins.get(origin), record, now, stepContext }),
     registerOrigin(origin: string, actor: 'Service' | 'Provider' | 'Inbox') {
       origins.set(new URL(origin).origin, actor);

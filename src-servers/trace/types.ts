@@ -5,20 +5,23 @@ import type { Actor, Exchange, ExportFormat, TraceMeta } from '../protocol/trace
 
 /** The trace's wire types are declared once, in protocol/trace.ts (DESIGN.md rule 4); re-exported for the servers. */
 export {
-  ACTOR_HEADER, ACTORS, EXPORT_FORMATS, isActor, STEP_HEADER,
+  ACTOR_HEADER, ACTORS, EXPORT_FORMATS, isActor, PROFILE_HEADER, STEP_HEADER,
   type Actor, type DecodedJwt, type Exchange, type ExportFormat, type TraceMeta,
 } from '../protocol/trace.js';
 
 /** The recorder the host builds (recorder.ts) and every role records through. */
 export interface TraceRecorder extends EventEmitter {
-  /** Express middleware for a role's app: install FIRST; records each request once. */
-  middleware(role: 'Service' | 'Provider' | 'Inbox'): RequestHandler;
+  /**
+   * Express middleware for a role's app: install FIRST; records each request once. `profile` labels a
+   * service's exchanges with the protocol it speaks (Exchange.serviceProfile).
+   */
+  middleware(role: 'Service' | 'Provider' | 'Inbox', opts?: { profile?: string }): RequestHandler;
   /**
    * A fetch for in-host callers: adds ACTOR_HEADER (and STEP_HEADER from getStep()). When the target
    * origin is one of the host's own (registerOrigin), the target's middleware records it; otherwise
    * this wrapper records it itself.
    */
-  fetchAs(actor: Actor, opts?: { getStep?: () => string | undefined }): typeof fetch;
+  fetchAs(actor: Actor, opts?: { getStep?: () => string | undefined; profile?: string }): typeof fetch;
   registerOrigin(origin: string, actor: 'Service' | 'Provider' | 'Inbox'): void;
   /**
    * Issuers whose recorded tokens get a signature check: those the host trusts (its bundled provider,

@@ -13,7 +13,7 @@ export default async function globalSetup() {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src-servers/host/web.ts', '--in-memory',
-      '--service-port', '0', '--provider-port', '0', '--mailbox-port', '0', '--smtp-port', '0', '--studio-port', '0'],
+      '--service-port', '0', '--provider-port', '0', '--mailbox-port', '0', '--smtp-port', '0', '--companion-port', '0', '--studio-port', '0'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const errors: string[] = [];

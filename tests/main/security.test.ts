@@ -28,6 +28,15 @@ describe('appOrigins', () => {
     });
     expect(o).toEqual({ studio: 'http://127.0.0.1:5178', roles: ['http://127.0.0.1:8000', 'http://127.0.0.1:4000', 'http://127.0.0.1:8025'] });
   });
+
+  it('counts every service the host runs as the app\'s own (the companion\'s /login and /claim pages stay in the app)', () => {
+    const o = appOrigins({
+      studio: 'http://127.0.0.1:5178', service: 'http://127.0.0.1:8000', provider: 'http://127.0.0.1:4000', mailbox: 'http://127.0.0.1:8025',
+      services: ['http://127.0.0.1:8000', 'http://127.0.0.1:8001'],
+    });
+    expect(o.roles).toEqual(['http://127.0.0.1:8000', 'http://127.0.0.1:8001', 'http://127.0.0.1:4000', 'http://127.0.0.1:8025']);
+    expect(classifyUrl('http://127.0.0.1:8001/login?return_to=%2Fclaim', o)).toBe('app');
+  });
 });
 
 describe('classifyUrl', () => {
