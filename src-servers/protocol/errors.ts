@@ -45,6 +45,8 @@ export const ERROR_STATUS = {
   unknown_user: 401,
   consent_required: 403,
   unauthorized: 401,
+  // PROTOCOL-v0.6.md §6 — DELETE /grants/:id: the service did not take the SET; the grant is kept
+  revocation_failed: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,7 +5,8 @@ import { ProtocolError } from '../protocol/errors.js';
 import { iso, randomId, type ProviderContext } from './context.js';
 import { renderConsentPage, renderProblemPage, renderResultPage } from './consentPage.js';
 import { clientMetadata } from './discovery.js';
-import { audienceSchema, createGrant, GRANT_MODES, revocationUriSchema, type GrantMode } from './grants.js';
+import { GRANT_EVENTS_URI } from '../protocol/v0.6/constants.js';
+import { audienceSchema, checkRevocationTarget, createGrant, GRANT_MODES, revocationUriSchema, type GrantMode } from './grants.js';
 import { parseBody } from '../http/body.js';
 import { sendPage } from './http.js';
 import { authenticate, findUserByEmail, findUserById, listUsers } from './users.js';
@@ -14,7 +15,9 @@ import { CONSENT_FORM_FIELD, consentFormTokens, pageBinding, requestBinding } fr
 /**
  * Consent, the bundled provider's own API (PROTOCOL.md §6 is silent on how the agent learns the
  * answer). The agent files a consent request and sends the person to its consent_url; the person answers on our page;
- * the agent polls the request. Approving creates the grant that /id-jag needs.
+ * the agent polls the request. Approving creates the grant that /id-jag needs, carrying whichever
+ * revocation receiver the agent named: a v0.1 service's revocation_uri or a v0.6 service's
+ * events_uri (PROTOCOL-v0.6.md §6), never both.
  *
  * The request id in the URL is an unguessable capability: this demo provider has no passwords and
  * no browser sign-in, so whoever holds the link can answer it. A real provider would also require
@@ -28,6 +31,7 @@ export interface ConsentRequest {
   audience: string;
   resource_name: string | null;
   revocation_uri: string | null;
+  events_uri: string | null;
   mode: GrantMode | null;
   status: 'pending' | 'approved' | 'denied';
   grant_id: string | null;
@@ -42,6 +46,7 @@ const createRequestBody = z.object({
   audience: audienceSchema,
   resource_name: resourceName.optional(),
   revocation_uri: revocationUriSchema.optional(),
+  [GRANT_EVENTS_URI]: revocationUriSchema.optional(),
   mode: z.enum(GRANT_MODES).optional(),
 });
 
@@ -80,7 +85,7 @@ function decide(ctx: ProviderContext, r: ConsentRequest, answer: { mode: GrantMo
     if (answer === 'deny') {
       ctx.db.prepare("UPDATE consent_requests SET status = 'denied', decided_at = ? WHERE id = ?").run(ctx.now(), r.id);
     } else {
-      const grant = createGrant(ctx, r.user_id, { audience: r.audience, mode: answer.mode, revocation_uri: r.revocation_uri });
+      const grant = createGrant(ctx, r.user_id, { audience: r.audience, mode: answer.mode, revocation_uri: r.revocation_uri, events_uri: r.events_uri });
       ctx.db
         .prepare("UPDATE consent_requests SET status = 'approved', grant_id = ?, decided_at = ? WHERE id = ?")
         .run(grant.id, ctx.now(), r.id);
@@ -96,6 +101,19 @@ const targetOf = (audience: string, name: string | null | undefined) => name || 
 const modeOf = (v: unknown): GrantMode | undefined => (v === 'once' || v === 'always' ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/**
+ * The revocation receiver a request-less page carries (query, then its form): a malformed URL counts
+ * as none, as before; naming both is no answer at all (PROTOCOL-v0.6.md §6: at most one per grant).
+ */
+function receiverOf(fields: Record<string, unknown>): { revocation_uri: string | null; events_uri: string | null } | undefined {
+  const uri = (v: unknown) => {
+    const parsed = revocationUriSchema.safeParse(str(v));
+    return parsed.success ? parsed.data : null;
+  };
+  const target = { revocation_uri: uri(fields.revocation_uri), events_uri: uri(fields[GRANT_EVENTS_URI]) };
+  return target.revocation_uri && target.events_uri ? undefined : target;
+}
+
 export function consentRoutes(ctx: ProviderContext): Router {
   const router = Router();
   const clientName = clientMetadata(ctx).client_name;
@@ -105,12 +123,14 @@ export function consentRoutes(ctx: ProviderContext): Router {
   router.post(REQUESTS, (req, res) => {
     const { user } = authenticate(ctx, req.headers.authorization);
     const body = parseBody(createRequestBody, req.body);
+    checkRevocationTarget(body);
     const r: ConsentRequest = {
       id: randomId('cr_'),
       user_id: user.id,
       audience: body.audience,
       resource_name: body.resource_name ?? null,
       revocation_uri: body.revocation_uri ?? null,
+      events_uri: body.events_uri ?? null,
       mode: body.mode ?? null,
       status: 'pending',
       grant_id: null,
@@ -119,10 +139,10 @@ export function consentRoutes(ctx: ProviderContext): Router {
     };
     ctx.db
       .prepare(
-        `INSERT INTO consent_requests (id, user_id, audience, resource_name, revocation_uri, mode, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO consent_requests (id, user_id, audience, resource_name, revocation_uri, events_uri, mode, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(r.id, r.user_id, r.audience, r.resource_name, r.revocation_uri, r.mode, r.created_at);
+      .run(r.id, r.user_id, r.audience, r.resource_name, r.revocation_uri, r.events_uri, r.mode, r.created_at);
     res.status(201).json({ request_id: r.id, consent_url: consentUrl(ctx, r), status: r.status });
   });
 
@@ -163,7 +183,8 @@ export function consentRoutes(ctx: ProviderContext): Router {
     if (!audience.success)
       return problem(res, 400, 'Incomplete consent link', 'The link must name the service as ?audience=<its issuer URL>.');
     const name = resourceName.safeParse(req.query.resource_name);
-    const revocation = revocationUriSchema.safeParse(req.query.revocation_uri);
+    const target = receiverOf(req.query);
+    if (!target) return problem(res, 400, 'Conflicting consent link', 'The link names both revocation_uri and events_uri; a service has one of them.');
     sendPage(
       res,
       200,
@@ -177,8 +198,9 @@ export function consentRoutes(ctx: ProviderContext): Router {
         hidden: {
           audience: audience.data,
           resource_name: name.success ? name.data : null,
-          revocation_uri: revocation.success ? revocation.data : null,
-          [CONSENT_FORM_FIELD]: forms.issue(pageBinding(audience.data, revocation.success ? revocation.data : null)),
+          revocation_uri: target.revocation_uri,
+          [GRANT_EVENTS_URI]: target.events_uri,
+          [CONSENT_FORM_FIELD]: forms.issue(pageBinding(audience.data, target)),
         },
         clientName,
       }),
@@ -206,16 +228,15 @@ export function consentRoutes(ctx: ProviderContext): Router {
     if (answer !== 'approve' && answer !== 'deny') throw new ProtocolError('not_found', `No POST ${req.path} on this provider.`);
     const audience = audienceSchema.safeParse(req.body?.audience);
     if (!audience.success) return problem(res, 400, 'Incomplete consent form', 'The form does not name the service.');
-    if (!forms.valid(req.body?.[CONSENT_FORM_FIELD], pageBinding(audience.data, str(req.body?.revocation_uri)))) return forged(res);
-    const target = targetOf(audience.data, str(req.body?.resource_name));
-    if (answer === 'deny') return sendPage(res, 200, renderResultPage('denied', target));
+    const target = receiverOf(req.body ?? {});
+    if (!target || !forms.valid(req.body?.[CONSENT_FORM_FIELD], pageBinding(audience.data, target))) return forged(res);
+    const shownAs = targetOf(audience.data, str(req.body?.resource_name));
+    if (answer === 'deny') return sendPage(res, 200, renderResultPage('denied', shownAs));
     const mode = modeOf(req.body?.mode);
     const user = findUserByEmail(ctx, str(req.body?.user) ?? '');
-    const revocation = revocationUriSchema.optional().safeParse(str(req.body?.revocation_uri));
-    if (!mode || !user || !revocation.success)
-      return problem(res, 400, 'Incomplete consent form', 'Pick a user, then press "Allow once" or "Always allow".');
-    createGrant(ctx, user.id, { audience: audience.data, mode, revocation_uri: revocation.data });
-    sendPage(res, 200, renderResultPage('approved', target, mode));
+    if (!mode || !user) return problem(res, 400, 'Incomplete consent form', 'Pick a user, then press "Allow once" or "Always allow".');
+    createGrant(ctx, user.id, { audience: audience.data, mode, ...target });
+    sendPage(res, 200, renderResultPage('approved', shownAs, mode));
   });
 
   return router;

@@ -5,8 +5,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * variant). Any web page can post a form to 127.0.0.1, and this demo provider has no sign-in
  * cookie to tell the person's browser from another site's; so the answer counts only when it
  * carries the token that our own consent page — unreadable to other origins — rendered into it.
- * The token is bound to what the page asked (the stored request, or the audience and revocation
- * URI of a page without one), so it cannot answer another question; the key lives as long as the
+ * The token is bound to what the page asked (the stored request, or the audience and the revocation
+ * receiver — revocation_uri or events_uri — of a page without one), so it cannot answer another question; the key lives as long as the
  * provider process (a reload after a restart shows a fresh page).
  */
 export const CONSENT_FORM_FIELD = 'csrf_token';
@@ -40,4 +40,5 @@ export function consentFormTokens(now: () => number): ConsentFormTokens {
 
 /** What a form token is bound to: a stored consent request, or the question a request-less page asked. */
 export const requestBinding = (id: string) => `request\n${id}`;
-export const pageBinding = (audience: string, revocationUri: string | null | undefined) => `page\n${audience}\n${revocationUri ?? ''}`;
+export const pageBinding = (audience: string, target: { revocation_uri?: string | null; events_uri?: string | null }) =>
+  `page\n${audience}\n${target.revocation_uri ?? ''}\n${target.events_uri ?? ''}`;

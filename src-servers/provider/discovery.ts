@@ -83,7 +83,8 @@ export function discoveryRoutes(ctx: ProviderContext): Router {
         html`<h1>Agent Provider</h1>
 <p>This is the agent's identity provider in the Agentic Registration Studio. With the user's consent it vouches
 for them to services by minting <strong>ID-JAGs</strong> (Identity Assertion JWT Authorization Grants), and it tells
-a service when the user withdraws that consent (a back-channel logout token).</p>
+a service when the user withdraws that consent (a back-channel logout token to a v0.1 service, a Security Event
+Token to a v0.6 one).</p>
 <p class="muted">Issuer: <span class="url">${ctx.issuer}</span></p>
 <h2>Endpoints</h2>
 <table>

@@ -6,7 +6,7 @@ import { epochSeconds, randomId, type ProviderContext } from './context.js';
 import { parseBody } from '../http/body.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { audienceSchema, takeGrant } from './grants.js';
-import { authenticate, type Session, type User } from './users.js';
+import { authenticate, lastSignIn, type Session, type User } from './users.js';
 
 /**
  * Minting Identity Assertion JWT Authorization Grants (ID-JAG, draft-ietf-oauth-identity-assertion-authz-grant).
@@ -65,7 +65,8 @@ async function mintIdJag(ctx: ProviderContext, user: User, session: Session, par
     email_verified: user.email_verified,
     name: user.name,
     amr: user.amr,
-    auth_time: epochSeconds(session.auth_time),
+    // PROTOCOL-v0.6.md §6 — always present, in both profiles: a v0.6 service requires it fresh (§2 check 12).
+    auth_time: epochSeconds(lastSignIn(ctx, user, session)),
     ...optional,
   })
     .setProtectedHeader({ typ: ID_JAG_TYP, alg: 'ES256', kid })

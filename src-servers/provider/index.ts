@@ -13,10 +13,11 @@ import { idJagRoutes } from './idJag.js';
 import { lessonRoutes } from './lessons.js';
 import { jwksRoutes } from './jwks.js';
 import { KeyStore, type KeyInfo, type SigningKey } from './keys.js';
-import { LOGOUT_TOKEN_TTL_SECONDS, type DeliveryResult } from './logoutToken.js';
+import type { DeliveryResult } from './delivery.js';
+import { LOGOUT_TOKEN_TTL_SECONDS } from './logoutToken.js';
 import { providerMigrations as migrations } from './migrations.js';
 import { tokenExchangeRoutes } from './tokenExchange.js';
-import { findUserById, ID_TOKEN_TTL_SECONDS, listUsers, loginRoutes } from './users.js';
+import { findUserById, ID_TOKEN_TTL_SECONDS, listUsers, loginRoutes, seedAuthTimes } from './users.js';
 
 /**
  * The agent provider (PROTOCOL.md §6): an IdP for agents. It signs users in, asks their consent,
@@ -54,7 +55,7 @@ export interface ProviderHandle {
   readonly clientId: string;
   signingKey(): SigningKey;
   now(): number;
-  /** Revoke a grant as its user would (DELETE /grants/:id without HTTP): logout token first. */
+  /** Revoke a grant as its user would (DELETE /grants/:id without HTTP): revocation token first; a failed SET keeps the grant. */
   revokeGrant(id: string): Promise<{ revoked: boolean; delivery: DeliveryResult | null }>;
 }
 
@@ -78,6 +79,8 @@ export async function createProvider(deps: ProviderDeps): Promise<ProviderHandle
     now,
     log,
   };
+
+  seedAuthTimes(ctx);
 
   const app = express();
   app.disable('x-powered-by');
@@ -109,7 +112,7 @@ export async function createProvider(deps: ProviderDeps): Promise<ProviderHandle
     async revokeGrant(id) {
       const grant = listGrants(ctx).find((g) => g.id === id && !g.revoked_at);
       if (!grant) return { revoked: false, delivery: null };
-      return { revoked: true, delivery: await revokeGrant(ctx, grant) };
+      return revokeGrant(ctx, grant);
     },
     stop() {
       // No timers: retired keys are pruned lazily, whenever the key set is next used.

@@ -10,22 +10,25 @@ import { authenticate } from './users.js';
 
 /**
  * A teaching extension of the bundled provider — a real provider never offers it.
- * The failure lessons "wrong audience" and "expired ID-JAG" need a token signed with this
+ * The failure lessons "wrong audience", "expired ID-JAG" and "stale auth_time" need a token signed with this
  * provider's real key but with one claim wrong, so that the service's audience or expiry check
- * (not its signature check) is what fails. An agent talking to a separately started host has no
+ * (not its signature check) is what fails — for stale-auth-time, a v0.6 service's freshness rule
+ * (PROTOCOL-v0.6.md §2 check 12 → 401 login_required). An agent talking to a separately started host has no
  * access to the key, so it asks here: it hands back an ID-JAG this provider just issued to the
  * same user (consent was given for it), and gets the same token re-signed with the lesson's flaw.
  *
  * The re-signed token must be good for nothing but the lesson (issue 14 #4): "expired" is dead on
- * arrival, and "wrong audience" may only name another URL on the origin of the service the person
+ * arrival, "stale auth_time" fails every v0.6 service, and "wrong audience" may only name another URL on the origin of the service the person
  * consented to — a path under it, the API-URL-for-issuer mistake the lesson teaches — so it can
  * never be some other service's issuer. Config `provider.lessons: false` removes the endpoint.
  */
 export const LESSON_REISSUE_PATH = PROVIDER_PATHS.lessonIdJag;
+/** PROTOCOL-v0.6.md §6 — twice a v0.6 service's default idJagMaxAuthAgeSeconds (3600), well past its skew. */
+export const STALE_AUTH_AGE_SECONDS = 7200;
 
 const body = z.object({
   assertion: z.string().min(1).max(8192),
-  lesson: z.enum(['wrong-audience', 'expired']),
+  lesson: z.enum(['wrong-audience', 'expired', 'stale-auth-time']),
   /** For wrong-audience: the audience to put in instead (e.g. the API's resource URL). */
   audience: z.url().max(2048).optional(),
 });
@@ -51,7 +54,9 @@ export function lessonRoutes(ctx: ProviderContext): Router {
     const changes =
       lesson === 'expired'
         ? { iat: nowSeconds - 3900, exp: nowSeconds - 3600 } // expired an hour ago, well past any clock skew
-        : { aud: audience };
+        : lesson === 'stale-auth-time'
+          ? { auth_time: nowSeconds - STALE_AUTH_AGE_SECONDS } // PROTOCOL-v0.6.md §6: signed in two hours ago
+          : { aud: audience };
     const reissued = await mintIdJag(
       { issuer: ctx.issuer, clientId: ctx.clientId, signingKey: () => ctx.keys.signingKey(), now: ctx.now },
       { ...verified.payload, jti: randomId('lesson_'), ...changes },

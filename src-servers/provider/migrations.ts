@@ -56,4 +56,19 @@ export const providerMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- PROTOCOL-v0.6.md §6 — every ID-JAG carries auth_time: the user's last POST /login (epoch ms here).
+      -- A user who signed in before this migration keeps that time; the rest get the seed time when the
+      -- provider next starts (users.ts seedAuthTimes), since SQL here has no access to the provider's clock.
+      ALTER TABLE users ADD COLUMN auth_time INTEGER;
+      UPDATE users SET auth_time = (SELECT MAX(s.auth_time) FROM sessions s WHERE s.user_id = users.id);
+
+      -- PROTOCOL-v0.6.md §6 — a v0.6 service's events_endpoint: revocation is a SET (RFC 8417) pushed there
+      -- (RFC 8935), where a v0.1 grant's revocation_uri gets a logout token. At most one of the two is set.
+      ALTER TABLE grants ADD COLUMN events_uri TEXT;
+      ALTER TABLE consent_requests ADD COLUMN events_uri TEXT;
+    `,
+  },
 ];

@@ -55,15 +55,36 @@ export function findUserByEmail(ctx: ProviderContext, email: string): User | und
   return row && toUser(row);
 }
 
-/** Start a session: the bearer token is returned once and stored only as its hash. */
+/**
+ * Start a session: the bearer token is returned once and stored only as its hash. Signing in is
+ * also the user's new `auth_time` (PROTOCOL-v0.6.md §6), which every later ID-JAG carries.
+ */
 export function createSession(ctx: ProviderContext, user: User): { token: string; session: Session } {
   const now = ctx.now();
   const session: Session = { id: randomId('sid_'), user_id: user.id, auth_time: now, expires_at: now + SESSION_TTL_SECONDS * 1000 };
   const token = randomId(PREFIX.session);
-  ctx.db
-    .prepare('INSERT INTO sessions (id, token_hash, user_id, auth_time, expires_at) VALUES (?, ?, ?, ?, ?)')
-    .run(session.id, sha256(token), session.user_id, session.auth_time, session.expires_at);
+  ctx.db.transaction(() => {
+    ctx.db
+      .prepare('INSERT INTO sessions (id, token_hash, user_id, auth_time, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(session.id, sha256(token), session.user_id, session.auth_time, session.expires_at);
+    ctx.db.prepare('UPDATE users SET auth_time = ? WHERE id = ?').run(now, user.id);
+  })();
   return { token, session };
+}
+
+/**
+ * OIDC Core §2 `auth_time`, as PROTOCOL-v0.6.md §6 fixes it for ID-JAGs: when the user last signed
+ * in here (ms), by any session — a v0.6 service refuses a stale one with login_required, and a fresh
+ * sign-in is the remedy even for an agent still holding an older session.
+ */
+export function lastSignIn(ctx: ProviderContext, user: User, session: Session): number {
+  const row = ctx.db.prepare('SELECT auth_time FROM users WHERE id = ?').get(user.id) as { auth_time: number | null } | undefined;
+  return Math.max(row?.auth_time ?? 0, session.auth_time);
+}
+
+/** PROTOCOL-v0.6.md §6 — "the seed time before any" sign-in: users who never signed in get the provider's first start. */
+export function seedAuthTimes(ctx: ProviderContext): void {
+  ctx.db.prepare('UPDATE users SET auth_time = ? WHERE auth_time IS NULL').run(ctx.now());
 }
 
 export function findSessionById(ctx: ProviderContext, id: string): Session | undefined {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwt } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { startHost, type Host } from '../../src-servers/host/host.js';
 import { LESSON_REISSUE_PATH } from '../../src-servers/provider/lessons.js';
+import { AUDIENCE, call, login, startProvider } from './helpers.js';
 
 /** The bundled provider's teaching endpoint: real key, one deliberate flaw, the service's check catches it. */
 let host: Host;
@@ -103,6 +104,34 @@ describe(`${LESSON_REISSUE_PATH} cannot mint for another service`, () => {
       expect(((await r.json()) as { error: string }).error).toBe('not_found');
     } finally {
       await off.stop();
+    }
+  });
+});
+
+// PROTOCOL-v0.6.md §6 — the stale auth_time lesson: a v0.6 service answers 401 login_required to it.
+describe(`${LESSON_REISSUE_PATH} stale-auth-time`, () => {
+  it('re-signs the ID-JAG with auth_time two hours ago and nothing else changed but jti', async () => {
+    const p = await startProvider();
+    try {
+      const s = (await login(p.base, 'alice@example.com')).session_token;
+      await call('POST', `${p.base}/grants`, { bearer: s, json: { audience: AUDIENCE, mode: 'always' } });
+      p.clock.advance(30);
+      const original = (await call('POST', `${p.base}/id-jag`, { bearer: s, json: { audience: AUDIENCE } })).json.assertion as string;
+      const r = await call('POST', `${p.base}${LESSON_REISSUE_PATH}`, { bearer: s, json: { assertion: original, lesson: 'stale-auth-time' } });
+      expect(r.status).toBe(200);
+      expect(r.json.lesson).toBe('stale-auth-time');
+      // Signed with the provider's real key, so only the service's freshness rule can refuse it.
+      const jwks = createLocalJWKSet((await call('GET', `${p.base}/.well-known/jwks.json`)).json);
+      const { payload } = await jwtVerify(r.json.assertion, jwks, { issuer: p.base, audience: AUDIENCE, typ: 'oauth-id-jag+jwt', currentDate: new Date(p.clock.ms) });
+      expect(payload.auth_time).toBe(p.clock.seconds - 7200);
+      const before = decodeJwt(original);
+      expect(before.auth_time).toBe(p.clock.seconds - 30);
+      const { jti, auth_time, ...rest } = payload;
+      const { jti: jti0, auth_time: _t0, ...rest0 } = before;
+      expect(rest).toEqual(rest0);
+      expect(jti).not.toBe(jti0);
+    } finally {
+      await p.close();
     }
   });
 });

@@ -9,6 +9,8 @@ import { fail, must, ok, skip, warn, type Check } from '../types.js';
 
 /** The longest ID-JAG lifetime PROTOCOL.md §6 allows a provider (exp ≤ iat + 300). */
 const MAX_LIFETIME_S = 300;
+/** PROTOCOL-v0.6.md §2 check 12: how far in the future a service lets auth_time be (clockSkewSeconds). */
+const AUTH_TIME_SKEW_S = 60;
 
 interface ProviderDocs {
   base: string;
@@ -92,9 +94,9 @@ export const providerChecks: Check<CheckContext>[] = [
   },
   {
     id: 'provider.id_jag_shape',
-    title: 'Minted ID-JAGs verify with the JWKS, carry typ oauth-id-jag+jwt, the audience, exp ≤ iat + 300 and a fresh jti',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
-    spec: { protocol: 'PROTOCOL.md §6 (ID-JAG)', rfc: 'draft-ietf-oauth-identity-assertion-authz-grant §3, RFC 8725 §3.11' },
+    title: 'Minted ID-JAGs verify with the JWKS, carry typ oauth-id-jag+jwt, the audience, exp ≤ iat + 300, a fresh jti and a numeric auth_time not in the future',
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
+    spec: { protocol: 'PROTOCOL.md §6 (ID-JAG), PROTOCOL-v0.6.md §6', rfc: 'draft-ietf-oauth-identity-assertion-authz-grant §3, RFC 8725 §3.11, OIDC Core §2 (auth_time)' },
     async run(ctx) {
       const d = await providerDocs(ctx);
       const token = await session(ctx);
@@ -102,6 +104,7 @@ export const providerChecks: Check<CheckContext>[] = [
       const grant = await ctx.http.post(`${d.base}/grants`, { bearer: token, json: { audience, mode: 'always' } });
       must(grant.status === 201, `POST /grants → ${brief(grant)}`);
       const jtis = new Set<string>();
+      let withoutAuthTime = false;
       for (let i = 0; i < 2; i++) {
         const res = await ctx.http.post(`${d.base}/id-jag`, { bearer: token, json: { audience } });
         must(res.status === 200 && typeof res.json?.assertion === 'string', `POST /id-jag → ${brief(res)}`);
@@ -117,7 +120,16 @@ export const providerChecks: Check<CheckContext>[] = [
         must(claims.exp! - claims.iat! <= MAX_LIFETIME_S, `exp − iat is ${claims.exp! - claims.iat!} s, over ${MAX_LIFETIME_S}`);
         must(!jtis.has(claims.jti!), `two mints share jti ${claims.jti}`);
         jtis.add(claims.jti!);
+        // PROTOCOL-v0.6.md §6: always present (optional in v0.1, PROTOCOL.md §6); a v0.6 service answers
+        // 401 login_required to one missing, not a number, or in the future (§2 check 12).
+        if (claims.auth_time === undefined && ctx.opts.profile === 'v0.1') withoutAuthTime = true;
+        else {
+          must(typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time), `auth_time is ${JSON.stringify(claims.auth_time)}, not a number of seconds: a v0.6 service answers 401 login_required`);
+          const ahead = claims.auth_time - Math.min(claims.iat!, Math.floor(Date.now() / 1000));
+          must(ahead <= AUTH_TIME_SKEW_S, `auth_time ${claims.auth_time} is ${ahead} s in the future (the sign-in cannot follow the mint): a v0.6 service answers 401 login_required`);
+        }
       }
+      if (withoutAuthTime) return warn(`the ID-JAGs carry no auth_time: optional in v0.1, but a v0.6 service answers 401 login_required to them (PROTOCOL-v0.6.md §6)`);
       return ok(`two ID-JAGs for ${audience} verified, distinct jti`);
     },
   },
