@@ -64,6 +64,18 @@ describe('a host with the companion service (v0.1 primary)', () => {
     expect(v06.body.agent_auth.register_uri).toBeUndefined();
   });
 
+  it('each serves its own AUTH.md, with its own URLs (PROTOCOL-v0.6.md §1 agent_auth.skill)', async () => {
+    const v06Url = host.serviceFor('v0.6')!.url;
+    const read = (base: string) => fetch(`${base}/auth.md`).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), text: await r.text() }));
+    const [v01, v06] = [await read(host.urls.service), await read(v06Url)];
+    expect([v01.status, v06.status]).toEqual([200, 200]);
+    expect(v06.type).toMatch(/^text\/markdown/);
+    expect(v01.text).toContain(`${host.urls.service}/agent/auth`);
+    expect(v06.text).toContain(`${v06Url}/agent/identity`);
+    expect(v06.text).not.toContain(host.urls.service);
+    expect(v01.text).not.toContain(v06Url);
+  });
+
   it('keeps each service in its own database file: a registration at one is not at the other', async () => {
     expect(existsSync(join(dataDir, 'service.db'))).toBe(true);
     expect(existsSync(join(dataDir, 'service-v0.6.db'))).toBe(true);
