@@ -7,6 +7,7 @@ import { ExportMenu } from './components/ExportMenu';
 import { FlowPicker } from './components/FlowPicker';
 import { nextHint } from './components/hints';
 import { InboxPane } from './components/InboxPane';
+import { ProfileBadge } from './components/ProfileSwitch';
 import { Inspector } from './components/Inspector';
 import { SequenceDiagram } from './components/SequenceDiagram';
 import { StatePane } from './components/StatePane';
@@ -87,6 +88,7 @@ export function App() {
           <span className="logo" aria-hidden="true">◆</span>
           <h1>Agentic Registration Studio</h1>
         </div>
+        <ProfileBadge />
         <StepControls />
         <div className="topbar-end">
           <ExportMenu />

@@ -6,6 +6,7 @@ import type {
 import type {
   ConsentChoice, Exchange, ExportFormat, FlowId, Mail, StudioEventName, StudioEvents, StudioInfo, StudioRun,
 } from './types';
+import type { ProfileId } from '../src-servers/protocol/profiles';
 
 /**
  * The studio API (src-servers/protocol/studio.ts). The renderer talks to the host over HTTP and
@@ -61,8 +62,8 @@ const run = (id: string, action: string, body: PlayRequest | AutopilotRequest | 
 
 export const api = {
   info: () => call<StudioInfo>('GET', '/info'),
-  createRun: (flow: FlowId, scenario: string | undefined, autopilot: boolean) =>
-    call<StudioRun>('POST', '/runs', { flow, ...(scenario ? { scenario } : {}), autopilot } satisfies CreateRunRequest),
+  createRun: (flow: FlowId, scenario: string | undefined, autopilot: boolean, profile?: ProfileId) =>
+    call<StudioRun>('POST', '/runs', { flow, ...(scenario ? { scenario } : {}), autopilot, ...(profile ? { profile } : {}) } satisfies CreateRunRequest),
   /** The studio's current run, or null before the first one (or after a reset). */
   currentRun: () => call<StudioRun | null>('GET', '/runs/current'),
   next: (id: string) => run(id, 'next'),
@@ -76,7 +77,8 @@ export const api = {
   exchanges: (traceId: string) => call<Exchange[]>('GET', `/traces/${encodeURIComponent(traceId)}/exchanges`),
   exportUrl: (traceId: string, format: ExportFormat) =>
     withTokenParam(apiUrl(`/traces/${encodeURIComponent(traceId)}/export?format=${format}`)),
-  state: () => call<RoleTables>('GET', '/state'),
+  /** The roles' tables; the service's is that of `profile`'s service (default: the primary). */
+  state: (profile?: ProfileId) => call<RoleTables>('GET', `/state${profile ? `?profile=${encodeURIComponent(profile)}` : ''}`),
   inbox: () => call<Mail[]>('GET', '/inbox'),
   revokeGrant: (id: string) => call<RevokeGrantResult>('POST', `/grants/${encodeURIComponent(id)}/revoke`),
   resetAll: () => call<ResetResult>('POST', '/reset'),

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { answerAsUser, sendOtp } from '../store/actions';
+import { answerAsUser, openInBrowser, sendOtp } from '../store/actions';
 import { useStudio } from '../store/studio';
-import { nextHint, OTP_CHAIN } from './hints';
+import type { UserAction } from '../types';
+import { nextHint, OTP_CHAIN, USER_CODE_CHAIN } from './hints';
 import { agentBadge } from './agentStatus';
 import { Pane } from './Pane';
 
@@ -18,6 +19,37 @@ function ConsentQuestion({ prompt }: { prompt: string }) {
         <button type="button" className="primary" onClick={() => void answerAsUser('once')}>Yes, use my email</button>
         <button type="button" onClick={() => void answerAsUser('deny')}>No</button>
       </div>
+    </div>
+  );
+}
+
+/** The user_code of a v0.6 hand-over: the action's own field when the agent sends one, else the six digits of its prompt. */
+export function userCodeOf(action: UserAction): string | undefined {
+  const own = (action as UserAction & { userCode?: unknown }).userCode;
+  return typeof own === 'string' ? own : action.prompt.match(/\b\d{6}\b/)?.[0];
+}
+
+/**
+ * PROTOCOL-v0.6.md §3 (RFC 8628 §3.3): the agent shows the person the user_code and the verification
+ * link; the person opens the link (the service's own sign-in, then its claim page) in their browser.
+ */
+function Handover({ action }: { action: UserAction }) {
+  const code = userCodeOf(action);
+  const url = action.url;
+  return (
+    <div className="handover" role="group" aria-label="The agent hands you a code and a link">
+      {code && (
+        <p className="handover-code">
+          <span className="muted">Your code</span>
+          <output aria-label="User code">{code}</output>
+        </p>
+      )}
+      {url && (
+        <div className="handover-link">
+          <button type="button" className="primary" onClick={() => openInBrowser(url)}>Open the link</button>
+          <code title={url}>{shortenUrls(url)}</code>
+        </div>
+      )}
     </div>
   );
 }
@@ -60,6 +92,8 @@ export function AgentPane() {
   const wait = run && !run.autopilot ? run.waitingFor : undefined;
   const wantsOtp = !!wait && OTP_CHAIN.has(wait.kind);
   const asks = wait?.kind === 'approve_consent' && !wait.url ? wait.prompt : null;
+  // Shown with autopilot on too: the hand-over is what the agent says, whoever plays the person.
+  const handover = run?.waitingFor && USER_CODE_CHAIN.has(run.waitingFor.kind) ? run.waitingFor : undefined;
   const narration = run?.narration ?? [];
 
   useEffect(() => {
@@ -86,6 +120,7 @@ export function AgentPane() {
       )}
       {asks && <ConsentQuestion prompt={asks} />}
       {wantsOtp && <OtpForm />}
+      {handover && <Handover action={handover} />}
       {scenario && (run?.status === 'succeeded' || run?.status === 'failed') && (
         <div className="lesson">
           <strong>Lesson — {scenario.title}</strong>

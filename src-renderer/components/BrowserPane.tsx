@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { openInBrowser } from '../store/actions';
+import { liveProfile } from '../store/profile';
 import { useStudio } from '../store/studio';
 import { AutopilotPage } from './AutopilotPage';
 import { nextHint } from './hints';
@@ -13,6 +14,7 @@ export function BrowserPane() {
   const busy = useStudio((s) => s.busy);
   const hint = nextHint({ run, progress, busy });
   const auto = useStudio((s) => (s.autopilotView.runId === run?.id ? s.autopilotView.browser : null));
+  const v06 = useStudio(liveProfile) === 'v0.6';
   const [address, setAddress] = useState(browser.url ?? '');
   useEffect(() => setAddress(browser.url ?? ''), [browser.url, browser.nonce]);
 
@@ -41,7 +43,11 @@ export function BrowserPane() {
       ) : (
         <div className="placeholder">
           <p className="empty-title">Nothing open</p>
-          <p className="muted">Links you open from a mail in the Inbox load here — like the service's claim page with your one-time code.</p>
+          <p className="muted">
+            {v06
+              ? 'The link the agent hands you loads here: the service\'s own sign-in page, then its claim page, where you type the code.'
+              : 'Links you open from a mail in the Inbox load here — like the service\'s claim page with your one-time code.'}
+          </p>
         </div>
       )}
     </Pane>

@@ -2,7 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { resetAllData, resetRun } from '../store/actions';
 
 /** A modal on the native <dialog>: focus is trapped, Escape closes it. */
-function Modal(props: { open: boolean; onClose: () => void; label: string; children: ReactNode }) {
+export function Modal(props: { open: boolean; onClose: () => void; label: string; className?: string; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -11,7 +11,7 @@ function Modal(props: { open: boolean; onClose: () => void; label: string; child
     if (!props.open && d.open) d.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} className="modal" aria-label={props.label} onClose={props.onClose}
+    <dialog ref={ref} className={`modal ${props.className ?? ''}`} aria-label={props.label} onClose={props.onClose}
       onClick={(e) => e.target === ref.current && props.onClose()}>
       {props.open && props.children}
     </dialog>

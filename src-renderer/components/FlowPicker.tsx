@@ -1,26 +1,36 @@
 import { startRun } from '../store/actions';
+import { flowsFor, liveProfile, scenarioMark, scenarioProfiles } from '../store/profile';
 import { useStudio } from '../store/studio';
 import type { FlowId } from '../types';
+import { ProfileSwitch } from './ProfileSwitch';
 
 /** Short names for the flow buttons; the long titles and summaries come from the agent's FlowInfo. */
-export const FLOW_LABEL: Record<FlowId, string> = {
+export const FLOW_LABEL: Record<FlowId | 'service-auth', string> = {
   'id-jag': 'ID-JAG',
   'verified-email': 'Verified email',
+  'service-auth': 'Service auth',
   anonymous: 'Anonymous',
   revocation: 'Revocation',
 };
+const label = (id: string) => FLOW_LABEL[id as FlowId] ?? id;
 
-/** The three flows, revocation, and every failure scenario (grouped by flow). Choosing one starts a fresh run. */
+/**
+ * The flows the live protocol version has (PROTOCOL-v0.6.md §11: v0.6 has service auth where v0.1 has
+ * verified email), and every failure lesson grouped by flow, marked where it applies to one version
+ * only (and greyed out on the other). Choosing one starts a fresh run.
+ */
 export function FlowPicker() {
   const info = useStudio((s) => s.info);
+  const profile = useStudio(liveProfile);
   const flow = useStudio((s) => s.run?.flow ?? s.pendingFlow);
   const scenario = useStudio((s) => (s.run ? s.run.scenario : s.pendingScenario));
-  const flows = info?.flows ?? [];
+  const flows = flowsFor(info, profile);
   const scenarios = info?.scenarios ?? [];
   const groups = flows.map((f) => ({ flow: f, items: scenarios.filter((s) => s.flow === f.id) })).filter((g) => g.items.length);
 
   return (
     <div className="flow-picker">
+      <ProfileSwitch />
       <h2 className="side-title" id="flow-title">Flow</h2>
       <div className="flow-grid" role="group" aria-labelledby="flow-title">
         {flows.map((f) => (
@@ -32,7 +42,7 @@ export function FlowPicker() {
             title={`${f.title}. ${f.summary}`}
             onClick={() => void startRun(f.id)}
           >
-            {FLOW_LABEL[f.id]}
+            {label(f.id)}
           </button>
         ))}
       </div>
@@ -48,8 +58,15 @@ export function FlowPicker() {
       >
         <option value="">None (the flow as designed)</option>
         {groups.map((g) => (
-          <optgroup key={g.flow.id} label={FLOW_LABEL[g.flow.id]}>
-            {g.items.map((s) => <option key={s.id} value={s.id}>{s.title}</option>)}
+          <optgroup key={g.flow.id} label={label(g.flow.id)}>
+            {g.items.map((s) => {
+              const mark = scenarioMark(s);
+              return (
+                <option key={s.id} value={s.id} disabled={!scenarioProfiles(s).includes(profile)}>
+                  {s.title}{mark ? ` (${mark})` : ''}
+                </option>
+              );
+            })}
           </optgroup>
         ))}
       </select>

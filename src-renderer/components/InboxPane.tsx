@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { checkMail, openInBrowser, openMail, openNewestMail } from '../store/actions';
+import { liveProfile } from '../store/profile';
 import { useStudio } from '../store/studio';
 import type { Exchange, Mail } from '../types';
 import { nextHint } from './hints';
@@ -95,6 +96,8 @@ export function InboxPane() {
   const arrivals = exchanges.filter((e) => e.method === 'SMTP' && e.to === 'Inbox' && (!checkedAt || e.startedAt > checkedAt));
   const sorted = [...mails].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
   const open = sorted.find((m) => m.id === openId);
+  // PROTOCOL-v0.6.md §8: v0.6 sends no mail; the person confirms at the service's own pages.
+  const noMail = useStudio(liveProfile) === 'v0.6';
 
   return (
     <Pane
@@ -104,7 +107,12 @@ export function InboxPane() {
       className="inbox-pane"
       actions={<button type="button" className="ghost small" onClick={() => void checkMail()}>Check mail</button>}
     >
-      {open ? (
+      {noMail && !open ? (
+        <div className="placeholder" role="note">
+          <p className="empty-title">No mail in v0.6</p>
+          <p className="muted">A v0.6 service sends no mail: the agent hands you a code and a link, and you confirm on the service's own sign-in and claim pages in your browser.</p>
+        </div>
+      ) : open ? (
         <MailView mail={open} />
       ) : (
         <>

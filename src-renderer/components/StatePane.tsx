@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { revokeGrant } from '../store/actions';
+import { liveProfile } from '../store/profile';
 import { useStudio } from '../store/studio';
 
 /** Read-only views of what the service and provider hold now (their inspect() snapshots). */
@@ -59,13 +60,15 @@ function AuditLine({ rec }: { rec: Rec }) {
 
 export function StatePane({ role }: { role: 'service' | 'provider' }) {
   const version = useStudio((s) => s.stateVersion);
+  // The service tab shows the service of the live protocol version (one per profile runs).
+  const profile = useStudio(liveProfile);
   const [snap, setSnap] = useState<Snapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
-      api.state().then(
+      api.state(profile).then(
         (s) => live && (setSnap(s[role] as Snapshot), setError(null)),
         (e: Error) => live && setError(e.message),
       );
@@ -74,7 +77,7 @@ export function StatePane({ role }: { role: 'service' | 'provider' }) {
       live = false;
       clearTimeout(t);
     };
-  }, [version, role]);
+  }, [version, role, profile]);
 
   return (
     <section className="state-pane" aria-label={role === 'service' ? 'Service state' : 'Provider state'}>

@@ -11,6 +11,12 @@ export interface Hint {
 /** The claim ceremony: the agent waits for the code while the person fetches it from their mail. */
 export const OTP_CHAIN: ReadonlySet<UserActionKind> = new Set(['open_mail', 'open_link', 'reveal_code', 'enter_otp']);
 
+/**
+ * The v0.6 ceremony (PROTOCOL-v0.6.md §3, RFC 8628): the agent hands the person a user_code and a
+ * verification link; the person signs in at the service and types the code on its claim page.
+ */
+export const USER_CODE_CHAIN: ReadonlySet<string> = new Set(['sign_in_service', 'enter_user_code']);
+
 export function nextHint(s: Pick<StudioState, 'run' | 'progress' | 'busy'>): Hint {
   const { run, progress } = s;
   if (!run || run.status === 'ready')
@@ -40,6 +46,10 @@ export function nextHint(s: Pick<StudioState, 'run' | 'progress' | 'busy'>): Hin
       case 'enter_otp':
         return { pane: 'agent', text: 'Type the code shown in your browser into "One-time code" and press "Send code to agent".' };
     }
+    if (USER_CODE_CHAIN.has(wait.kind))
+      return progress.linkOpened
+        ? { pane: 'browser', text: 'Sign in at the service in your browser pane as the account the claim is for, then type the code the agent showed you and confirm.' }
+        : { pane: 'agent', text: 'The agent handed you a code and a link. Press "Open the link" to open the service\'s sign-in page in your browser pane.' };
   }
   if (run.playing || run.status === 'running') return { pane: null, text: 'The agent is working…' };
   return { pane: 'controls', text: 'Press "Next step" to continue, or "Play" to run to the end.' };

@@ -1,6 +1,7 @@
 import { api, ApiError } from '../api';
 import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
 import { followAutopilot, noAutopilotView } from './autopilotView';
+import { equivalentFlow, pickedProfile, rememberProfile, scenarioProfiles, type ProfileId } from './profile';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
@@ -49,6 +50,8 @@ export function applyRun(run: StudioRun | null) {
     pendingFlow: run.flow,
     pendingScenario: run.scenario,
     autopilot: run.autopilot,
+    // The switch shows the profile of the run on screen (a run started elsewhere, e.g. another tab, too).
+    ...(fresh && run.service ? { profile: run.service.profile } : {}),
     ...(fresh
       ? { reviewStep: null, progress: { mailOpened: false, linkOpened: false }, openMailId: null, browser: { url: null, nonce: get().browser.nonce + 1 }, autopilotView: noAutopilotView }
       : {}),
@@ -70,8 +73,8 @@ export function applyExchange(e: Exchange) {
 
 /** After a reset of all data: forget everything the roles held, keep the person's preferences. */
 export function applyReset() {
-  const { autopilot, speed, info, connection, pendingFlow } = get();
-  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, stateVersion: get().stateVersion + 1 });
+  const { autopilot, speed, info, connection, pendingFlow, profile } = get();
+  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, profile, stateVersion: get().stateVersion + 1 });
   void resync();
 }
 
@@ -115,9 +118,25 @@ export async function openNewestMail() {
 
 export async function startRun(flow: FlowId, scenario?: string) {
   set({ pendingFlow: flow, pendingScenario: scenario });
-  const run = await guarded(() => api.createRun(flow, scenario, get().autopilot));
+  const run = await guarded(() => api.createRun(flow, scenario, get().autopilot, pickedProfile(get())));
   if (run) applyRun(run);
   return run;
+}
+
+/**
+ * Switch the protocol version (PROTOCOL-v0.6.md §9: both services run side by side, so no restart).
+ * The chosen flow carries over under its name in that profile (§11); a lesson that does not apply
+ * there is dropped. With a run on screen, a fresh run of that flow starts against the other service.
+ */
+export async function switchProfile(profile: ProfileId, opts: { start?: boolean } = {}) {
+  const { info, run, pendingFlow, pendingScenario } = get();
+  if (pickedProfile(get()) === profile && (!run || run.service?.profile === profile)) return;
+  rememberProfile(profile);
+  const flow = equivalentFlow(info, run?.flow ?? pendingFlow, profile);
+  const scenarioId = run ? run.scenario : pendingScenario;
+  const scenario = info?.scenarios.find((s) => s.id === scenarioId && s.flow === flow && scenarioProfiles(s).includes(profile));
+  set({ profile, pendingFlow: flow, pendingScenario: scenario?.id, stateVersion: get().stateVersion + 1 });
+  if (run && opts.start !== false) await startRun(flow, scenario?.id);
 }
 
 /** The live run, or a new one of the chosen flow when there is none (or it has finished). */

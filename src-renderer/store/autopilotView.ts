@@ -1,4 +1,5 @@
 import { MAILBOX_PATHS, PROVIDER_PATHS, SERVICE_PATHS } from '../../src-servers/protocol/constants';
+import { SERVICE_PATHS_V06 } from '../../src-servers/protocol/v0.6/constants';
 import type { Exchange, Mail, StudioRun } from '../types';
 import type { StudioState } from './studio';
 
@@ -61,6 +62,15 @@ function parseJson(body: string | null): any {
   }
 }
 
+/** The v0.6 pages autopilot passes through as the person, and what it just did there. */
+const V06_PAGES: Record<string, (e: Exchange) => string> = {
+  [SERVICE_PATHS_V06.login]: () => 'Autopilot opened the link the agent handed over: the service\'s own sign-in page.',
+  [SERVICE_PATHS_V06.claimPage]: (e) =>
+    e.status === 200 ? 'Autopilot signed in; the claim page asks for the code the agent showed.' : `Autopilot signed in; the claim page answered ${e.status}.`,
+  [SERVICE_PATHS_V06.claimComplete]: (e) =>
+    e.status === 200 ? 'Autopilot typed the code and confirmed the claim.' : `Autopilot typed the code; the service answered ${e.status}.`,
+};
+
 /**
  * Follow one exchange: when it is autopilot acting as the User in the live run, the store change
  * that shows it in the pane it belongs to (a plain function of the state, so no import cycle).
@@ -90,6 +100,16 @@ export function followAutopilot(e: Exchange, run: StudioRun | null, state: Studi
       mails, mailCheckedAt: e.startedAt, openMailId: mail.id,
       progress: { ...state.progress, mailOpened: true },
       autopilotView: { ...view, mail, mailSeq: e.seq },
+    };
+  }
+
+  // PROTOCOL-v0.6.md §3: the link the agent handed over opens the service's sign-in, then its claim page; the form confirms.
+  else if (e.to === 'Service' && e.serviceProfile === 'v0.6' && isHtml(e) && V06_PAGES[path]) {
+    const note = V06_PAGES[path](e);
+    return {
+      browser: { url: e.url, nonce: state.browser.nonce + 1 },
+      progress: { ...state.progress, mailOpened: true, linkOpened: true },
+      autopilotView: { ...view, browser: { url: e.url, html: e.responseBody!, note, seq: e.seq } },
     };
   }
 

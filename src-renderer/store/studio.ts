@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun } from '../types';
 import { noAutopilotView, type AutopilotView } from './autopilotView';
+import { rememberedProfile, type ProfileId } from './profile';
 
 /** Everything the window shows, in one zustand store. Actions live in ./actions.ts, the SSE link in ./events.ts. */
 export type RightTab = 'inspector' | 'service' | 'provider';
@@ -9,6 +10,8 @@ export type Connection = 'connecting' | 'live' | 'offline';
 export interface StudioState {
   info: StudioInfo | null;
   run: StudioRun | null;
+  /** The protocol profile the person picked: the next run talks to that profile's service (./profile.ts). */
+  profile: ProfileId | null;
   /** The flow (and scenario) the next run will use, before a run exists. */
   pendingFlow: FlowId;
   pendingScenario: string | undefined;
@@ -47,6 +50,7 @@ export interface StudioState {
 export const initialState: StudioState = {
   info: null,
   run: null,
+  profile: rememberedProfile(),
   pendingFlow: 'id-jag',
   pendingScenario: undefined,
   traceId: null,
