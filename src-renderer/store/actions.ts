@@ -1,7 +1,8 @@
 import { api, ApiError } from '../api';
 import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
 import { followAutopilot, noAutopilotView } from './autopilotView';
-import { equivalentFlow, pickedProfile, rememberProfile, scenarioProfiles, type ProfileId } from './profile';
+import { equivalentFlow, pickedProfile, scenarioProfiles, type ProfileId } from './profile';
+import { rememberProfile } from './profileMemory';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */

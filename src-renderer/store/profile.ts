@@ -1,6 +1,12 @@
 import { DEFAULT_PROFILE, PROFILE_IDS, type ProfileId } from '../../src-servers/protocol/profiles';
-import type { FlowId, FlowInfo, ScenarioInfo, StudioInfo } from '../types';
-import type { StudioState } from './studio';
+import type { FlowId, FlowInfo, ScenarioInfo, StudioInfo, StudioRun } from '../types';
+
+/** The part of the store these read (./studio.ts StudioState). */
+interface ProfileState {
+  info: StudioInfo | null;
+  profile: ProfileId | null;
+  run?: StudioRun | null;
+}
 
 /**
  * The protocol profile the person picked (DESIGN.md rule 8; PROTOCOL-v0.6.md §9): the host runs one
@@ -10,37 +16,18 @@ import type { StudioState } from './studio';
 export type { ProfileId };
 export { PROFILE_IDS };
 
-const STORAGE_KEY = 'studio.profile';
-
-/** The profile remembered from the last visit (the person's preference, not data: a reset keeps it). */
-export function rememberedProfile(): ProfileId | null {
-  try {
-    const v = localStorage.getItem(STORAGE_KEY);
-    return (PROFILE_IDS as readonly string[]).includes(v ?? '') ? (v as ProfileId) : null;
-  } catch {
-    return null;
-  }
-}
-export function rememberProfile(p: ProfileId) {
-  try {
-    localStorage.setItem(STORAGE_KEY, p);
-  } catch {
-    /* private mode: the switch still works for this visit */
-  }
-}
-
 /** The profiles the host runs a service for (the primary first). */
 export const runningProfiles = (info: StudioInfo | null): ProfileId[] => info?.services.map((s) => s.profile) ?? [];
 
 /** The profile the next run targets: the picked one when its service runs, else the primary's. */
-export function pickedProfile(s: Pick<StudioState, 'info' | 'profile'>): ProfileId {
+export function pickedProfile(s: ProfileState): ProfileId {
   const running = runningProfiles(s.info);
   if (s.profile && running.includes(s.profile)) return s.profile;
   return running[0] ?? DEFAULT_PROFILE;
 }
 
 /** The protocol version live in the window: the shown run's service's, else the one the next run targets. */
-export const liveProfile = (s: Pick<StudioState, 'info' | 'profile' | 'run'>): ProfileId => s.run?.service?.profile ?? pickedProfile(s);
+export const liveProfile = (s: ProfileState): ProfileId => s.run?.service?.profile ?? pickedProfile(s);
 
 /** The flows the studio offers against `profile`, in its order (protocol/studio.ts PROFILE_FLOWS). */
 export function flowsFor(info: StudioInfo | null, profile: ProfileId): FlowInfo[] {

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun } from '../types';
 import { noAutopilotView, type AutopilotView } from './autopilotView';
-import { rememberedProfile, type ProfileId } from './profile';
+import type { ProfileId } from './profile';
+import { rememberedProfile } from './profileMemory';
 
 /** Everything the window shows, in one zustand store. Actions live in ./actions.ts, the SSE link in ./events.ts. */
 export type RightTab = 'inspector' | 'service' | 'provider';
