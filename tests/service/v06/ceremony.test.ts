@@ -279,3 +279,37 @@ describe('service_auth ceremony (PROTOCOL-v0.6.md §2, §3)', () => {
     expectTokenError(await pollClaim(svc, ''), 'invalid_request');
   });
 });
+
+describe('the remaining §10 outcomes', () => {
+  it('the registration window closing: GET /claim and the POST answer 410 claim_expired', async () => {
+    let t = Date.now();
+    const short = await startV06({ now: () => t, config: { registrationTtlSeconds: 300 } }); // the window closes before code and link
+    try {
+      const reg = (await anonymous(short)).body;
+      const started = (await startClaimV06(short, reg.claim_token, 'window@example.com')).body;
+      const token = attemptTokenOf(started.claim_attempt.verification_uri);
+      const b = new Browser(short.url);
+      await b.signIn('window@example.com');
+      const csrf = formTokens((await b.get(`/claim?claim_attempt_token=${token}`)).text)[0];
+      t += 301_000;
+      const get = await b.get(`/claim?claim_attempt_token=${token}`);
+      expect({ status: get.status, outcome: outcomeOf(get) }).toEqual({ status: 410, outcome: 'claim_expired' });
+      const post = await b.post('/agent/identity/claim/complete', { claim_attempt_token: token, user_code: started.claim_attempt.user_code, csrf_token: csrf });
+      expect({ status: post.status, outcome: outcomeOf(post) }).toEqual({ status: 410, outcome: 'claim_expired' });
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('rate_limited on /agent/identity with Retry-After (beyond)', async () => {
+    const limited = await startV06({ config: { rateLimits: { anonymousPerIpPerHour: 1 } } });
+    try {
+      expect((await anonymous(limited)).status).toBe(200);
+      const r = await anonymous(limited);
+      expectIdentityError(r, 429, 'rate_limited');
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
