@@ -16,6 +16,11 @@ describe('service.profile and --profile (DESIGN.md rule 8, PROTOCOL-v0.6.md §9)
     expect(() => parseConfig({ service: { profile: 'v0.2' } })).toThrow(/"service\.profile"/);
   });
 
+  it('a parsed config parses again unchanged (startHost re-parses what the CLI parsed)', () => {
+    const once = parseConfig({ service: { profile: 'v0.6', trustedIssuers: ['http://localhost:4310', { iss: 'https://idp.example', displayName: 'Example IdP' }] } });
+    expect(parseConfig(once)).toEqual(once);
+  });
+
   it('--profile overrides the config file, and a bad value is a usage error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'profile-'));
     const file = join(dir, 'c.json');
