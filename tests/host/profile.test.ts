@@ -36,7 +36,7 @@ describe('service.profile and --profile (DESIGN.md rule 8, PROTOCOL-v0.6.md §9)
   it('a v0.6 host serves v0.6 discovery end to end', async () => {
     const host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, config: { service: { profile: 'v0.6' } } });
     try {
-      const meta = await (await fetch(`${host.urls.service}/.well-known/oauth-authorization-server`)).json();
+      const meta = (await (await fetch(`${host.urls.service}/.well-known/oauth-authorization-server`)).json()) as { agent_auth: Record<string, unknown> };
       expect(meta.agent_auth.identity_endpoint).toBe(`${host.urls.service}/agent/identity`);
       expect(meta.agent_auth).not.toHaveProperty('register_uri');
       expect((await fetch(`${host.urls.service}/agent/auth`, { method: 'POST' })).status).toBe(404);
