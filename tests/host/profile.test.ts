@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src-servers/host/config.js';
 import { parseHostArgs, UsageError } from '../../src-servers/host/cli.js';
 import { startHost } from '../../src-servers/host/host.js';
+import { HOST_HOOK_TIMEOUT_MS, spawnHost } from '../conformance/support/host.js';
 
 describe('service.profile and --profile (DESIGN.md rule 8, PROTOCOL-v0.6.md §9)', () => {
   it('v0.1 is the default; v0.6 and its keys parse; an unknown profile names the key', () => {
@@ -44,4 +45,16 @@ describe('service.profile and --profile (DESIGN.md rule 8, PROTOCOL-v0.6.md §9)
       await host.stop();
     }
   });
+
+  it('npm run serve --profile v0.6 with a config file: the banner names the profile, READY stays v0.1 §9\'s three URLs', async () => {
+    const h = await spawnHost({ config: { service: { trustedIssuers: [{ iss: 'http://localhost:4310', displayName: 'Reference' }] } }, args: ['--profile', 'v0.6'] });
+    try {
+      expect(Object.keys(h.urls).sort()).toEqual(['mailbox', 'provider', 'service']);
+      expect(h.stderr()).toContain('profile v0.6');
+      const meta = (await (await fetch(`${h.urls.service}/.well-known/oauth-authorization-server`)).json()) as { agent_auth: Record<string, unknown> };
+      expect(meta.agent_auth.events_endpoint).toBe(`${h.urls.service}/agent/event/notify`);
+    } finally {
+      await h.stop();
+    }
+  }, HOST_HOOK_TIMEOUT_MS);
 });
