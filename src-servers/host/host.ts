@@ -240,12 +240,6 @@ async function startRolesAndServers(
   };
 }
 
-/** For the READY line: `{services: {"v0.1": url, "v0.6": url}}` when a companion runs, else nothing (the line stays as before). */
-export function servicesByProfile(host: Host): { services?: Record<string, string> } {
-  if (host.services.length < 2) return {};
-  return { services: Object.fromEntries(host.services.map((s) => [s.profile, s.url])) };
-}
-
 /** Find the SMTP port now (default 2525, or a free one when taken) so every URL is known up front. */
 async function reservePort(wanted: number, log: (line: string) => void): Promise<number> {
   const probe = createNetServer();

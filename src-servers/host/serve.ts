@@ -3,7 +3,7 @@
  * profile, unless `--companion` asks for the other profile's service beside it (PROTOCOL-v0.6.md §9).
  */
 import { runHostCommand } from './cli.js';
-import { servicesByProfile, startHost } from './host.js';
+import { startHost } from './host.js';
 
 runHostCommand('serve', async (args, log) => {
   const host = await startHost({ ...args.hostOptions, companion: args.hostOptions.companion ?? false, log });
@@ -15,6 +15,7 @@ runHostCommand('serve', async (args, log) => {
   log(`provider  ${host.urls.provider}   (users: alice@example.com, bob@example.com, carol@example.com)`);
   log(`mailbox   ${host.urls.mailbox}/messages   (SMTP ${host.urls.smtp})`);
   const { service, provider, mailbox } = host.urls;
-  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, profile, ...servicesByProfile(host) })}\n`);
+  // PROTOCOL-v0.6.md §9: the READY line is v0.1 §9's exactly (three URLs); the banner above names the profile.
+  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox })}\n`);
   return () => host.stop();
 });

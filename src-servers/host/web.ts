@@ -4,7 +4,7 @@
  * The companion service (the other profile, for the studio's profile switch) is on unless `--no-companion`.
  */
 import { runHostCommand } from './cli.js';
-import { servicesByProfile, startHost } from './host.js';
+import { startHost } from './host.js';
 import { startStudioServer } from './studio.js';
 
 export const DEFAULT_STUDIO_PORT = 5178;
@@ -21,8 +21,9 @@ runHostCommand('web', async (args, log) => {
   log(`data: ${host.dataDir ?? 'in memory (nothing is written to disk)'}`);
   const { service, provider, mailbox } = host.urls;
   process.stdout.write(`Studio: ${studio.url} — open it in your browser\n`);
-  const profile = host.config.service.profile;
-  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, studio: studio.url, profile, ...servicesByProfile(host) })}\n`);
+  log(`service profile ${host.config.service.profile}`);
+  for (const c of host.services.filter((s) => !s.primary)) log(`companion service ${c.url} (profile ${c.profile}; AUTH.md at ${c.url}/auth.md)`);
+  process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, studio: studio.url })}\n`);
   return async () => {
     await studio.stop();
     await host.stop();

@@ -19,6 +19,8 @@ const serviceConfigObject = z.strictObject({
   /** DESIGN.md rule 8: the one protocol profile this service speaks end to end (`v0.1` = PROTOCOL.md, `v0.6` = PROTOCOL-v0.6.md). */
   profile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE),
   trustedIssuers: z.array(trustedIssuer).default([]),
+  /** Derived from `{iss, displayName}` entries on parse; accepted as input so a parsed config parses again unchanged (startHost re-parses). */
+  issuerDisplayNames: z.record(z.url(), z.string().trim().min(1).max(100)).optional(),
   trustBundledProvider: z.boolean().default(true),
   identityTypes: z
     .strictObject({
@@ -65,12 +67,13 @@ const serviceConfigObject = z.strictObject({
  * The parsed config keeps `trustedIssuers` a list of URLs (what every v0.1 caller reads) and moves
  * the display names of `{iss, displayName}` entries to `issuerDisplayNames` (PROTOCOL-v0.6.md §3 advisories).
  */
-export const serviceConfigSchema = serviceConfigObject.transform(({ trustedIssuers, ...rest }) => ({
+export const serviceConfigSchema = serviceConfigObject.transform(({ trustedIssuers, issuerDisplayNames, ...rest }) => ({
   ...rest,
   trustedIssuers: trustedIssuers.map((t) => (typeof t === 'string' ? t : t.iss)),
-  issuerDisplayNames: Object.fromEntries(
-    trustedIssuers.flatMap((t) => (typeof t === 'string' ? [] : [[t.iss, t.displayName] as const])),
-  ) as Record<string, string>,
+  issuerDisplayNames: {
+    ...issuerDisplayNames,
+    ...Object.fromEntries(trustedIssuers.flatMap((t) => (typeof t === 'string' ? [] : [[t.iss, t.displayName] as const]))),
+  } as Record<string, string>,
 }));
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;

@@ -33,6 +33,7 @@ export function v06TokensStore(db: Db) {
   const assertion = db.prepare<[string], { jti: string; registration_id: string; issued_at: number; expires_at: number }>(
     'SELECT * FROM v06_assertions WHERE jti = ?',
   );
+  const forgetAssertions = db.prepare('DELETE FROM v06_assertions WHERE registration_id = ?');
   const pruneAssertions = db.prepare('DELETE FROM v06_assertions WHERE expires_at <= ?');
   const all = db.prepare<[], AccessTokenRowV06>('SELECT * FROM v06_access_tokens ORDER BY created_at DESC');
   return {
@@ -47,6 +48,8 @@ export function v06TokensStore(db: Db) {
     revokeForRegistration: (registrationId: string, at: number) => revokeFor.run(at, registrationId).changes,
     recordAssertion: (row: { jti: string; registration_id: string; issued_at: number; expires_at: number }) => void insertAssertion.run(row),
     assertion: (jti: string) => assertion.get(jti),
+    /** §4 (beyond): every assertion issued so far for the registration stops exchanging, to the millisecond. */
+    forgetAssertions: (registrationId: string) => void forgetAssertions.run(registrationId),
     pruneAssertions: (now: number) => void pruneAssertions.run(now),
     all: () => all.all(),
   };

@@ -80,6 +80,6 @@ export async function verifyServiceAssertion(ctx: ServiceContext, jwt: string): 
     clockTolerance: ctx.config.clockSkewSeconds, currentDate: new Date(ctx.now()), requiredClaims: ['exp', 'sub', 'jti'],
   });
   const issued = ctx.store.v06.tokens.assertion(payload.jti!);
-  if (!issued || issued.registration_id !== payload.sub) throw new Error('this service has no record of issuing that assertion');
+  if (!issued || issued.registration_id !== payload.sub) throw new Error('this service has no live record of it (revoked by the user, or never issued here)');
   return { sub: payload.sub!, jti: payload.jti!, issuedAt: issued.issued_at };
 }

@@ -2,9 +2,13 @@ import { SERVICE_PATHS_V06 as P } from '../../../protocol/v0.6/constants.js';
 import type { ServiceContext } from '../../context.js';
 import type { ServiceProfile } from '../types.js';
 import { authMdRoutesV06 } from './authMd.js';
+import { claimRoutesV06 } from './claim.js';
+import { claimPageRoutesV06 } from './claimPage.js';
 import { discoveryRoutesV06 } from './discovery.js';
 import { errorHandlerV06 } from './errors.js';
+import { eventRoutesV06 } from './events.js';
 import { expireDueV06, sweepV06 } from './lifecycle.js';
+import { loginRoutesV06, seedAccounts } from './login.js';
 import { RESOURCE_PATH_V06 } from './paths.js';
 import { identityRoutesV06 } from './registration/index.js';
 import { resourceRoutesV06 } from './resource.js';
@@ -24,6 +28,11 @@ export const profileV06: ServiceProfile = {
     resourceRoutesV06(router, ctx);
     identityRoutesV06(router, ctx);
     tokenRoutesV06(router, ctx);
+    claimRoutesV06(router, ctx);
+    seedAccounts(ctx);
+    loginRoutesV06(router, ctx);
+    claimPageRoutesV06(router, ctx);
+    eventRoutesV06(router, ctx);
   },
   methods: {
     [P.resource]: ['GET', 'POST'],
