@@ -14,6 +14,11 @@ export class Lesson {
 
   constructor(private scenario?: ScenarioDef) {}
 
+  /** The lesson as it runs against the profile discovery found (scenarios.ts `on`). */
+  retarget(scenario: ScenarioDef) {
+    this.scenario = scenario;
+  }
+
   sawExpected(code: string) {
     if (code === this.scenario?.expectedCode) this.seen = true;
   }

@@ -1,0 +1,147 @@
+import { AgentStop, type AgentStepDef, type Knowledge, type StepCtx, type UserStepDef } from '../../context.js';
+import { describeError, errorCode, whatIsWrong } from '../../http.js';
+import { applyRemedy } from '../../remedies.js';
+import { UserActionError } from '../../user.js';
+import { signInAtService, submitUserCode } from './browser.js';
+import { pollClaimGrant } from './poll.js';
+import { holdAccessToken } from './register.js';
+
+/**
+ * The v0.6 claim ceremony (PROTOCOL-v0.6.md §3, shaped after RFC 8628): the agent holds the
+ * claim_token and shows the person a user_code and a verification_uri; the person signs in at the
+ * service and types the code; the agent polls the claim grant. No mail, no OTP (v0.1: ../claim.ts).
+ */
+
+type Ceremony = NonNullable<NonNullable<Knowledge['claim']>['attempt']>;
+
+/** The ceremony block (`claim` / `claim_attempt`), read defensively. */
+export function ceremonyOf(block: any): Ceremony | undefined {
+  if (!block || typeof block.user_code !== 'string' || typeof block.verification_uri !== 'string') return undefined;
+  return {
+    userCode: block.user_code, verificationUri: block.verification_uri,
+    interval: typeof block.interval === 'number' ? block.interval : 5,
+    expiresIn: typeof block.expires_in === 'number' ? block.expires_in : 600,
+  };
+}
+
+/** POST claim_endpoint {claim_token, email} → a fresh ceremony (anonymous) for the agent to hand over. */
+export const startClaimV06: AgentStepDef = async (ctx) => {
+  const { k } = ctx;
+  if (!k.claim) throw new AgentStop(false, 'I have no claim token to claim with.');
+  const url = k.as?.agent_auth?.claim_endpoint;
+  if (!url) throw new AgentStop(false, 'The metadata names no claim_endpoint, so the registration cannot be claimed.');
+  ctx.say(`You told me your email is ${k.userEmail}; I ask the service for a code you can confirm as that account.`);
+  const r = await ctx.agent('POST', url, { json: { claim_token: k.claim.token, email: k.userEmail } });
+  if (r.status !== 200) {
+    const code = errorCode(r);
+    if (!code) throw new AgentStop(false, `Starting the claim answered ${describeError(r)}.`);
+    return applyRemedy(ctx, code, r);
+  }
+  const attempt = ceremonyOf(r.json?.claim_attempt);
+  if (!attempt) throw new AgentStop(false, `Starting the claim ${whatIsWrong(r, 'a claim_attempt with a user_code and a verification_uri')}.`);
+  k.claim = { ...k.claim, email: k.userEmail, attempt: { ...attempt, id: r.json.claim_attempt_id }, granted: undefined };
+  ctx.rearm(['sign_in_service', 'enter_user_code']);
+  ctx.say(`Please sign in at the service as ${k.userEmail} — ${attempt.verificationUri} — and type the code ${attempt.userCode}. It is valid ${attempt.expiresIn} s.`);
+  // The polling lesson: ask before the person could have confirmed.
+  if (ctx.scenario?.id === 'polling-too-early' && !k.faults.has('polling-too-early')) {
+    k.faults.add('polling-too-early');
+    ctx.insert(['poll_claim']);
+  }
+  return { status: 'done', detail: `attempt ${r.json.claim_attempt_id ?? '?'}, code ${attempt.userCode}` };
+};
+
+/** One poll, as the agent's way to notice the person confirmed while it waits (and the first poll of poll_claim). */
+async function pollOnce(ctx: StepCtx) {
+  return poll(ctx, 1);
+}
+
+async function poll(ctx: StepCtx, maxPolls?: number) {
+  const { k } = ctx;
+  const claim = k.claim!;
+  const attempt = claim.attempt!;
+  const tokenEndpoint = k.as?.token_endpoint;
+  if (!tokenEndpoint) throw new AgentStop(false, 'The metadata names no token_endpoint to poll the claim grant at.');
+  const outcome = await pollClaimGrant({
+    tokenEndpoint, claimToken: claim.token, interval: attempt.interval, expiresIn: attempt.expiresIn,
+    lastPollAt: claim.lastPollAt, maxPolls,
+    post: (url, form) => ctx.agent('POST', url, { form }),
+    sleep: (ms) => {
+      ctx.detail(`waiting ${Math.round(ms / 1000)} s before polling again (interval)`);
+      return ctx.sleep(ms);
+    },
+    onPending: (code, interval) => {
+      claim.lastPollAt = Date.now();
+      if (code === 'slow_down') ctx.say(`The service says slow_down: I poll every ${interval} s from now on (RFC 8628 §3.5).`);
+      attempt.interval = interval;
+    },
+  });
+  if (outcome.kind !== 'timed_out') claim.lastPollAt = Date.now();
+  if (outcome.kind === 'granted') claim.granted = outcome.answer.json;
+  return outcome;
+}
+
+/** Poll the claim grant until the person confirmed (RFC 8628 §3.4), then hold its token and new assertion. */
+export const pollClaim: AgentStepDef = async (ctx) => {
+  const { k } = ctx;
+  if (!k.claim?.attempt) throw new AgentStop(false, 'There is no claim ceremony to poll.');
+  const early = ctx.scenario?.id === 'polling-too-early' && !k.faults.has('polled-early');
+  if (early) k.faults.add('polled-early');
+  const outcome = k.claim.granted ? undefined : await poll(ctx, early ? 1 : undefined);
+  if (outcome?.kind === 'pending' || outcome?.kind === 'error' || outcome?.kind === 'expired') {
+    const code = errorCode(outcome.answer);
+    if (!code) throw new AgentStop(false, `Polling the claim grant answered ${describeError(outcome.answer)}.`);
+    return applyRemedy(ctx, code, outcome.answer);
+  }
+  if (outcome?.kind === 'timed_out') throw new AgentStop(false, `You did not confirm within the code's ${k.claim.attempt.expiresIn} s; I stopped polling.`);
+  const t = k.claim.granted!;
+  holdAccessToken(k, t, k.claim.registrationId);
+  if (typeof t.identity_assertion === 'string') k.assertion = { value: t.identity_assertion, expires: t.assertion_expires };
+  ctx.say(`You confirmed: the claim grant gave me an access token with scopes ${k.credential!.scopes.join(', ')} and a new identity assertion.`);
+  return { status: 'done', detail: `granted, scope ${t.scope ?? ''}`.trim() };
+};
+
+/** The account the person signs in as: the claim's, except in the wrong-account lesson's first try. */
+function signInEmail(ctx: StepCtx): string {
+  const email = ctx.k.claim?.email ?? ctx.k.userEmail;
+  if (ctx.scenario?.id === 'wrong-account' && !ctx.k.faults.has('wrong-account')) return WRONG_ACCOUNT;
+  return email;
+}
+const WRONG_ACCOUNT = 'bob@service.example.com';
+
+export const signInService: UserStepDef = {
+  action: (ctx) => {
+    const a = ctx.k.claim?.attempt;
+    const email = ctx.k.claim?.email ?? ctx.k.userEmail;
+    return { kind: 'sign_in_service', prompt: `Open the service's page and sign in as ${email}; then type the code ${a?.userCode ?? '?'}.`, url: a?.verificationUri };
+  },
+  async perform(ctx) {
+    const a = ctx.k.claim?.attempt;
+    if (!a) throw new UserActionError('the agent showed me no link to open');
+    const email = signInEmail(ctx);
+    const page = await signInAtService(ctx.user, a.verificationUri, email);
+    ctx.k.claim!.page = page.status;
+    if (page.status === 403) return `You signed in at the service as ${email}; its claim page answered 403 Wrong account.`;
+    if (page.status !== 200) throw new UserActionError(`after signing in, the claim page answered ${page.status}`);
+    return `You signed in at the service as ${email} and reached its claim page${page.advisories.length ? ` (it says: ${page.advisories.join(' ')})` : ''}.`;
+  },
+  async after(ctx) {
+    if (ctx.k.claim?.page === 403) {
+      ctx.k.faults.add('wrong-account');
+      return applyRemedy(ctx, 'wrong_account', undefined, `403 wrong_account — signed in as ${WRONG_ACCOUNT}, the claim is for ${ctx.k.claim.email}`);
+    }
+    return { status: 'done', detail: `signed in as ${ctx.k.claim?.email ?? ctx.k.userEmail}` };
+  },
+};
+
+export const enterUserCode: UserStepDef = {
+  action: (ctx) => ({ kind: 'enter_user_code', prompt: `Type the code ${ctx.k.claim?.attempt?.userCode ?? '?'} on the service's claim page and confirm.`, url: ctx.k.claim?.attempt?.verificationUri }),
+  async perform(ctx) {
+    const code = ctx.k.claim?.attempt?.userCode;
+    if (!code) throw new UserActionError('the agent showed me no code');
+    const status = await submitUserCode(ctx.user, code);
+    if (status !== 200) throw new UserActionError(`the claim page answered ${status} to the code`);
+    return `You typed ${code} on the claim page and confirmed: "All set".`;
+  },
+  // RFC 8628 §3.4: the agent learns you confirmed by polling, not by watching you.
+  check: async (ctx) => (await pollOnce(ctx)).kind === 'granted',
+};
