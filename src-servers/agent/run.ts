@@ -389,7 +389,7 @@ export class AgentRun extends EventEmitter {
     }
     if (!this.#scenario) return undefined;
     const on = scenarioOn(scenarioDef(this.#scenario.id)!, profile);
-    if ('reason' in on) return on.reason;
+    if ('reason' in on) return (this.#lesson.inapplicable = on.reason);
     this.#scenario = on.def;
     this.#lesson.retarget(on.def);
     return undefined;
