@@ -46,9 +46,8 @@ export async function remedyV06(ctx: StepCtx, code: string, r: HttpResult | unde
     case 'authorization_pending':
       say(`You have not confirmed yet — of course: I asked before you could. I will poll again no sooner than every ${k.claim?.attempt?.interval ?? 5} s, while you sign in and type the code.`);
       return true;
-    // §5 expired_token: the code is dead (or superseded); a restart gives a new one.
+    // §5 expired_token: the code is dead (or superseded); a restart (§3, any pending kind) gives a new one.
     case 'expired_token':
-      if (k.method === 'id-jag') return false;
       k.claim = k.claim && { ...k.claim, attempt: undefined, granted: undefined };
       say('That code can no longer be confirmed. I start the ceremony again for a new code.');
       ctx.insert(['start_claim', ...CEREMONY_V06]);

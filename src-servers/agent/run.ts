@@ -8,10 +8,10 @@ import { request } from './http.js';
 import type { LessonHost } from './powers.js';
 import { observe } from './observe.js';
 import { Lesson } from './outcome.js';
-import { scenarioDef, scenarioOn, type ScenarioDef } from './scenarios.js';
+import { scenarioDef, type ScenarioDef } from './scenarios.js';
+import { fitProfile } from './profileFit.js';
 import { agentStep, USER_STEP_DEFS } from './steps/index.js';
 import type { ProfileId } from '../protocol/profiles.js';
-import { FLOW_PROFILES } from './flows.js';
 import type { AgentRunOptions, RunState, StepState, UserActionKind } from './types.js';
 import { SimulatedUser, UserActionError, type ConsentChoice } from './user.js';
 
@@ -199,7 +199,9 @@ export class AgentRun extends EventEmitter {
   #startWait(index: number, def: UserStepDef, drive: number) {
     const key = this.#plan.keys[index] as UserActionKind;
     const ctx = this.#ctx(index);
-    const w: Wait = { index, def, drive, satisfied: this.#observed.has(key) || (key === 'enter_otp' && Boolean(this.#k.otp)) };
+    // Already done: the code told (v0.1), or the claim grant already answered that you confirmed (v0.6).
+    const done = (key === 'enter_otp' && Boolean(this.#k.otp)) || (key === 'enter_user_code' && Boolean(this.#k.claim?.granted));
+    const w: Wait = { index, def, drive, satisfied: this.#observed.has(key) || done };
     this.#wait = w;
     this.#s.waitingFor = def.action(ctx);
     this.#mark(index, 'waiting');
@@ -381,17 +383,9 @@ export class AgentRun extends EventEmitter {
     this.#s.profile = profile;
     this.#plan.setProfile(profile);
     this.#emit();
-    const flows = FLOW_PROFILES[this.#s.flow];
-    if (!flows.includes(profile)) {
-      const instead = this.#s.flow === 'verified-email' ? ' Its email path is service_auth: run the service-auth flow.'
-        : this.#s.flow === 'service-auth' ? ' Its email path is verified_email: run the verified-email flow.' : '';
-      return `This service speaks ${profile}, and the ${this.#s.flow} flow exists only in ${flows.join(', ')}.${instead}`;
-    }
-    if (!this.#scenario) return undefined;
-    const on = scenarioOn(scenarioDef(this.#scenario.id)!, profile);
-    if ('reason' in on) return (this.#lesson.inapplicable = on.reason);
-    this.#scenario = on.def;
-    this.#lesson.retarget(on.def);
+    const fit = fitProfile(this.#s.flow, this.#scenario, profile);
+    if ('reason' in fit) return this.#scenario ? (this.#lesson.inapplicable = fit.reason) : fit.reason;
+    if (fit.scenario) this.#lesson.retarget((this.#scenario = fit.scenario));
     return undefined;
   }
 

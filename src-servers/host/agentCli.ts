@@ -183,6 +183,14 @@ async function askTheUser(
       } while (now.status === 'waiting' && CEREMONY_KINDS.includes(now.waitingFor?.kind ?? ''));
       return now;
     }
+    case 'sign_in_service': case 'enter_user_code': {
+      // v0.6 (PROTOCOL-v0.6.md §3): you confirm at the service's own pages; the agent learns it by polling the claim grant.
+      if (w.url) print(`  Open ${w.url} in a browser, sign in, and type the code there.`);
+      const a = (await rl.question('  Type "done" once you confirmed in your browser, or press Enter and I will do it as you: ')).trim().toLowerCase();
+      // "done": the agent polls the claim grant to see it (RFC 8628 §3.4); otherwise the person is played, as elsewhere.
+      if (a !== 'done') await run.actAsUser();
+      return run.run();
+    }
     default: {
       await rl.question('  Press Enter and I will do it as you: ');
       await run.actAsUser();

@@ -50,9 +50,14 @@ export const startClaimV06: AgentStepDef = async (ctx) => {
   return { status: 'done', detail: `attempt ${r.json.claim_attempt_id ?? '?'}, code ${attempt.userCode}` };
 };
 
-/** One poll, as the agent's way to notice the person confirmed while it waits (and the first poll of poll_claim). */
-async function pollOnce(ctx: StepCtx) {
-  return poll(ctx, 1);
+/**
+ * RFC 8628 §3.4: the agent learns you confirmed by polling, not by watching you — its way to notice
+ * while it waits for the person (a browser it does not see, the CLI's Enter).
+ */
+async function confirmed(ctx: StepCtx): Promise<boolean> {
+  if (ctx.k.claim?.granted) return true;
+  if (!ctx.k.claim?.attempt) return false;
+  return (await poll(ctx, 1)).kind === 'granted';
 }
 
 async function poll(ctx: StepCtx, maxPolls?: number) {
@@ -129,8 +134,9 @@ export const signInService: UserStepDef = {
       ctx.k.faults.add('wrong-account');
       return applyRemedy(ctx, 'wrong_account', undefined, `403 wrong_account — signed in as ${WRONG_ACCOUNT}, the claim is for ${ctx.k.claim.email}`);
     }
-    return { status: 'done', detail: `signed in as ${ctx.k.claim?.email ?? ctx.k.userEmail}` };
+    return { status: 'done', detail: ctx.k.claim?.granted ? 'you confirmed (the claim grant says so)' : `signed in as ${ctx.k.claim?.email ?? ctx.k.userEmail}` };
   },
+  check: confirmed,
 };
 
 export const enterUserCode: UserStepDef = {
@@ -142,6 +148,5 @@ export const enterUserCode: UserStepDef = {
     if (status !== 200) throw new UserActionError(`the claim page answered ${status} to the code`);
     return `You typed ${code} on the claim page and confirmed: "All set".`;
   },
-  // RFC 8628 §3.4: the agent learns you confirmed by polling, not by watching you.
-  check: async (ctx) => (await pollOnce(ctx)).kind === 'granted',
+  check: confirmed,
 };
