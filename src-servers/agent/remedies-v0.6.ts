@@ -27,7 +27,13 @@ export async function remedyV06(ctx: StepCtx, code: string, r: HttpResult | unde
         `An account with your verified email already exists at the service, and it has never been linked to my provider. ` +
           `Only its holder may link it: please sign in at the service as ${k.userEmail} (${attempt.verificationUri}) and type the code ${attempt.userCode}. I poll meanwhile.`,
       );
-      ctx.plan([...CEREMONY_V06, 'call_api', ...(ctx.flow === 'revocation' && !k.rediscovering ? REVOCATION_TAIL : [])]);
+      // The replay lesson still re-sends this ID-JAG first: a step-up does not make a jti reusable (§2 check 10).
+      const replay = ctx.scenario?.id === 'replayed-id-jag' && !k.faults.has('replay');
+      if (replay) k.faults.add('replay');
+      ctx.plan([
+        ...(replay ? (['replay_id_jag'] as StepKey[]) : []), ...CEREMONY_V06, 'call_api',
+        ...(ctx.flow === 'revocation' && !k.rediscovering ? REVOCATION_TAIL : []),
+      ]);
       return true;
     }
     // §2 check 12: auth_time missing, stale or in the future — sign in at the provider again, once.

@@ -50,6 +50,11 @@ export class SimulatedUser {
     return r;
   }
 
+  /** A fresh browser session at one origin (a private window): its cookies are gone. */
+  forgetCookies(origin: string): void {
+    this.cookies.delete(origin);
+  }
+
   /** Open the provider's consent page and press Allow once / Always allow / Deny. */
   async answerConsent(consentUrl: string, choice: ConsentChoice): Promise<string> {
     const page = await this.browse('GET', consentUrl, { headers: { accept: 'text/html' } });

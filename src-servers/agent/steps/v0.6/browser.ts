@@ -14,6 +14,8 @@ interface ServiceTab {
   signedInAs: Map<string, string>;
   /** The claim page last shown. */
   page?: { url: string; html: string; status: number };
+  /** How the person last left another account's session, for the narration. */
+  signedOut?: string;
 }
 
 const tabs = new WeakMap<SimulatedUser, ServiceTab>();
@@ -42,15 +44,19 @@ const fieldForm = (forms: HtmlForm[], field: string) => forms.find((f) => field 
  * Open the verification_uri, sign in as `email` when the service asks (signing out first when the
  * session is somebody else's), and land on the claim page. Answers the claim page's status.
  */
-export async function signInAtService(user: SimulatedUser, verificationUri: string, email: string): Promise<{ status: number; advisories: string[] }> {
+export async function signInAtService(user: SimulatedUser, verificationUri: string, email: string): Promise<{ status: number; advisories: string[]; signedOut?: string }> {
   const tab = tabOf(user);
   const origin = new URL(verificationUri).origin;
   const current = tab.signedInAs.get(origin);
   if (current && current.toLowerCase() !== email.toLowerCase()) {
-    // PROTOCOL-v0.6.md §3 POST /logout: the session is destroyed, so the next sign-in is a new account's.
-    const out = await follow(user, 'POST', `${origin}${SERVICE_PATHS_V06.logout}`, { form: {} });
-    if (out.status >= 400) throw new UserActionError(`signing out of the service as ${current} answered ${out.status}`);
+    // PROTOCOL-v0.6.md §3 POST /logout: the session is destroyed, so the next sign-in is a new account's. A page's
+    // own "Sign out" form carries what binds it to that page (DESIGN.md rule 10); without one, a bare POST.
+    const shown = tab.page && parseForms(tab.page.html, tab.page.url).find((f) => new URL(f.action).pathname === SERVICE_PATHS_V06.logout);
+    const out = await user.browse('POST', shown?.action ?? `${origin}${SERVICE_PATHS_V06.logout}`, { form: shown?.fields ?? {}, headers: HTML });
+    // A page that says "sign out" but offers no way to: the person opens a fresh browser session instead.
+    if (out.status >= 400) user.forgetCookies(origin);
     tab.signedInAs.delete(origin);
+    tab.signedOut = shown ? 'the page\'s Sign out button' : out.status < 400 ? 'signing out' : `a fresh browser session (signing out answered ${out.status})`;
   }
   let r = await follow(user, 'GET', verificationUri);
   const login = fieldForm(parseForms(r.text, r.url), 'email');
@@ -60,7 +66,9 @@ export async function signInAtService(user: SimulatedUser, verificationUri: stri
     tab.signedInAs.set(origin, email);
   }
   tab.page = { url: r.url, html: r.text, status: r.status };
-  return { status: r.status, advisories: [] };
+  const left = tab.signedOut;
+  tab.signedOut = undefined;
+  return { status: r.status, advisories: [], signedOut: left };
 }
 
 /** Sign in once at the service's own /login (the takeover lesson's account holder, before any agent). */
@@ -69,7 +77,8 @@ export async function signUpAtService(user: SimulatedUser, issuer: string, email
   const page = await follow(user, 'GET', url);
   const login = fieldForm(parseForms(page.text, page.url), 'email');
   if (page.status !== 200 || !login) throw new UserActionError(`the service's sign-in page ${url} answered ${page.status} without a sign-in form`);
-  const r = await follow(user, login.method, login.action, { form: { ...login.fields, email } });
+  // The sign-in is done once /login answers (302 onward); where it sends a signed-in person is no concern here.
+  const r = await user.browse(login.method, login.action, { form: { ...login.fields, email }, headers: HTML });
   if (r.status >= 400) throw new UserActionError(`signing in at the service as ${email} answered ${r.status}`);
   tabOf(user).signedInAs.set(new URL(url).origin, email);
   return r.status;

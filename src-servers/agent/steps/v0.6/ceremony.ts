@@ -127,7 +127,8 @@ export const signInService: UserStepDef = {
     ctx.k.claim!.page = page.status;
     if (page.status === 403) return `You signed in at the service as ${email}; its claim page answered 403 Wrong account.`;
     if (page.status !== 200) throw new UserActionError(`after signing in, the claim page answered ${page.status}`);
-    return `You signed in at the service as ${email} and reached its claim page${page.advisories.length ? ` (it says: ${page.advisories.join(' ')})` : ''}.`;
+    const left = page.signedOut ? `You left the other account by ${page.signedOut}, then s` : 'You s';
+    return `${left}igned in at the service as ${email} and reached its claim page${page.advisories.length ? ` (it says: ${page.advisories.join(' ')})` : ''}.`;
   },
   async after(ctx) {
     if (ctx.k.claim?.page === 403) {
