@@ -63,7 +63,13 @@ export function takeoverVerdict(ctx: StepCtx, api: HttpResult): void {
   if (ctx.scenario?.id !== 'account-takeover' || !k.victim) return;
   const user = api.json?.user;
   if (k.profile === 'v0.6') {
-    ctx.say(`My token acts for the account ${user?.email ?? k.victim.email}${user?.id ? ` (${user.id})` : ''} — only because its holder signed in at the service and typed the code.`);
+    if (!k.claim)
+      // PROTOCOL-v0.6.md §2: a delegation (iss, sub) on file is a clean match; the step-up guards only the first link.
+      ctx.say(
+        `No step-up this time: ${k.victim.email}'s account was already linked to my provider by an earlier link its holder confirmed. ` +
+          'The service asks only before the first link. Revoke the grant at the provider (its SET deletes the link) and run the lesson again.',
+      );
+    else ctx.say(`My token acts for the account ${user?.email ?? k.victim.email}${user?.id ? ` (${user.id})` : ''} — only because its holder signed in at the service and typed the code.`);
     return;
   }
   if (user?.id === k.victim.accountId) {
