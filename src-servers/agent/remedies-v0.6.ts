@@ -64,6 +64,18 @@ export async function remedyV06(ctx: StepCtx, code: string, r: HttpResult | unde
       say(`The claim is for ${k.claim?.email ?? k.userEmail}. Please sign out and sign in again as that account, then type the code.`);
       ctx.insert(['sign_in_service']);
       return true;
+    // §3 the claim page: a wrong code shows the form again; a locked one needs a new ceremony (restart, §3).
+    case 'user_code_invalid':
+      ctx.rearm(['enter_user_code']);
+      say(`Please type the code again, exactly: ${k.claim?.attempt?.userCode}.`);
+      ctx.insert(['enter_user_code']);
+      return true;
+    case 'user_code_locked':
+      k.claim = k.claim && { ...k.claim, attempt: undefined, granted: undefined };
+      say('That code is locked. I start the claim again for a new code; please type that one.');
+      // From the person's step: the poll that was next still follows.
+      ctx.insert(['start_claim', 'sign_in_service', 'enter_user_code']);
+      return true;
     case 'service_auth_not_enabled':
     case 'issuer_not_enabled': {
       const method = code === 'issuer_not_enabled' ? 'id-jag' : 'service-auth';

@@ -32,7 +32,9 @@ export interface ScenarioDef extends Omit<ScenarioInfo, 'profiles'> {
 export const SHORT_REGISTRATION_TTL_SECONDS = 2;
 
 const V06_HAS_NO_OTP =
-  'v0.6 has no one-time codes (PROTOCOL-v0.6.md §7): you type the service\'s user_code on its own claim page, and a wrong or locked code is that page\'s answer (401, 429), not the agent\'s. Run it against a v0.1 service.';
+  'v0.6 has no one-time codes (PROTOCOL-v0.6.md §7): you type the service\'s user_code on its own claim page, and a wrong or locked code is that page\'s answer (401, 429), not the agent\'s — see the lessons wrong-user-code and user-code-locked. Run this one against a v0.1 service.';
+const V01_HAS_NO_USER_CODE =
+  'v0.1 has no user_code: the claim page reveals a one-time code that you read back to the agent (PROTOCOL.md §3) — see the lessons wrong-otp and otp-lockout. Run this one against a v0.6 service.';
 
 /** The takeover lesson's victim: an address the provider asserts as verified (its user alice). */
 export const TAKEOVER_VICTIM = 'alice@example.com';
@@ -173,6 +175,22 @@ export const SCENARIO_DEFS: ScenarioDef[] = [
     remedy: 'Keep polling, no faster than the interval the service gave (RFC 8628 §3.5), until you confirm.',
     expectedCode: 'authorization_pending',
     notOn: { 'v0.1': 'v0.1 has no claim grant to poll: the agent completes the claim itself with the code you read to it (PROTOCOL.md §3). Run it against a v0.6 service.' },
+  },
+  {
+    id: 'wrong-user-code', flow: 'anonymous', title: 'Wrong code on the claim page',
+    lesson: 'The code the agent shows you must be typed exactly; a wrong one is refused on the page and counts toward its limit.',
+    expected: 'Typing a wrong code on the service\'s claim page answers 401, and the form is shown again.',
+    remedy: 'Read the code the agent shows you again and type it once more; the agent keeps polling.',
+    expectedCode: 'user_code_invalid',
+    notOn: { 'v0.1': V01_HAS_NO_USER_CODE },
+  },
+  {
+    id: 'user-code-locked', flow: 'anonymous', title: 'Code locked after too many tries',
+    lesson: 'A code takes only a few wrong tries (userCodeMaxAttempts), so guessing six digits is hopeless. Our service locks it (beyond the reference, which has no limit).',
+    expected: 'After userCodeMaxAttempts wrong codes the claim page answers 429 user_code_locked, even for the right one.',
+    remedy: 'The agent starts the claim again for a new code, and you type that one.',
+    expectedCode: 'user_code_locked',
+    notOn: { 'v0.1': V01_HAS_NO_USER_CODE },
   },
   {
     id: 'revoked-credential', flow: 'revocation', title: 'Revoked credential',

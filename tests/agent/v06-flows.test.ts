@@ -130,7 +130,25 @@ describe('v0.6 lessons against our v0.6 host (needs the v0.6 service of wt-svc06
     expect(s.steps.find((x) => x.name === 'poll_claim-2')?.status).toBe('done');
   });
 
-  const NEW = new Set(['account-takeover', 'stale-auth-time', 'wrong-account', 'polling-too-early', 'consent-denied']);
+  it('wrong code on the claim page: 401 and the form again; typed again, the claim grant answers', async () => {
+    const s = await newRun(host, { flow: 'anonymous', scenario: 'wrong-user-code' }).run();
+    expect(s.outcome?.summary, said(s)).toMatch(/^Lesson complete/);
+    expect(failedStep(s)).toMatchObject({ name: 'enter_user_code', detail: expect.stringMatching(/^401 user_code_invalid/) });
+    const all = await exchangesOf(host, s, (xs) => xs.some((e) => e.step === 'call_api'));
+    const posts = all.filter((e) => /^enter_user_code/.test(e.step ?? '') && path(e) === '/agent/identity/claim/complete').map((e) => e.status);
+    expect(posts).toEqual([401, 200]);
+  });
+
+  it('code locked: after userCodeMaxAttempts wrong codes 429 user_code_locked; a restarted claim gives a new code that works', async () => {
+    const s = await newRun(host, { flow: 'anonymous', scenario: 'user-code-locked' }).run();
+    expect(s.outcome?.summary, said(s)).toMatch(/^Lesson complete/);
+    expect(failedStep(s)).toMatchObject({ name: 'enter_user_code', detail: expect.stringMatching(/^429 user_code_locked/) });
+    expect(s.steps.find((x) => x.name === 'start_claim-2')?.status).toBe('done');
+    const codes = [...said(s).matchAll(/type the code (\d{6})/g)].map((m) => m[1]);
+    expect(new Set(codes).size, 'the restart showed a new code').toBeGreaterThan(1);
+  });
+
+  const NEW = new Set(['account-takeover', 'stale-auth-time', 'wrong-account', 'polling-too-early', 'wrong-user-code', 'user-code-locked', 'consent-denied']);
   it.each(SCENARIOS.filter((sc) => sc.profiles.includes('v0.6') && !NEW.has(sc.id)).map((sc) => [sc.id, sc]))(
     'the existing lesson %s also runs against v0.6',
     async (id, sc) => {

@@ -105,6 +105,9 @@ export const pollClaim: AgentStepDef = async (ctx) => {
   return { status: 'done', detail: `granted, scope ${t.scope ?? ''}`.trim() };
 };
 
+/** A misread code: every digit shifted by one. */
+const misread = (code: string) => code.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
+
 /** The account the person signs in as: the claim's, except in the wrong-account lesson's first try. */
 function signInEmail(ctx: StepCtx): string {
   const email = ctx.k.claim?.email ?? ctx.k.userEmail;
@@ -143,11 +146,35 @@ export const signInService: UserStepDef = {
 export const enterUserCode: UserStepDef = {
   action: (ctx) => ({ kind: 'enter_user_code', prompt: `Type the code ${ctx.k.claim?.attempt?.userCode ?? '?'} on the service's claim page and confirm.`, url: ctx.k.claim?.attempt?.verificationUri }),
   async perform(ctx) {
-    const code = ctx.k.claim?.attempt?.userCode;
+    const { k } = ctx;
+    const code = k.claim?.attempt?.userCode;
     if (!code) throw new UserActionError('the agent showed me no code');
+    // The two code lessons: a slip of the finger once, or an attacker guessing until the page locks.
+    if (ctx.scenario?.id === 'wrong-user-code' && !k.faults.has('wrong-user-code')) {
+      k.faults.add('wrong-user-code');
+      const typo = misread(code);
+      k.claim!.page = await submitUserCode(ctx.user, typo);
+      return `You mistyped the code: ${typo} instead of ${code}. The claim page answered ${k.claim!.page}.`;
+    }
+    if (ctx.scenario?.id === 'user-code-locked' && !k.faults.has('user-code-locked')) {
+      k.faults.add('user-code-locked');
+      for (let i = 0; i < 20; i++) {
+        k.claim!.page = await submitUserCode(ctx.user, String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+        if (k.claim!.page !== 401) return `Somebody guessed ${i + 1} wrong codes on the claim page; it answered ${k.claim!.page}.`;
+      }
+      throw new UserActionError('the claim page took 20 wrong codes without locking: this service sets no limit (the public reference has none; ours locks after userCodeMaxAttempts, PROTOCOL-v0.6.md §3)');
+    }
     const status = await submitUserCode(ctx.user, code);
+    k.claim!.page = status;
     if (status !== 200) throw new UserActionError(`the claim page answered ${status} to the code`);
     return `You typed ${code} on the claim page and confirmed: "All set".`;
+  },
+  async after(ctx) {
+    const page = ctx.k.claim?.page;
+    // PROTOCOL-v0.6.md §3: the page's outcomes by name (CLAIM_PAGE_OUTCOMES_V06).
+    if (page === 401) return applyRemedy(ctx, 'user_code_invalid', undefined, '401 user_code_invalid — the claim page refused the code and shows its form again');
+    if (page === 429) return applyRemedy(ctx, 'user_code_locked', undefined, '429 user_code_locked — the claim page locked this code');
+    return { status: 'done', detail: ctx.k.claim?.granted && page !== 200 ? 'you confirmed (the claim grant says so)' : 'confirmed' };
   },
   check: confirmed,
 };
