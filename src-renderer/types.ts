@@ -5,9 +5,12 @@ import type { StudioBridge } from '../src-servers/protocol/bridge';
  * rule 4): the renderer imports the contract modules and nothing else of the servers.
  */
 export type { Actor, DecodedJwt, Exchange, ExportFormat, TraceMeta } from '../src-servers/protocol/trace';
-export type {
-  ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
-} from '../src-servers/protocol/run';
+export type { ConsentChoice, ScenarioInfo, StepState, UserAction, UserActionKind } from '../src-servers/protocol/run';
+import type { AgentFlowId, FlowInfo as AnyFlowInfo, RunState as AnyRunState } from '../src-servers/protocol/run';
+/** Every flow the studio can run: the agent's, v0.6's service-auth included (protocol/studio.ts PROFILE_FLOWS). */
+export type FlowId = AgentFlowId;
+export type FlowInfo = AnyFlowInfo<AgentFlowId>;
+export type RunState = AnyRunState<AgentFlowId>;
 export type { Mail } from '../src-servers/protocol/mail';
 export type { StudioEventName, StudioEvents, StudioInfo, StudioRun } from '../src-servers/protocol/studio';
 

@@ -5,7 +5,7 @@ import type { FlowId } from '../types';
 import { ProfileSwitch } from './ProfileSwitch';
 
 /** Short names for the flow buttons; the long titles and summaries come from the agent's FlowInfo. */
-export const FLOW_LABEL: Record<FlowId | 'service-auth', string> = {
+export const FLOW_LABEL: Record<FlowId, string> = {
   'id-jag': 'ID-JAG',
   'verified-email': 'Verified email',
   'service-auth': 'Service auth',

@@ -9,7 +9,8 @@ import type { Method } from './types.js';
  *   holds a provider session, and the service accepts ID-JAGs → ID-JAG (no user interaction
  *       beyond consent, the user is identified at once)
  *   knows only the user's email, and the service accepts verified_email → verified email
- *       (the service proves the email with a one-time code)
+ *       (the service proves the email with a one-time code); on a v0.6 service, which lists
+ *       service_auth instead → service auth (the person signs in at the service and confirms a code)
  *   otherwise, and the service allows it → anonymous (an API key now, claimed later)
  */
 
@@ -53,7 +54,12 @@ export function decide({ metadata, wallet, excluded = {} }: DecisionInput): Deci
     else if (can.verifiedEmail) {
       why.push('the service lists verified_email in assertion_types_supported');
       return { method: 'verified-email', why };
-    } else why.push('but the service does not list verified_email in assertion_types_supported');
+    } else if (excluded['service-auth']) why.push(`but service auth is ruled out: ${excluded['service-auth']}`);
+    else if (can.serviceAuth) {
+      // PROTOCOL-v0.6.md §2 service_auth: the email goes as a login_hint; the person confirms at the service.
+      why.push('the service lists service_auth in identity_types_supported');
+      return { method: 'service-auth', why };
+    } else why.push('but the service lists neither verified_email in assertion_types_supported nor service_auth in identity_types_supported');
   } else {
     why.push('I do not know your email address');
   }

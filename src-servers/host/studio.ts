@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import { FLOWS, SCENARIOS, type FlowId } from '../agent/index.js';
+import { AGENT_FLOWS, SCENARIOS, type AgentFlowId } from '../agent/index.js';
 import { parseBody } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
 import { hardenServer, limitRequestBody, SERVER_OPTIONS } from '../http/limits.js';
@@ -51,7 +51,7 @@ export type { StudioRun } from '../protocol/studio.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HEARTBEAT_MS = 15_000;
-const FLOW_IDS = FLOWS.map((f) => f.id) as [FlowId, ...FlowId[]];
+const FLOW_IDS = AGENT_FLOWS.map((f) => f.id) as [AgentFlowId, ...AgentFlowId[]];
 
 const createRunBody: z.ZodType<CreateRunRequest> = z.strictObject({
   flow: z.enum(FLOW_IDS).optional(),
@@ -107,8 +107,11 @@ export function createStudio(opts: StudioOptions): Studio {
 
   api.get('/info', (_req, res) => {
     const services = host.services.map(({ profile, url, primary }) => ({ profile, url, primary }));
+    const byProfile = profileFlows(services.map((s) => s.profile));
+    // The flows some running service offers: a one-profile host lists that profile's only.
+    const offered = new Set(Object.values(byProfile).flat());
     const info: StudioInfo = {
-      urls: host.urls, services, profileFlows: profileFlows(services.map((s) => s.profile)), flows: FLOWS, scenarios: SCENARIOS,
+      urls: host.urls, services, profileFlows: byProfile, flows: AGENT_FLOWS.filter((f) => offered.has(f.id)), scenarios: SCENARIOS,
     };
     res.json(info);
   });

@@ -1,4 +1,4 @@
-import { AgentRun, type FlowId, type RunState } from '../agent/index.js';
+import { AgentRun, type AgentFlowId, type RunState } from '../agent/index.js';
 import type { StudioEvents, StudioRun } from '../protocol/studio.js';
 import type { Host } from './host.js';
 import { hostPowers } from './lessonHost.js';
@@ -52,7 +52,7 @@ export class RunController {
   }
 
   /** A new run of `flow` against `service` (the agent knows only its URL and discovers the profile). */
-  create(flow: FlowId, scenario: string | undefined, autopilot: boolean, service: HostService = this.host.services[0]): StudioRun {
+  create(flow: AgentFlowId, scenario: string | undefined, autopilot: boolean, service: HostService = this.host.services[0]): StudioRun {
     this.cancel();
     const { host } = this;
     const run = new AgentRun({

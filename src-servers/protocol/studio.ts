@@ -1,4 +1,4 @@
-import type { ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo } from './run.js';
+import type { AgentFlowId, ConsentChoice, FlowInfo, RunState, ScenarioInfo } from './run.js';
 import type { ProfileId } from './profiles.js';
 import type { Exchange, TraceMeta } from './trace.js';
 
@@ -55,8 +55,9 @@ export interface StudioInfo {
   /** Every service the host runs, the primary first. */
   services: StudioService[];
   /** The flows the studio offers against each profile's service (PROFILE_FLOWS, less what the agent lacks). */
-  profileFlows: Partial<Record<ProfileId, FlowId[]>>;
-  flows: FlowInfo[];
+  profileFlows: Partial<Record<ProfileId, AgentFlowId[]>>;
+  /** The flows a running service offers (v0.6's service-auth with a v0.6 service), with their planned steps per profile. */
+  flows: FlowInfo<AgentFlowId>[];
   scenarios: ScenarioInfo[];
 }
 
@@ -65,7 +66,7 @@ export interface StudioInfo {
  * `rev`, increasing with every snapshot, so a client can drop an HTTP answer that arrives after a
  * newer SSE event (the two travel on different connections).
  */
-export type StudioRun = RunState & {
+export type StudioRun = RunState<AgentFlowId> & {
   playing: boolean;
   rev: number;
   /** The service this run talks to, and the profile it speaks (POST /runs `profile`). */
@@ -76,7 +77,7 @@ export type StudioRun = RunState & {
 
 /** POST /runs — a flow, or a scenario (which names its flow); `profile` picks the service (default: the primary). */
 export interface CreateRunRequest {
-  flow?: FlowId;
+  flow?: AgentFlowId;
   scenario?: string;
   autopilot?: boolean;
   profile?: ProfileId;

@@ -56,7 +56,8 @@ describe('studio API with both profiles', () => {
     // PROTOCOL-v0.6.md §11: v0.6 has no verified-email flow (service_auth replaced it).
     expect(info.profileFlows['v0.1']).toEqual(['id-jag', 'verified-email', 'anonymous', 'revocation']);
     expect(info.profileFlows['v0.6']).not.toContain('verified-email');
-    expect(info.profileFlows['v0.6']).toEqual(expect.arrayContaining(['id-jag', 'anonymous', 'revocation']));
+    expect(info.profileFlows['v0.6']).toEqual(['id-jag', 'service-auth', 'anonymous', 'revocation']);
+    expect(info.flows.map((f) => f.id)).toEqual(['id-jag', 'verified-email', 'anonymous', 'revocation', 'service-auth']);
   });
 
   it('a run with profile v0.6 talks to the v0.6 service; without one, to the primary', async () => {
@@ -129,5 +130,10 @@ describe('studio API on a host without the companion', () => {
     const r = await api.post('/runs', { flow: 'anonymous', profile: 'v0.6' });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'profile_not_running', message: expect.stringMatching(/--companion/) });
+    // v0.6's email flow needs a v0.6 service: not offered, and refused by name.
+    expect(((await api.get('/info')).json as StudioInfo).flows.map((f) => f.id)).not.toContain('service-auth');
+    const sa = await api.post('/runs', { flow: 'service-auth' });
+    expect(sa.status).toBe(400);
+    expect(sa.json.message).toMatch(/service-auth flow does not exist in v0\.1/);
   });
 });
