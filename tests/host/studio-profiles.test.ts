@@ -34,7 +34,8 @@ describe('studio API with both profiles', () => {
   let studio: StudioServer;
   let api: ReturnType<typeof client>;
   beforeAll(async () => {
-    host = await startHost({ inMemory: true, companion: true, ports: PORTS, log: () => {} });
+    // A 1 s claim-grant interval (PROTOCOL-v0.6.md §9 pollIntervalSeconds) keeps the autopilot walk short.
+    host = await startHost({ inMemory: true, companion: true, config: { service: { pollIntervalSeconds: 1 } }, ports: PORTS, log: () => {} });
     studio = await startStudioServer(host, 0, { log: () => {}, rendererDir });
     api = client(studio);
   });
@@ -100,6 +101,33 @@ describe('studio API with both profiles', () => {
     const bad = await api.get('/state?profile=v2');
     expect(bad.status).toBe(400);
     expect(bad.json.error).toBe('invalid_request');
+  });
+
+  it('an autopilot run of v0.6 service-auth walks the v0.6 service to the API: sign-in and claim pages, claim grant, at_ token', async () => {
+    const created = await api.post('/runs', { flow: 'service-auth', profile: 'v0.6', autopilot: true });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.id as string;
+    expect((await api.post(`/runs/${id}/play`, { delayMs: 0 })).status).toBe(200);
+    let run: StudioRun = created.json;
+    for (let i = 0; i < 600 && !['succeeded', 'failed'].includes(run.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = (await api.get('/runs/current')).json;
+    }
+    expect(run.status, JSON.stringify(run.outcome ?? run.narration.slice(-3))).toBe('succeeded');
+    expect(run.profile).toBe('v0.6'); // what the agent discovered
+    await host.trace.idle();
+    const v06 = host.serviceFor('v0.6')!.url;
+    const wire = ((await api.get(`/traces/${run.traceId}/exchanges`)).json as { from: string; method: string; url: string; status: number; serviceProfile?: string }[])
+      .filter((e) => e.url.startsWith(v06))
+      .map((e) => `${e.from} ${e.method} ${new URL(e.url).pathname} ${e.status}`);
+    expect(wire).toContain('Agent POST /agent/identity 200');
+    expect(wire.some((w) => /^User GET \/login 200$/.test(w))).toBe(true);
+    expect(wire.some((w) => /^User POST \/agent\/identity\/claim\/complete 200$/.test(w))).toBe(true);
+    expect(wire).toContain('Agent POST /oauth2/token 200');
+    expect(wire.filter((w) => w.startsWith('Agent GET /api/resource')).at(-1)).toBe('Agent GET /api/resource 200');
+    // Nothing of it went to the v0.1 service.
+    const exchanges = (await api.get(`/traces/${run.traceId}/exchanges`)).json as { url: string }[];
+    expect(exchanges.some((e) => e.url.startsWith(host.urls.service))).toBe(false);
   });
 
   it('reset wipes both services', async () => {
