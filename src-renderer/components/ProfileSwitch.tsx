@@ -13,12 +13,13 @@ const ABOUT: Record<ProfileId, string> = {
 /**
  * The protocol version switch (DESIGN.md rule 8, PROTOCOL-v0.6.md §9), above the flows: the host runs
  * a service per profile side by side, so switching needs no restart — the next run talks to that
- * profile's service (and a run on screen restarts there).
+ * profile's service (and a run on screen restarts there). Below it, the door to "What changed".
  */
 export function ProfileSwitch() {
   const info = useStudio((s) => s.info);
   const picked = useStudio(pickedProfile);
   const busy = useStudio((s) => s.busy);
+  const [changes, setChanges] = useState(false);
   const running = runningProfiles(info);
   return (
     <div className="profile-switch">
@@ -34,23 +35,20 @@ export function ProfileSwitch() {
           </button>
         ))}
       </div>
-    </div>
-  );
-}
-
-/** The header's word on which protocol version is live, and the door to the step-by-step "What changed" view. */
-export function ProfileBadge() {
-  const live = useStudio(liveProfile);
-  const [changes, setChanges] = useState(false);
-  return (
-    <div className="profile-badge">
-      <span className={`profile-live profile-${live.replace('.', '')}`} role="status" aria-label={`Protocol ${live} live`} title={ABOUT[live]}>
-        Protocol <strong>{live}</strong>
-      </span>
-      <button type="button" className="ghost small" onClick={() => setChanges(true)} title="v0.1 and v0.6 side by side, step by step">
+      <button type="button" className="ghost small what-changed-open" onClick={() => setChanges(true)} title="v0.1 and v0.6 side by side, step by step">
         What changed?
       </button>
       <WhatChanged open={changes} onClose={() => setChanges(false)} />
     </div>
+  );
+}
+
+/** The header's word on which protocol version is live (the run's on screen, else the one the next run takes). */
+export function ProfileBadge() {
+  const live = useStudio(liveProfile);
+  return (
+    <span className={`profile-live profile-${live.replace('.', '')}`} role="status" aria-label={`Protocol ${live} live`} title={ABOUT[live]}>
+      Protocol <strong>{live}</strong>
+    </span>
   );
 }
