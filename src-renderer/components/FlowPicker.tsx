@@ -26,7 +26,13 @@ export function FlowPicker() {
   const scenario = useStudio((s) => (s.run ? s.run.scenario : s.pendingScenario));
   const flows = flowsFor(info, profile);
   const scenarios = info?.scenarios ?? [];
-  const groups = flows.map((f) => ({ flow: f, items: scenarios.filter((s) => s.flow === f.id) })).filter((g) => g.items.length);
+  // One group per flow, and beside it one per version a lesson is limited to ("Anonymous — v0.1 only"):
+  // the option keeps the lesson's own title, and the lessons of the other version are greyed out.
+  const groups = flows.flatMap((f) => {
+    const of = scenarios.filter((s) => s.flow === f.id);
+    const marks = [...new Set(of.map(scenarioMark))].sort();
+    return marks.map((mark) => ({ key: `${f.id}:${mark}`, label: mark ? `${label(f.id)} — ${mark}` : label(f.id), items: of.filter((s) => scenarioMark(s) === mark) }));
+  });
 
   return (
     <div className="flow-picker">
@@ -58,15 +64,10 @@ export function FlowPicker() {
       >
         <option value="">None (the flow as designed)</option>
         {groups.map((g) => (
-          <optgroup key={g.flow.id} label={label(g.flow.id)}>
-            {g.items.map((s) => {
-              const mark = scenarioMark(s);
-              return (
-                <option key={s.id} value={s.id} disabled={!scenarioProfiles(s).includes(profile)}>
-                  {s.title}{mark ? ` (${mark})` : ''}
-                </option>
-              );
-            })}
+          <optgroup key={g.key} label={g.label}>
+            {g.items.map((s) => (
+              <option key={s.id} value={s.id} disabled={!scenarioProfiles(s).includes(profile)}>{s.title}</option>
+            ))}
           </optgroup>
         ))}
       </select>

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
 import { isTerminal, useStudio } from '../store/studio';
+import { liveProfile, plannedSteps } from '../store/profile';
 import type { Actor, StepState } from '../types';
 import {
   actorsOf, buildBands, fit, requestLabel, responseLabel, toneOf, type Band, type Row,
@@ -69,9 +70,10 @@ export function SequenceDiagram() {
   const [width, setWidth] = useState(600);
   const [viewHeight, setViewHeight] = useState(0);
 
+  const profile = useStudio(liveProfile);
   const steps: Pick<StepState, 'name' | 'title' | 'status'>[] = useMemo(
-    () => run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [],
-    [run?.steps, info, pendingFlow],
+    () => run?.steps ?? plannedSteps(info, pendingFlow, profile).map((s) => ({ ...s, status: 'pending' as const })),
+    [run?.steps, info, pendingFlow, profile],
   );
   const bands = useMemo(() => buildBands(exchanges, steps, stepOf), [exchanges, steps, stepOf]);
   const actors = actorsOf(exchanges);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
+import { liveProfile, plannedSteps } from '../store/profile';
 import { get, isTerminal, useStudio } from '../store/studio';
 import type { StepState } from '../types';
 
@@ -13,8 +14,9 @@ export function StepList() {
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
   const review = useStudio((s) => s.reviewStep);
+  const profile = useStudio(liveProfile);
   const steps: Pick<StepState, 'name' | 'title' | 'status'>[] =
-    run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [];
+    run?.steps ?? plannedSteps(info, pendingFlow, profile).map((s) => ({ ...s, status: 'pending' as const }));
   const live = run && !isTerminal(run) ? run.current : -1;
   const list = useRef<HTMLOListElement>(null);
   // Keep the step being worked on (or reviewed) in view as the run moves on.

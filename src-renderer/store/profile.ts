@@ -36,6 +36,12 @@ export function flowsFor(info: StudioInfo | null, profile: ProfileId): FlowInfo[
   return ids.map((id) => info.flows.find((f) => f.id === id)).filter((f): f is FlowInfo => Boolean(f));
 }
 
+/** The steps a flow plans against `profile`'s service (the agent's FlowInfo.profiles), before a run exists. */
+export function plannedSteps(info: StudioInfo | null, flow: FlowId, profile: ProfileId): { name: string; title: string }[] {
+  const f = info?.flows.find((x) => x.id === flow);
+  return f?.profiles?.[profile] ?? f?.steps ?? [];
+}
+
 /**
  * The same flow in the other profile, where it changed name (PROTOCOL-v0.6.md §11: verified email
  * became service_auth); else the flow itself when the profile has it, else its first flow.
