@@ -6,6 +6,7 @@ import type { FlowId } from '../types';
 import { comparisonForFlow, WHAT_CHANGED, type WireStep } from '../whatChanged';
 import { Modal } from './Dialogs';
 import { FLOW_LABEL } from './FlowPicker';
+import { RecordedRuns } from './RecordedRuns';
 
 function Side({ s }: { s: WireStep | null }) {
   if (!s) return <p className="muted no-step">No such step</p>;
@@ -76,6 +77,7 @@ export function WhatChanged({ open, onClose }: { open: boolean; onClose: () => v
             ))}
           </tbody>
         </table>
+        {(c.flows['v0.1'] || c.flows['v0.6']) && <RecordedRuns flows={c.flows} />}
       </div>
       <div className="modal-actions">
         {(['v0.1', 'v0.6'] as const).map((p) => (

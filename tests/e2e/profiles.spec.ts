@@ -108,4 +108,22 @@ test('a v0.6 flow under Autopilot: the service\'s own sign-in and claim pages, t
   await studio.shot('v06-service-auth-autopilot-1280');
   const state = await studio.openServiceState();
   await expect(state.getByRole('region', { name: 'Credentials' }).getByText('api.write').first()).toBeVisible();
+
+  // The same flow on v0.1 (verified email), then both real runs side by side in "What changed", by step.
+  await switchTo(studio, 'v0.1');
+  await studio.button('Verified email').click();
+  await studio.play();
+  await studio.expectSucceeded();
+  await studio.page.getByRole('button', { name: 'What changed?' }).click();
+  const view = studio.page.getByRole('dialog', { name: 'What changed from v0.1 to v0.6' });
+  await expect(view.getByRole('tab', { name: /^Email/ })).toHaveAttribute('aria-selected', 'true');
+  await view.getByRole('button', { name: 'Compare my last runs' }).click();
+  const runs = view.getByRole('region', { name: 'Your recorded runs, side by side' });
+  const register = runs.getByRole('row', { name: /^Register at the service/ });
+  await expect(register).toContainText('Agent → POST /agent/auth 200');
+  await expect(register).toContainText('Agent → POST /agent/identity 200');
+  // The ceremonies side by side: the v0.1 mail beside the v0.6 sign-in.
+  await expect(runs.getByRole('row', { name: /You open the email · You sign in at the service/ })).toContainText('User → GET /login?… 200');
+  await register.scrollIntoViewIfNeeded();
+  await studio.shot('what-changed-recorded-1280');
 });
