@@ -74,6 +74,13 @@ export const SCENARIO_DEFS: ScenarioDef[] = [
     expected: 'Registering with an ID-JAG from a provider the service does not trust answers 400 invalid_issuer.',
     remedy: 'Fall back down the decision tree: verified email (or anonymous).',
     expectedCode: 'invalid_issuer',
+    on: {
+      'v0.6': {
+        expectedCode: 'invalid_issuer',
+        expected: 'Registering with an ID-JAG from a provider the service does not trust answers 400 invalid_issuer.',
+        remedy: 'Fall back down the decision tree: service auth (the service checks your email itself when you sign in), or anonymous.',
+      },
+    },
   },
   {
     id: 'unverified-user', flow: 'id-jag', title: 'Unverified user (carol)',
@@ -81,6 +88,13 @@ export const SCENARIO_DEFS: ScenarioDef[] = [
     expected: 'The provider refuses to mint an ID-JAG for Carol: 403 missing_verified_email.',
     remedy: 'Do not assert an unverified email: fall back to anonymous registration, which Carol can claim.',
     expectedCode: 'missing_verified_email', userEmail: 'carol@example.com',
+    on: {
+      'v0.6': {
+        expectedCode: 'missing_verified_email',
+        expected: 'The provider refuses to mint an ID-JAG for Carol: 403 missing_verified_email.',
+        remedy: 'Do not assert an unverified email: fall back to service auth, where the service checks the address itself when Carol signs in and types the code.',
+      },
+    },
   },
   {
     id: 'consent-denied', flow: 'id-jag', title: 'Consent denied',

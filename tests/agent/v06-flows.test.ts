@@ -148,6 +148,13 @@ describe('v0.6 lessons against our v0.6 host (needs the v0.6 service of wt-svc06
     expect(new Set(codes).size, 'the restart showed a new code').toBeGreaterThan(1);
   });
 
+  it('unverified user on v0.6: the provider refuses Carol, and the fallback is service auth (the service checks the address itself)', async () => {
+    const s = await newRun(host, { flow: 'id-jag', scenario: 'unverified-user' }).run();
+    expect(s.outcome?.summary, said(s)).toMatch(/^Lesson complete .*fall back to service auth/);
+    expect(s.decision?.method).toBe('service-auth');
+    expect(said(s)).toMatch(/acting for carol@example\.com/);
+  });
+
   const NEW = new Set(['account-takeover', 'stale-auth-time', 'wrong-account', 'polling-too-early', 'wrong-user-code', 'user-code-locked', 'consent-denied']);
   it.each(SCENARIOS.filter((sc) => sc.profiles.includes('v0.6') && !NEW.has(sc.id)).map((sc) => [sc.id, sc]))(
     'the existing lesson %s also runs against v0.6',

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRun, type RunState } from '../../src-servers/agent/index.js';
+import { decide } from '../../src-servers/agent/decision.js';
 import { detectProfile, type AuthorizationServerMetadata } from '../../src-servers/agent/discovery.js';
 import { request } from '../../src-servers/agent/http.js';
 import { pollClaimGrant } from '../../src-servers/agent/steps/v0.6/poll.js';
@@ -112,6 +113,24 @@ describe('profile detection from the AS metadata', () => {
   it('a v0.6-only lesson against a v0.1 service says why it does not apply', async () => {
     const s = await runAgainst('v0.1', { flow: 'anonymous', scenario: 'polling-too-early' });
     expect(s.outcome?.summary).toMatch(/^The lesson "Polling before you confirm" does not apply to this v0\.1 service: v0\.1 has no claim grant/);
+  });
+});
+
+describe("AUTH.md's decision tree on a v0.6 service", () => {
+  const carol = { providerSession: { issuer: 'http://p', email: 'carol@example.com' } };
+  const notVouched = { 'id-jag': 'my provider will not vouch for an unverified email', 'verified-email': 'not verified' };
+
+  it('knowing only your email, it chooses service auth (the service checks the address itself)', () => {
+    const d = decide({ metadata: metadata('v0.6', 'http://s'), wallet: { email: 'alice@example.com' } });
+    expect(d.method).toBe('service-auth');
+    expect(d.why.at(-1)).toMatch(/service_auth in identity_types_supported/);
+  });
+
+  it('when the provider would not vouch for the email, still service auth on v0.6; anonymous on v0.1, as before', () => {
+    expect(decide({ metadata: metadata('v0.6', 'http://s'), wallet: carol, excluded: notVouched }).method).toBe('service-auth');
+    const v01 = decide({ metadata: metadata('v0.1', 'http://s'), wallet: carol, excluded: notVouched });
+    expect(v01.method).toBe('anonymous');
+    expect(v01.why).toContain('but verified email is ruled out: not verified');
   });
 });
 
