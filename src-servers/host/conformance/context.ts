@@ -14,6 +14,8 @@ export interface RunOptions {
   interactive: boolean;
   /** Check ids (or id prefixes) to run; empty = all of the profile. */
   only: string[];
+  /** The expected-failures baseline: check ids known to fail (reported, not failing the run). */
+  expected?: string[];
   /** Port of the runner's test issuer (0 = any free port). */
   issuerPort: number;
   /** Where the runner's issuer keeps its key between runs (see issuer.ts); none = a fresh key. */
