@@ -8,10 +8,15 @@ import { idJagChecks } from './idJag.js';
 import { emailChecks } from './email.js';
 import { errorChecks } from './errors.js';
 import { providerChecks } from './provider.js';
+import { claimCeremonyChecks } from './claimCeremony.js';
+import { linkingChecks } from './linking.js';
+import { logoutTokenChecks } from './logoutToken.js';
+import { providerRevocationChecks } from './providerRevocation.js';
 
 /** Every check, in run order: discovery first, the error-code audit last (it reads the others' evidence). */
 export const ALL_CHECKS: Check<CheckContext>[] = [
-  ...discoveryChecks, ...registrationChecks, ...resourceChecks, ...badInputChecks, ...idJagChecks, ...emailChecks, ...providerChecks, ...errorChecks,
+  ...discoveryChecks, ...registrationChecks, ...resourceChecks, ...badInputChecks, ...idJagChecks, ...logoutTokenChecks, ...emailChecks,
+  ...claimCeremonyChecks, ...linkingChecks, ...providerChecks, ...providerRevocationChecks, ...errorChecks,
 ];
 
 /** The checks of one profile, narrowed by `--only` (exact ids, or a prefix ending in "." or "*"). */

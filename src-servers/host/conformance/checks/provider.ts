@@ -19,7 +19,7 @@ interface ProviderDocs {
   metadata: boolean;
 }
 
-function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
+export function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
   const base = ctx.opts.providerUrl;
   if (!base) skip('no --provider URL given');
   return ctx.shared.memo('the provider\'s metadata and JWKS', async () => {
@@ -36,7 +36,7 @@ function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
 }
 
 /** A signed-in session for the seeded user (PROTOCOL.md §6 POST /login, the bundled provider's mock sign-in). */
-function session(ctx: CheckContext): Promise<string> {
+export function session(ctx: CheckContext): Promise<string> {
   const base = ctx.opts.providerUrl;
   if (!base) skip('no --provider URL given');
   return ctx.shared.memo('a provider session', async () => {
