@@ -60,6 +60,16 @@ describe('conformance runner against our own host (v0.1)', () => {
     expect(report.results[0].message).toMatch(/--mailbox URL/);
   });
 
+  it('without a profile it detects v0.1 from the AS metadata (no agent_auth.identity_endpoint); forced to v0.6 it names what a v0.6 service lacks', async () => {
+    const { profile: _p, ...unset } = opts(host.urls.service, { only: ['discovery.*'] });
+    const detected = await runConformance(unset);
+    expect([detected.profile, detected.profileSource]).toEqual(['v0.1', 'detected']);
+    const forced = await runConformance(opts(host.urls.service, { profile: 'v0.6', only: ['discovery.agent_auth'] }));
+    expect([forced.profileSource, forced.results[0].status, forced.results[0].message]).toEqual(['flag', 'FAILURE', 'agent_auth.identity_endpoint is missing or not a URL']);
+    const nobody = await runConformance({ ...unset, serviceUrl: 'http://127.0.0.1:9', only: ['discovery.challenge'] });
+    expect([nobody.profile, nobody.profileSource, nobody.results[0].status]).toEqual(['v0.1', 'default', 'FAILURE']);
+  });
+
   it('without --provider the provider checks are SKIPPED, saying so', async () => {
     const report = await runConformance(opts(host.urls.service, { only: ['provider.*'] }));
     expect(report.results.map((r) => [r.status, r.message])).toEqual(Array(6).fill(['SKIPPED', 'no --provider URL given']));

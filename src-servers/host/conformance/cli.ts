@@ -10,14 +10,15 @@ import { consoleLine, summaryLine, toMarkdown } from './report.js';
 import { PROFILES, type Profile } from './types.js';
 
 /**
- * `npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
+ * `npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1|v0.6]
  * [--json FILE] [--markdown FILE] [--html FILE] [--expected FILE] [--only IDS] [--non-interactive]
  * [--issuer-port N]` (issue 18). Exit 0 when nothing failed, 1 when a check failed outside the
  * expected-failures baseline (or a baseline entry now passes), 2 for a usage error.
  */
-const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
+const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1|v0.6]
        [--json FILE] [--markdown FILE] [--html FILE] [--expected FILE] [--only ID,ID,prefix.*]
        [--non-interactive] [--issuer-port N] [--provider-user EMAIL]
+  --profile        v0.1 or v0.6; default: v0.6 when the AS metadata has agent_auth.identity_endpoint, else v0.1
   --expected FILE  a JSON array of check ids expected to fail: reported as expected, not failing
                    the run; one that passes now fails the run until it is removed from the file`;
 
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       options: {
-        service: { type: 'string' }, provider: { type: 'string' }, mailbox: { type: 'string' }, profile: { type: 'string', default: 'v0.1' },
+        service: { type: 'string' }, provider: { type: 'string' }, mailbox: { type: 'string' }, profile: { type: 'string' },
         json: { type: 'string' }, markdown: { type: 'string' }, html: { type: 'string' }, expected: { type: 'string' }, only: { type: 'string' }, 'non-interactive': { type: 'boolean', default: false },
         'issuer-port': { type: 'string' }, 'provider-user': { type: 'string', default: 'alice@example.com' }, help: { type: 'boolean', default: false },
       },
@@ -67,8 +68,7 @@ async function main(): Promise<void> {
     return;
   }
   const serviceUrl = url(values.service, '--service') ?? usage('--service URL is required');
-  if (!PROFILES.includes(values.profile as Profile)) usage(`--profile: one of ${PROFILES.join(', ')}`);
-  if (values.profile !== 'v0.1') usage(`--profile ${values.profile}: not implemented yet (issue 17); only v0.1 runs today`);
+  if (values.profile !== undefined && !PROFILES.includes(values.profile as Profile)) usage(`--profile: one of ${PROFILES.join(', ')} (default: detected from the service's metadata)`);
   const issuerPort = values['issuer-port'] === undefined ? DEFAULT_ISSUER_PORT : Number(values['issuer-port']);
   if (!Number.isInteger(issuerPort) || issuerPort < 0 || issuerPort > 65535) usage(`--issuer-port: not a port: ${values['issuer-port']}`);
   const expected = values.expected === undefined ? undefined : baseline(values.expected);
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   try {
     report = await runConformance(
       {
-        serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile,
+        serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile | undefined,
         interactive, issuerKeyFile: join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json'), expected, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
       },
       (r) => process.stdout.write(`${consoleLine(r)}\n`),
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   if (values.markdown) writeFileSync(values.markdown, toMarkdown(report));
   if (values.html) writeFileSync(values.html, toHtml(report));
-  process.stdout.write(`\n${summaryLine(report)}\n`);
+  process.stdout.write(`\nprofile ${report.profile} (${report.profileSource === 'flag' ? '--profile' : report.profileSource === 'detected' ? 'detected from the AS metadata' : 'default: discovery failed'})\n${summaryLine(report)}\n`);
   process.exitCode = failed(report) ? 1 : 0;
 }
 

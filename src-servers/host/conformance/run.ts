@@ -1,13 +1,15 @@
 import { Client } from './http.js';
-import { Shared, type RunOptions } from './context.js';
+import { Shared, detectProfile, type RunOptions } from './context.js';
 import { startTestIssuer } from './issuer.js';
 import { selectChecks } from './checks/index.js';
-import { Outcome, type CheckResult, type Exchange } from './types.js';
+import { Outcome, type CheckResult, type Exchange, type Profile } from './types.js';
 
 export interface RunReport {
   /** Format version of this JSON (documented in report.ts). */
   schema: 'agentic-registration-conformance/1';
-  profile: RunOptions['profile'];
+  profile: Profile;
+  /** How the profile was chosen: the caller's flag, detected from the AS metadata, or the default when discovery failed. */
+  profileSource: 'flag' | 'detected' | 'default';
   service: string;
   provider?: string;
   issuer: string;
@@ -42,8 +44,12 @@ export function failed(report: RunReport): boolean {
  * discovery first). A check that throws anything but an Outcome is a FAILURE naming the error —
  * the runner never crashes on a target's odd answer. `onResult` streams results (CLI, studio).
  */
-export async function runConformance(opts: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
+export async function runConformance(input: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
   const startedAt = new Date().toISOString();
+  // --profile, else what the service's metadata says (PROTOCOL-v0.6.md §11), else v0.1 (discovery.* then says why).
+  const detected = input.profile ? undefined : await detectProfile(input.serviceUrl);
+  const profileSource = input.profile ? 'flag' : detected ? 'detected' : 'default';
+  const opts = { ...input, profile: input.profile ?? detected ?? 'v0.1' };
   const issuer = opts.issuer ?? (await startTestIssuer(opts.issuerPort, opts.issuerKeyFile));
   const shared = new Shared(opts, issuer);
   const expected = new Set(opts.expected ?? []);
@@ -74,7 +80,7 @@ export async function runConformance(opts: RunOptions, onResult?: (r: CheckResul
   const results = shared.results;
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
   return {
-    schema: 'agentic-registration-conformance/1', profile: opts.profile, service: opts.serviceUrl, provider: opts.providerUrl, issuer: issuer.url,
+    schema: 'agentic-registration-conformance/1', profile: opts.profile, profileSource, service: opts.serviceUrl, provider: opts.providerUrl, issuer: issuer.url,
     startedAt, finishedAt: new Date().toISOString(), results,
     summary: {
       total: results.length, SUCCESS: count('SUCCESS'), FAILURE: count('FAILURE'), WARNING: count('WARNING'), SKIPPED: count('SKIPPED'), INFO: count('INFO'),

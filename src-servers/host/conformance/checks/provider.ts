@@ -50,7 +50,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.jwks',
     title: 'The provider publishes its issuer and public signing keys (each with a kid, no private part)',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6', rfc: 'OIDC Discovery §3, RFC 7517 §5' },
     async run(ctx) {
       const d = await providerDocs(ctx, true);
@@ -68,7 +68,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.cimd',
     title: 'The CIMD document names itself as client_id and the issuer\'s jwks_uri',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6, §2 (client_id row)', rfc: 'draft-ietf-oauth-client-id-metadata-document §3' },
     async run(ctx) {
       const d = await providerDocs(ctx);
@@ -82,7 +82,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.consent_required',
     title: 'No ID-JAG is minted for an audience the user has not consented to → 403 consent_required',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6 (POST /id-jag)' },
     async run(ctx) {
       const token = await session(ctx);
@@ -93,7 +93,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.id_jag_shape',
     title: 'Minted ID-JAGs verify with the JWKS, carry typ oauth-id-jag+jwt, the audience, exp ≤ iat + 300 and a fresh jti',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6 (ID-JAG)', rfc: 'draft-ietf-oauth-identity-assertion-authz-grant §3, RFC 8725 §3.11' },
     async run(ctx) {
       const d = await providerDocs(ctx);
