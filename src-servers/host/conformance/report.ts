@@ -14,7 +14,7 @@ export function summaryLine(report: RunReport): string {
   const s = report.summary;
   const line = `${s.total} checks: ${s.SUCCESS} passed, ${s.FAILURE} failed, ${s.WARNING} warnings, ${s.SKIPPED} skipped, ${s.INFO} info`;
   if (s.expectedFailures === undefined) return line;
-  return `${line} (baseline: ${s.expectedFailures} expected failures, ${s.nowPasses} now pass — remove them from the baseline)`;
+  return `${line} (baseline: ${s.expectedFailures} expected failures, ${s.nowPasses} now pass${s.nowPasses ? ' — remove them from the baseline' : ''})`;
 }
 
 const showsEvidence = (r: CheckResult) => r.status === 'FAILURE' || r.status === 'WARNING';
