@@ -45,10 +45,23 @@ function negative(id: string, title: string, row: string, flaw: MintOptions | ((
   };
 }
 
-/** A service account for `email`: the mock sign-in at the service's /login auto-provisions it (PROTOCOL-v0.6.md §3). */
+/**
+ * A service account for `email`: the mock sign-in at the service's /login auto-provisions it
+ * (PROTOCOL-v0.6.md §3). The form is fetched first and its hidden fields and cookie sent back, so a
+ * service that binds the form to its page (DESIGN.md rule 10) is signed in like a browser would be.
+ */
 async function serviceAccount(ctx: CheckContext, d: Discovered, email: string): Promise<void> {
   const login = `${new URL(d.asUrl).origin}/login`;
-  const res = await ctx.http.post(login, { body: new URLSearchParams({ email, return_to: '/' }).toString(), contentType: 'application/x-www-form-urlencoded', headers: { accept: 'text/html' } });
+  const page = await ctx.http.get(`${login}?return_to=%2F`, { headers: { accept: 'text/html' } });
+  const hidden = Object.fromEntries([...page.text.matchAll(/<input\b[^>]*>/gi)].map((m) => m[0])
+    .filter((tag) => /type\s*=\s*["']?hidden/i.test(tag))
+    .map((tag) => [/name\s*=\s*["']([^"']+)/i.exec(tag)?.[1], /value\s*=\s*["']([^"']*)/i.exec(tag)?.[1] ?? ''])
+    .filter((kv): kv is [string, string] => typeof kv[0] === 'string'));
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const res = await ctx.http.post(login, {
+    body: new URLSearchParams({ ...hidden, email, return_to: '/' }).toString(), contentType: 'application/x-www-form-urlencoded',
+    headers: { accept: 'text/html', origin: new URL(login).origin, ...(cookie ? { cookie } : {}) },
+  });
   if (res.status !== 302 && res.status !== 303 && res.status !== 200) fail(`signing in ${email} at ${login} (to make the account the ID-JAG matches) → ${brief(res)}`);
 }
 

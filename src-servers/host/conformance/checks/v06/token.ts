@@ -25,6 +25,15 @@ function preClaimToken(ctx: CheckContext, owner = false): Promise<Record<string,
 
 export const tokenChecks06: Check<CheckContext>[] = [
   {
+    id: 'resource.unauthorized',
+    title: 'GET /api/resource without a credential: the 401 body is {"error":"unauthorized","message"}',
+    group: 'resource', target: 'service', profiles: P,
+    spec: { protocol: 'PROTOCOL-v0.6.md §1, §10 (unauthorized)', rfc: 'RFC 6750 §3' },
+    async run(ctx) {
+      expectError(await ctx.http.get(api(ctx)), 401, 'unauthorized', 'no credential');
+    },
+  },
+  {
     id: 'token.jwt_bearer',
     title: 'jwt-bearer with the service assertion → 200 Bearer access token, pre-claim scope, no refresh token, no-store',
     group: 'token', target: 'service', profiles: P,
