@@ -55,6 +55,8 @@ describe('the new v0.1 families against our own host', () => {
     expect(delivered).toMatchObject({ method: 'POST', requestHeaders: { 'content-type': 'application/logout+jwt' } });
     expect(decodeJwt(delivered!.requestBody!)).toMatchObject({ iss: host.urls.provider, events: expect.any(Object) });
     expect(report.summary.FAILURE).toBe(0);
+    // A report is shared: the claim tokens, attempt tokens and keys the runner sent or got are masked, requests included.
+    expect(JSON.stringify(report)).not.toMatch(/(clm_|cv_|sk_test_)[A-Za-z0-9_-]{6,}/);
   });
 
   it('claim expiry: SKIPPED with the config to set when the window is long; SUCCESS once it is 1 s', async () => {

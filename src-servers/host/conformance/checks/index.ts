@@ -17,6 +17,7 @@ import { registrationChecks06 } from './v06/registration.js';
 import { idJagChecks06 } from './v06/idJag.js';
 import { tokenChecks06 } from './v06/token.js';
 import { eventChecks06 } from './v06/events.js';
+import { claimChecks06 } from './v06/claim.js';
 import { inputChecks06 } from './v06/input.js';
 import { errorChecks06 } from './v06/errors.js';
 
@@ -26,7 +27,7 @@ import { errorChecks06 } from './v06/errors.js';
  */
 export const ALL_CHECKS: Check<CheckContext>[] = [
   ...discoveryChecks, ...discoveryChecks06, ...registrationChecks, ...registrationChecks06, ...resourceChecks, ...tokenChecks06, ...badInputChecks, ...inputChecks06,
-  ...idJagChecks, ...idJagChecks06, ...logoutTokenChecks, ...eventChecks06, ...emailChecks, ...claimCeremonyChecks, ...linkingChecks,
+  ...idJagChecks, ...idJagChecks06, ...logoutTokenChecks, ...eventChecks06, ...claimChecks06, ...emailChecks, ...claimCeremonyChecks, ...linkingChecks,
   ...providerChecks, ...providerRevocationChecks, ...errorChecks, ...errorChecks06,
 ];
 

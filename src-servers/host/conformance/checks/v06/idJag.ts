@@ -6,7 +6,7 @@ import type { MintOptions } from '../../issuer.js';
 import { fail, info, must, ok, warn, type Check, type Verdict } from '../../types.js';
 import { expectError } from '../expect.js';
 import { expectAgentAuth401, expectCeremony } from './registration.js';
-import { mint06, presentIdJag, token, trusted06 } from './support.js';
+import { mint06, presentIdJag, signIn, token, trusted06 } from './support.js';
 
 /**
  * PROTOCOL-v0.6.md §2 ID-JAG rows, each with one flaw. A row the reference answers with another
@@ -43,26 +43,6 @@ function negative(id: string, title: string, row: string, flaw: MintOptions | ((
       return judge(await presentIdJag(ctx, d, await mint06(ctx, d, opts)), status, code, title, leeway);
     },
   };
-}
-
-/**
- * A service account for `email`: the mock sign-in at the service's /login auto-provisions it
- * (PROTOCOL-v0.6.md §3). The form is fetched first and its hidden fields and cookie sent back, so a
- * service that binds the form to its page (DESIGN.md rule 10) is signed in like a browser would be.
- */
-async function serviceAccount(ctx: CheckContext, d: Discovered, email: string): Promise<void> {
-  const login = `${new URL(d.asUrl).origin}/login`;
-  const page = await ctx.http.get(`${login}?return_to=%2F`, { headers: { accept: 'text/html' } });
-  const hidden = Object.fromEntries([...page.text.matchAll(/<input\b[^>]*>/gi)].map((m) => m[0])
-    .filter((tag) => /type\s*=\s*["']?hidden/i.test(tag))
-    .map((tag) => [/name\s*=\s*["']([^"']+)/i.exec(tag)?.[1], /value\s*=\s*["']([^"']*)/i.exec(tag)?.[1] ?? ''])
-    .filter((kv): kv is [string, string] => typeof kv[0] === 'string'));
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const res = await ctx.http.post(login, {
-    body: new URLSearchParams({ ...hidden, email, return_to: '/' }).toString(), contentType: 'application/x-www-form-urlencoded',
-    headers: { accept: 'text/html', origin: new URL(login).origin, ...(cookie ? { cookie } : {}) },
-  });
-  if (res.status !== 302 && res.status !== 303 && res.status !== 200) fail(`signing in ${email} at ${login} (to make the account the ID-JAG matches) → ${brief(res)}`);
 }
 
 export const idJagChecks06: Check<CheckContext>[] = [
@@ -120,7 +100,7 @@ export const idJagChecks06: Check<CheckContext>[] = [
     async run(ctx) {
       const d = await trusted06(ctx);
       const email = `conformance-stepup-${randomUUID().slice(0, 8)}@example.com`;
-      await serviceAccount(ctx, d, email);
+      await signIn(ctx, d, email);
       const res = await presentIdJag(ctx, d, await mint06(ctx, d, { claims: { email, email_verified: true, sub: `conformance-stepup-${randomUUID().slice(0, 8)}` } }));
       if (res.status === 200) fail(`the ID-JAG was linked to the existing account ${email} without the holder's confirmation: ${brief(res)}`);
       expectAgentAuth401(res, 'interaction_required', 'email match with an existing account');

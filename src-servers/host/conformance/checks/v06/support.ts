@@ -77,3 +77,32 @@ export function expectEventError(res: Res, code: string | readonly string[], wha
   if (res.status !== 400 || !codes.includes(res.json?.err)) fail(`${what}: wanted 400 err ${codes.join(' or ')}, got ${res.status} ${res.json?.err ?? res.json?.error ?? '(no err)'} — ${brief(res)}`);
   if (typeof res.json?.description !== 'string') fail(`${what}: the RFC 8935 §2.4 body has no "description" — ${brief(res)}`);
 }
+
+/** The hidden fields of every form on an HTML page (the page's own tokens, sent back as a browser would). */
+export function hiddenFields(html: string): Record<string, string> {
+  return Object.fromEntries([...html.matchAll(/<input\b[^>]*>/gi)].map((m) => m[0])
+    .filter((tag) => /type\s*=\s*["']?hidden/i.test(tag))
+    .map((tag) => [/name\s*=\s*["']([^"']+)/i.exec(tag)?.[1], /value\s*=\s*["']([^"']*)/i.exec(tag)?.[1] ?? ''])
+    .filter((kv): kv is [string, string] => typeof kv[0] === 'string'));
+}
+
+/** `name=value` pairs of a response's Set-Cookie headers, for the next request's Cookie. */
+export const cookiesOf = (res: Res) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+
+/**
+ * Sign in at the service's mock /login as `email` (PROTOCOL-v0.6.md §3: any well-formed email signs
+ * in, auto-provisioned). The form is fetched first and its hidden fields and cookie sent back, so a
+ * service that binds the form to its page (DESIGN.md rule 10) is signed in like a browser would be.
+ * Returns the session cookie (empty when the service set none).
+ */
+export async function signIn(ctx: CheckContext, d: Discovered, email: string): Promise<string> {
+  const login = `${new URL(d.asUrl).origin}/login`;
+  const page = await ctx.http.get(`${login}?return_to=%2F`, { headers: { accept: 'text/html' } });
+  const pageCookie = cookiesOf(page);
+  const res = await ctx.http.post(login, {
+    body: new URLSearchParams({ ...hiddenFields(page.text), email, return_to: '/' }).toString(), contentType: 'application/x-www-form-urlencoded',
+    headers: { accept: 'text/html', origin: new URL(login).origin, ...(pageCookie ? { cookie: pageCookie } : {}) },
+  });
+  if (res.status !== 302 && res.status !== 303 && res.status !== 200) fail(`signing in ${email} at ${login} → ${brief(res)}`);
+  return cookiesOf(res) || pageCookie;
+}
