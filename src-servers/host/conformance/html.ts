@@ -74,6 +74,7 @@ export function toHtml(report: RunReport): string {
 <title>Agentic registration conformance — ${esc(report.profile)} — ${esc(report.service)}</title>
 <style>${CSS}</style></head><body>
 <h1>Agentic registration conformance — profile ${esc(report.profile)}</h1>
+<p class="meta">Profile ${esc(report.profile)}: ${esc(report.profileSource === 'flag' ? 'chosen with --profile' : report.profileSource === 'detected' ? 'detected from the AS metadata' : 'the default (discovery failed)')}</p>
 <p class="meta">Service <code>${esc(report.service)}</code>${report.provider ? ` · provider <code>${esc(report.provider)}</code>` : ''} · runner issuer <code>${esc(report.issuer)}</code><br>
 ${esc(report.startedAt)} → ${esc(report.finishedAt)} · report schema <code>${esc(report.schema)}</code></p>
 <p><b>${esc(summaryLine(report))}</b></p>

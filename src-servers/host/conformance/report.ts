@@ -50,7 +50,7 @@ export function toMarkdown(report: RunReport): string {
   const lines = [
     `# Agentic registration conformance — profile ${report.profile}`,
     '',
-    `Service: ${report.service}${report.provider ? ` · Provider: ${report.provider}` : ''} · runner issuer: ${report.issuer} · ${report.startedAt}`,
+    `Service: ${report.service}${report.provider ? ` · Provider: ${report.provider}` : ''} · runner issuer: ${report.issuer} · ${report.startedAt} · profile ${report.profileSource === 'flag' ? 'from --profile' : report.profileSource === 'detected' ? 'detected from the AS metadata' : 'by default'}`,
     '',
     `**${summaryLine(report)}**`,
     '',
