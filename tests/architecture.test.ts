@@ -42,6 +42,14 @@ describe('architecture', () => {
     expect(violations('src-servers/host/conformance', /(^|\/)(service|provider|mailbox|trace|http|keys|db)\//)).toEqual([]);
   });
 
+  it('a service profile never imports another profile, and shared service code reaches profiles only through the registry (DESIGN.md rule 8)', () => {
+    expect(violations('src-servers/service/profiles/v0.1', /(^|\/)v0\.6\/(?!constants|errors)/)).toEqual([]);
+    expect(violations('src-servers/service/profiles/v0.6', /(^|\/)v0\.1\//)).toEqual([]);
+    const shared = sources('src-servers/service').filter((f) => !f.includes('/profiles/'));
+    const reaching = shared.flatMap((f) => importsOf(f).filter((s) => /profiles\/(?!index\.js$)/.test(s)).map((s) => `${f} imports ${s}`));
+    expect(reaching).toEqual([]);
+  });
+
   it('src-servers never imports electron (DESIGN.md rule 1)', () => {
     expect(violations('src-servers', /^electron(\/|$)/)).toEqual([]);
   });

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile, type HostConfig } from './config.js';
+import { ConfigError, loadConfigFile, parseConfig, type HostConfig } from './config.js';
+import { isProfileId, PROFILE_IDS } from '../protocol/profiles.js';
 import type { HostOptions } from './host.js';
 import { isRunning } from './dataDirLock.js';
 
 /** Flags shared by `npm run serve` and `npm run web` (PROTOCOL.md §9). */
 export const HOST_FLAGS = {
   config: { type: 'string' },
+  profile: { type: 'string' },
   'data-dir': { type: 'string' },
   'in-memory': { type: 'boolean' },
   'service-port': { type: 'string' },
@@ -18,6 +20,7 @@ export const HOST_FLAGS = {
 
 export const HOST_USAGE = `Options:
   --config FILE          JSON config (see PROTOCOL.md §9); unknown keys are an error
+  --profile v0.1|v0.6    the protocol the service speaks (PROTOCOL.md | PROTOCOL-v0.6.md); overrides service.profile
   --data-dir DIR         where the databases and keys live (default: the app-data folder)
   --in-memory            keep everything in memory; nothing is written to disk
   --service-port N       default 8000 (0 = any free port)
@@ -49,11 +52,19 @@ export function parseHostArgs(argv: string[]): ParsedHostArgs {
     throw new UsageError((err as Error).message);
   }
   if (values['in-memory'] && values['data-dir']) throw new UsageError('use either --data-dir or --in-memory, not both');
+  const profile = values.profile;
+  if (profile !== undefined && !isProfileId(profile)) throw new UsageError(`--profile must be one of ${PROFILE_IDS.join(', ')}, not "${profile}"`);
+  let config = values.config ? loadConfigFile(values.config) : undefined;
+  // DESIGN.md rule 8: the flag names the service's one profile, over the config file's service.profile.
+  if (profile) {
+    config ??= parseConfig({});
+    config = { ...config, service: { ...config.service, profile } };
+  }
   return {
     help: Boolean(values.help),
     studioPort: portFlag(values['studio-port'], 'studio-port'),
     hostOptions: {
-      config: values.config ? loadConfigFile(values.config) : undefined,
+      config,
       dataDir: values['data-dir'],
       inMemory: Boolean(values['in-memory']),
       ports: {

@@ -20,6 +20,7 @@ runHostCommand('web', async (args, log) => {
   log(`data: ${host.dataDir ?? 'in memory (nothing is written to disk)'}`);
   const { service, provider, mailbox } = host.urls;
   process.stdout.write(`Studio: ${studio.url} — open it in your browser\n`);
+  log(`service profile ${host.config.service.profile}`);
   process.stdout.write(`READY ${JSON.stringify({ service, provider, mailbox, studio: studio.url })}\n`);
   return async () => {
     await studio.stop();

@@ -45,7 +45,7 @@ export function jsonErrorHandler(opts: ErrorHandlerOptions): ErrorRequestHandler
 }
 
 /** body-parser's refusals (its `type` and 4xx `status`), as the envelope's codes; undefined for anything else. */
-function bodyParserError(err: unknown): ProtocolError | undefined {
+export function bodyParserError(err: unknown): ProtocolError | undefined {
   const e = err as { type?: string; status?: number; statusCode?: number } | null;
   if (e?.type === 'entity.too.large' || e?.status === 413) {
     return new ProtocolError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);

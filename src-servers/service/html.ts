@@ -7,7 +7,7 @@ import { escapeHtml, sendHtml } from '../http/html.js';
  * no X-Frame-Options; CSP `frame-ancestors` allows the studio's origin only (http/framing.ts). The link
  * carries a secret token, so no referrer and no caching (http/html.ts).
  */
-export function sendPage(res: Response, status: number, page: { title: string; body: string; script?: string }): void {
+export function sendPage(res: Response, status: number, page: { title: string; body: string; script?: string; forms?: boolean }): void {
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -15,7 +15,8 @@ export function sendPage(res: Response, status: number, page: { title: string; b
     `script-src 'nonce-${nonce}'`,
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    // PROTOCOL-v0.6.md §3: the v0.6 sign-in and claim pages are real forms posting to this origin.
+    page.forms ? "form-action 'self'" : "form-action 'none'",
   ].join('; ');
   sendHtml(res, status, `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -29,6 +30,14 @@ export function sendPage(res: Response, status: number, page: { title: string; b
   button:focus-visible { outline: 3px solid #f5a524; outline-offset: 2px; }
   .code { font: 700 44px/1.2 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: 0.18em; margin: 16px 0 4px; }
   .error { color: #b32424; }
+  /* The v0.6 sign-in and claim forms (PROTOCOL-v0.6.md §3). */
+  label { display: block; font-weight: 600; margin: 12px 0 4px; }
+  input[type=email], input[type=text] { font: inherit; font-size: 16px; padding: 8px 10px; width: 100%; box-sizing: border-box; border: 1px solid #8a8a8a; border-radius: 4px; }
+  input.code-input { font: 700 24px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: 0.3em; max-width: 12em; }
+  input:focus-visible { outline: 3px solid #f5a524; outline-offset: 1px; }
+  .row { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; margin-top: 12px; }
+  button.secondary { background: #fff; color: #0d7268; border: 1px solid #0d7268; }
+  .advisory { border-left: 4px solid #b26b00; background: #fff8e6; padding: 8px 12px; margin: 12px 0; }
   /* Framed in the studio's browser pane (a few hundred px): tighter, so "Reveal code" and the code are in view. */
   @media (max-height: 460px), (max-width: 480px) {
     body { padding: 8px; line-height: 1.4; font-size: 14px; } main { padding: 12px 14px; } h1 { font-size: 17px; margin-bottom: 6px; }

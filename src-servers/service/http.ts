@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { LOGOUT_TOKEN_CONTENT_TYPE, SERVICE_PATHS } from '../protocol/constants.js';
+import { SET_CONTENT_TYPE } from '../protocol/v0.6/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { bodyParsers as sharedBodyParsers } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
@@ -7,7 +8,7 @@ import { jsonErrorHandler } from '../http/errors.js';
 /** Body parsers for the three media types the service accepts; routes check which one they got. */
 export function bodyParsers(): RequestHandler[] {
   // The shared parsers refuse an oversize body of any media type, announced or streamed (http/limits.ts).
-  return sharedBodyParsers({ text: [LOGOUT_TOKEN_CONTENT_TYPE] });
+  return sharedBodyParsers({ text: [LOGOUT_TOKEN_CONTENT_TYPE, SET_CONTENT_TYPE] }); // v0.1 logout token, v0.6 SET
 }
 
 /** Reject a body of the wrong media type with the JSON envelope (never a 415 HTML page). */

@@ -1,25 +1,17 @@
 import express, { Router } from 'express';
 import type { Db, Migration } from '../db/sqlite.js';
 import type { ServiceConfig } from './config.js';
-import { SERVICE_PATHS } from '../protocol/constants.js';
 import { ClientMetadataCache } from './checks/clientId.js';
 import type { SendMail, ServiceContext } from './context.js';
-import { bodyParsers, errorHandler, methodNotAllowed, notFound } from './http.js';
-import { expireDueRegistrations, pruneRevocations } from './lifecycle.js';
+import { bodyParsers, notFound } from './http.js';
 import { pruneRateLimits } from './rateLimit.js';
-import { authMdRoutes } from './routes/authMd.js';
-import { claimRoutes } from './routes/claim.js';
-import { claimPageRoutes } from './routes/claimPage.js';
-import { discoveryRoutes } from './routes/discovery.js';
-import { registerRoutes } from './routes/register.js';
-import { resourceRoutes } from './routes/resource.js';
-import { revokeRoutes } from './routes/revoke.js';
-import { tokenRoutes } from './routes/token.js';
+import { serviceProfile } from './profiles/index.js';
 import { createStore, serviceMigrations as migrations } from './store/index.js';
 import { IssuerKeys } from '../keys/issuerKeys.js';
 import type { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import { hostAllowList } from '../http/hostCheck.js';
 import { framedBy } from '../http/framing.js';
+import { methodNotAllowed } from './http.js';
 
 export { createSmtpMailer } from './mail.js';
 
@@ -62,15 +54,20 @@ export const serviceMigrations: Migration[] = migrations;
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-/** The service: authorization server + resource server on one express app (PROTOCOL.md §1–§5). */
+/**
+ * The service: authorization server + resource server on one express app. The shared machinery
+ * (store, issuer keys, CIMD cache, limits, audit) is built here; everything a protocol version
+ * changes comes from the one profile `config.profile` names (DESIGN.md rule 8, profiles/).
+ */
 export function createService(deps: ServiceDeps): ServiceHandle {
   const issuer = deps.baseUrl.replace(/\/+$/, '');
   const now = deps.now ?? Date.now;
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const store = createStore(deps.db);
+  const profile = serviceProfile(deps.config.profile);
   const ctx: ServiceContext = {
     issuer,
-    resourceUrl: `${issuer}${SERVICE_PATHS.resource}`,
+    resourceUrl: `${issuer}${profile.resourcePath}`,
     config: deps.config,
     store,
     trustedIssuers: new Set(deps.trustedIssuers),
@@ -83,7 +80,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
     }),
     clientMetadata: new ClientMetadataCache(fetchFn, now),
     audit: (type, registrationId, detail) => store.audit.record(now(), type, registrationId, detail),
-    expireDue: () => void expireDueRegistrations(ctx),
+    expireDue: () => profile.expireDue(ctx),
     log: deps.log ?? ((line) => console.error(line)),
   };
 
@@ -94,38 +91,16 @@ export function createService(deps: ServiceDeps): ServiceHandle {
   app.use(bodyParsers());
 
   const router = Router();
-  discoveryRoutes(router, ctx);
-  authMdRoutes(router, ctx, deps.authMdFile);
-  resourceRoutes(router, ctx);
-  registerRoutes(router, ctx);
-  claimRoutes(router, ctx);
-  claimPageRoutes(router, ctx);
-  revokeRoutes(router, ctx);
-  tokenRoutes(router, ctx);
+  profile.mount(router, ctx, { authMdFile: deps.authMdFile });
   app.use(router);
-
-  app.use(
-    methodNotAllowed({
-      [SERVICE_PATHS.resource]: ['GET', 'POST'],
-      [SERVICE_PATHS.protectedResourceMetadata]: ['GET'],
-      [SERVICE_PATHS.authorizationServerMetadata]: ['GET'],
-      [SERVICE_PATHS.authMd]: ['GET'],
-      [SERVICE_PATHS.register]: ['POST'],
-      [SERVICE_PATHS.claim]: ['POST'],
-      [SERVICE_PATHS.claimView]: ['GET'],
-      [SERVICE_PATHS.claimChallenge]: ['POST'],
-      [SERVICE_PATHS.claimComplete]: ['POST'],
-      [SERVICE_PATHS.revoke]: ['POST'],
-      [SERVICE_PATHS.token]: ['POST'],
-    }),
-  );
+  app.use(methodNotAllowed(profile.methods));
   app.use(notFound);
-  app.use(errorHandler(ctx.log));
+  app.use(profile.errorHandler(ctx.log));
 
   function sweep() {
-    expireDueRegistrations(ctx);
+    profile.expireDue(ctx);
     store.replay.prune(now());
-    pruneRevocations(ctx);
+    profile.sweep(ctx);
     pruneRateLimits(ctx);
   }
   const timer = setInterval(() => {
@@ -141,25 +116,6 @@ export function createService(deps: ServiceDeps): ServiceHandle {
     app,
     sweep,
     stop: () => clearInterval(timer),
-    inspect: () => inspect(ctx),
-  };
-}
-
-/** The studio's state view: ids, statuses and hints — never a secret or a hash. */
-function inspect(ctx: ServiceContext) {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    registrations: ctx.store.registrations.all().map((r) => ({
-      id: r.id, kind: r.kind, status: r.status, credential_type: r.credential_type, user_id: r.user_id,
-      email: r.email, iss: r.iss, sub: r.sub, created_at: iso(r.created_at), expires_at: iso(r.expires_at),
-      claimed_at: iso(r.claimed_at), ended_at: iso(r.ended_at),
-    })),
-    credentials: ctx.store.credentials.all().map((c) => ({
-      id: c.id, registration_id: c.registration_id, type: c.type, hint: c.hint, scopes: c.scopes.split(' ').filter(Boolean),
-      created_at: iso(c.created_at), expires_at: iso(c.expires_at), revoked_at: iso(c.revoked_at),
-    })),
-    audit: ctx.store.audit.recent().map((a) => ({
-      id: a.id, at: iso(a.at), type: a.type, registration_id: a.registration_id, detail: JSON.parse(a.detail) as unknown,
-    })),
+    inspect: () => profile.inspect(ctx),
   };
 }

@@ -35,3 +35,8 @@ export function matchesHash(guess: string, storedHash: string): boolean {
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** PROTOCOL-v0.6.md §2–§5: a prefix and exactly `chars` base64url characters of CSPRNG output (`clm_` + 26, `at_` + 32, …). */
+export function newOpaque(prefix: string, chars: number): string {
+  return prefix + randomBytes(Math.ceil((chars * 6) / 8)).toString('base64url').slice(0, chars);
+}

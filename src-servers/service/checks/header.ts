@@ -10,11 +10,16 @@ export const ASYMMETRIC_ALGS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS
  * `application/` prefix (RFC 7515 §4.1.9).
  */
 export function checkHeader(token: PresentedJwt, expectedTyp: string): void {
+  checkTyp(token, expectedTyp);
+  if (typeof token.header.alg !== 'string' || !ASYMMETRIC_ALGS.includes(token.header.alg)) {
+    throw new ProtocolError('invalid_request', `The JWT alg must be asymmetric (e.g. ES256), not ${JSON.stringify(token.header.alg ?? null)}.`);
+  }
+}
+
+/** The `typ` half of checkHeader alone (PROTOCOL-v0.6.md §2 row 2: the `alg` rule belongs to the signature there, row 3). */
+export function checkTyp(token: PresentedJwt, expectedTyp: string): void {
   const typ = typeof token.header.typ === 'string' ? token.header.typ.toLowerCase().replace(/^application\//, '') : '';
   if (typ !== expectedTyp) {
     throw new ProtocolError('invalid_request', `The JWT header typ must be "${expectedTyp}", not ${JSON.stringify(token.header.typ ?? null)}.`);
-  }
-  if (typeof token.header.alg !== 'string' || !ASYMMETRIC_ALGS.includes(token.header.alg)) {
-    throw new ProtocolError('invalid_request', `The JWT alg must be asymmetric (e.g. ES256), not ${JSON.stringify(token.header.alg ?? null)}.`);
   }
 }

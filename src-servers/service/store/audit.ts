@@ -14,7 +14,20 @@ export type AuditType =
   | 'otp.failed'
   | 'claim.confirmed'
   | 'user.created'
-  | 'delegation.created';
+  | 'delegation.created'
+  // PROTOCOL-v0.6.md
+  | 'registration.step_up'
+  | 'registration.bound'
+  | 'assertion.issued'
+  | 'token.issued'
+  | 'token.revoked'
+  | 'claim.started'
+  | 'claim.code_failed'
+  | 'claim.locked'
+  | 'session.created'
+  | 'session.ended'
+  | 'event.received'
+  | 'delegation.deleted';
 
 export interface AuditRow {
   id: number;

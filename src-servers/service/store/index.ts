@@ -7,6 +7,10 @@ import { registrationsStore } from './registrations.js';
 import { replayStore } from './replay.js';
 import { revocationsStore } from './revocations.js';
 import { usersStore } from './users.js';
+import { v06AccountsStore } from './v06Accounts.js';
+import { v06ClaimAttemptsStore } from './v06ClaimAttempts.js';
+import { v06RegistrationsStore } from './v06Registrations.js';
+import { v06TokensStore } from './v06Tokens.js';
 
 export { serviceMigrations } from './migrations.js';
 
@@ -22,6 +26,13 @@ export function createStore(db: Db) {
     revocations: revocationsStore(db),
     rateLimits: rateLimitsStore(db),
     audit: auditStore(db),
+    // PROTOCOL-v0.6.md: the v0.6 profile's tables (migration 3).
+    v06: {
+      registrations: v06RegistrationsStore(db),
+      claimAttempts: v06ClaimAttemptsStore(db),
+      tokens: v06TokensStore(db),
+      accounts: v06AccountsStore(db),
+    },
     /** better-sqlite3 transactions are synchronous: nothing else runs in this process meanwhile. */
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
   };
