@@ -20,7 +20,10 @@ function Signature({ sig }: { sig: DecodedJwt['signature'] }) {
 }
 
 /** One decoded JWT: its JOSE header, every claim explained in one line, and the signature status. */
-const KIND_NAME: Record<TokenKind, string> = { 'id-jag': 'ID-JAG', 'logout-token': 'Logout token', 'id-token': 'ID token', jwt: 'JWT' };
+const KIND_NAME: Record<TokenKind, string> = {
+  'id-jag': 'ID-JAG', 'service-assertion': 'Service assertion', 'logout-token': 'Logout token',
+  'security-event': 'Security event (SET)', 'id-token': 'ID token', jwt: 'JWT',
+};
 
 export function JwtView({ jwt }: { jwt: DecodedJwt }) {
   const typ = typeof jwt.header.typ === 'string' ? jwt.header.typ : 'JWT';

@@ -45,6 +45,7 @@ const status = (g: Grant) => (g.revoked_at ? 'revoked' : g.consumed_at ? 'consum
 export function grantView(g: Grant) {
   return {
     id: g.id,
+    user_id: g.user_id,
     audience: g.audience,
     mode: g.mode,
     status: status(g),
@@ -178,10 +179,10 @@ export function grantRoutes(ctx: ProviderContext): Router {
     res.status(201).json(grantView(createGrant(ctx, user.id, body)));
   });
 
-  // PROTOCOL.md §6 — GET /grants: the signed-in user's grants, newest first, with their status.
+  // PROTOCOL.md §6, PROTOCOL-v0.6.md §6 — GET /grants → {grants: […]}: the signed-in user's grants, newest first, with their status.
   router.get(PROVIDER_PATHS.grants, (req, res) => {
     const { user } = authenticate(ctx, req.headers.authorization);
-    res.json(listGrants(ctx, user.id).map(grantView));
+    res.json({ grants: listGrants(ctx, user.id).map(grantView) });
   });
 
   // PROTOCOL.md §6, PROTOCOL-v0.6.md §6 — DELETE /grants/:id: the revocation token first, then 204;

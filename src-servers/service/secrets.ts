@@ -40,8 +40,3 @@ export function matchesHash(guess: string, storedHash: string): boolean {
 export function newOpaque(prefix: string, chars: number): string {
   return prefix + randomBytes(Math.ceil((chars * 6) / 8)).toString('base64url').slice(0, chars);
 }
-
-/** Constant-time equality of two strings (PROTOCOL-v0.6.md §7), by their SHA-256 so lengths never leak. */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(Buffer.from(sha256(a), 'hex'), Buffer.from(sha256(b), 'hex'));
-}

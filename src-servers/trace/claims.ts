@@ -1,4 +1,5 @@
 import { ID_JAG_TYP, LOGOUT_TOKEN_TYP } from '../protocol/constants.js';
+import { SET_TYP } from '../protocol/v0.6/constants.js';
 
 /**
  * Plain-language explanations of the JWT claims and JOSE header fields this protocol uses, for the
@@ -8,12 +9,15 @@ import { ID_JAG_TYP, LOGOUT_TOKEN_TYP } from '../protocol/constants.js';
  */
 
 /** The kinds of JWT that cross the wire in this protocol. */
-export type TokenKind = 'id-jag' | 'logout-token' | 'id-token' | 'jwt';
+export type TokenKind = 'id-jag' | 'service-assertion' | 'logout-token' | 'security-event' | 'id-token' | 'jwt';
 
 /** Which kind a decoded JWT is: by its `typ` (RFC 8725 §3.11), else by what only that kind carries. */
 export function tokenKind(header: Record<string, unknown>, claims: Record<string, unknown>): TokenKind {
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
-  if (typ === ID_JAG_TYP) return 'id-jag';
+  // PROTOCOL-v0.6.md §2: a v0.6 service signs its own assertion with the ID-JAG typ, addressed to itself.
+  if (typ === ID_JAG_TYP) return typeof claims.iss === 'string' && claims.iss === claims.aud ? 'service-assertion' : 'id-jag';
+  // RFC 8417 §2.3 (v0.6 revocation) vs OIDC Back-Channel Logout §2.4 (v0.1): both carry `events`.
+  if (typ === SET_TYP) return 'security-event';
   if (typ === LOGOUT_TOKEN_TYP || (claims.events && typeof claims.events === 'object')) return 'logout-token';
   // OpenID Connect Core §2: an ID token says when and how the user logged in, to the client that asked.
   if ('nonce' in claims || 'at_hash' in claims || ('auth_time' in claims && !('resource' in claims))) return 'id-token';
@@ -35,6 +39,22 @@ const BY_KIND: Partial<Record<TokenKind, Record<string, string>>> = {
     iat: 'Issued at: when the provider revoked; ID-JAGs of the same user and service issued before it are refused too.',
     sub: 'Subject: the user whose grant was withdrawn; every credential the service gave for them ends.',
   },
+  'security-event': {
+    iss: 'Issuer: the provider that revokes (RFC 8417 §2.2); the service accepts it only from a provider it trusts.',
+    aud: 'Audience: the service\'s authorization server issuer, the one the grant was for.',
+    iat: 'Issued at: when the provider revoked. A v0.6 service does not check it; the jti alone stops a replay.',
+    sub: 'Subject: the provider\'s id for the user; the service ends every token, registration and link of (iss, sub, aud).',
+    jti: 'SET ID: a unique id; the service refuses the same event twice (RFC 8417 §2.2).',
+    events: 'What happened, keyed by event schema URI: here, that the user withdrew the agent\'s right to assert their identity.',
+  },
+  'service-assertion': {
+    iss: 'Issuer: the service itself — in v0.6 the service signs its own assertion for the agent (PROTOCOL-v0.6.md §2).',
+    aud: 'Audience: the service again: only its own token endpoint accepts this assertion (RFC 7523 jwt-bearer).',
+    sub: 'Subject: the registration id; the token endpoint issues access tokens for that registration.',
+    exp: 'Expires: until then the agent may exchange it again and again for fresh access tokens (serviceAssertionTtlSeconds).',
+    jti: 'JWT ID: names this assertion in the service\'s records; the token endpoint does not track it.',
+    email: 'The email the service knows for the registration: copied from the ID-JAG, or the claimed account\'s.',
+  },
 };
 
 
@@ -42,7 +62,7 @@ const EXPLANATIONS: Record<string, string> = {
   // JOSE header (RFC 7515 §4.1)
   alg: 'Signing algorithm (e.g. ES256); the service only accepts asymmetric ones, never "none" or HS*.',
   kid: 'Key ID: which key in the issuer\'s JWKS signed this token, so the verifier can pick it.',
-  typ: 'Token type: "oauth-id-jag+jwt" for an ID-JAG, "logout+jwt" for a logout token, so one can never pass for the other.',
+  typ: 'Token type: "oauth-id-jag+jwt" for an ID-JAG, "logout+jwt" for a logout token, "secevent+jwt" for a security event, so one can never pass for another.',
   // Registered claims (RFC 7519 §4.1)
   iss: 'Issuer: the agent provider that minted the token; it must be on the service\'s trust list.',
   sub: 'Subject: the provider\'s stable id for the user; with iss it names the person across visits.',
@@ -58,7 +78,7 @@ const EXPLANATIONS: Record<string, string> = {
   phone_number: 'The user\'s phone number, as the provider knows it.',
   phone_number_verified: 'Whether the provider checked the user owns that phone number.',
   amr: 'Authentication methods used at login, e.g. ["mfa"]; a service may insist on multi-factor.',
-  auth_time: 'When the user last actually logged in at the provider (seconds since 1970).',
+  auth_time: 'When the user last actually logged in at the provider (seconds since 1970); a v0.6 service refuses one older than an hour (login_required).',
   resource: 'The API the token is meant for; it must equal the service\'s protected resource URL.',
   scope: 'The permissions asked for, space-separated (e.g. "api.read api.write").',
   agent_platform: 'Which agent product the request comes from, for the service\'s records.',

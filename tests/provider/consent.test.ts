@@ -51,8 +51,8 @@ describe('consent', () => {
     expect(status.json.grant_id).toMatch(/^grt_/);
 
     const grants = await call('GET', `${p.base}/grants`, { bearer: alice });
-    expect(grants.json).toHaveLength(1);
-    expect(grants.json[0]).toMatchObject({ id: status.json.grant_id, audience: AUDIENCE, mode: 'always', status: 'live', revoked_at: null });
+    expect(grants.json.grants).toHaveLength(1);
+    expect(grants.json.grants[0]).toMatchObject({ id: status.json.grant_id, audience: AUDIENCE, mode: 'always', status: 'live', revoked_at: null });
   });
 
   it('"Deny" records a denial and creates no grant', async () => {
@@ -64,7 +64,7 @@ describe('consent', () => {
     const status = await call('GET', `${p.base}/consent/requests/${r.json.request_id}`, { bearer: alice });
     expect(status.json.status).toBe('denied');
     expect(status.json.grant_id).toBeUndefined();
-    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json).toEqual([]);
+    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json.grants).toEqual([]);
     const jag = await call('POST', `${p.base}/id-jag`, { bearer: alice, json: { audience: AUDIENCE } });
     expect(jag.status).toBe(403);
     expect(jag.json.error).toBe('consent_required');
@@ -80,7 +80,7 @@ describe('consent', () => {
     const csrf = (doc.querySelector('input[name="csrf_token"]') as HTMLInputElement).value; // the same form's own field
     const again = await fetch(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf_token=${encodeURIComponent(csrf)}&mode=always` });
     expect(again.status).toBe(409);
-    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json).toHaveLength(1);
+    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json.grants).toHaveLength(1);
   });
 
   it('shows a request only to its own user', async () => {
@@ -96,10 +96,10 @@ describe('consent', () => {
     const answer = await pressButton(url, 'Allow once');
     expect(answer.status).toBe(200);
     const bob = (await login(p.base, 'bob@example.com')).session_token;
-    const grants = (await call('GET', `${p.base}/grants`, { bearer: bob })).json;
+    const grants = (await call('GET', `${p.base}/grants`, { bearer: bob })).json.grants;
     expect(grants).toHaveLength(1);
     expect(grants[0]).toMatchObject({ audience: AUDIENCE, mode: 'once' });
-    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json).toEqual([]);
+    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json.grants).toEqual([]);
   });
 
   it('tells carol on the page that her unverified email cannot be vouched for', async () => {

@@ -49,7 +49,7 @@ describe('DELETE /grants/:id', () => {
     expect(payload).not.toHaveProperty('nonce');
 
     // The grant is gone for minting, listed as revoked, and the service's answer is on record.
-    const grants = (await call('GET', `${p.base}/grants`, { bearer: alice })).json;
+    const grants = (await call('GET', `${p.base}/grants`, { bearer: alice })).json.grants;
     expect(grants[0]).toMatchObject({ id: grantId, status: 'revoked' });
     expect(grants[0].revoked_at).not.toBeNull();
     const jag = await call('POST', `${p.base}/id-jag`, { bearer: alice, json: { audience: AUDIENCE } });
@@ -66,7 +66,7 @@ describe('DELETE /grants/:id', () => {
   it('still revokes a consumed "once" grant (the credential it produced is still out there)', async () => {
     await grantConsent(p.base, alice, 'Allow once', { revocation_uri: receiver.url });
     await call('POST', `${p.base}/id-jag`, { bearer: alice, json: { audience: AUDIENCE } });
-    const [grant] = (await call('GET', `${p.base}/grants`, { bearer: alice })).json;
+    const [grant] = (await call('GET', `${p.base}/grants`, { bearer: alice })).json.grants;
     expect(grant.status).toBe('consumed');
     expect((await call('DELETE', `${p.base}/grants/${grant.id}`, { bearer: alice })).status).toBe(204);
     expect(receiver.received).toHaveLength(1);
@@ -96,7 +96,7 @@ describe('DELETE /grants/:id', () => {
     expect(del.status).toBe(404);
     expect(del.json.error).toBe('not_found');
     expect(receiver.received).toHaveLength(0);
-    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json[0].status).toBe('live');
+    expect((await call('GET', `${p.base}/grants`, { bearer: alice })).json.grants[0].status).toBe('live');
   });
 
   it('the handle can revoke as the user would (for the studio)', async () => {

@@ -110,7 +110,7 @@ describe('POST /id-jag', () => {
     const second = await call('POST', `${p.base}/id-jag`, { bearer: session_token, json: { audience: AUDIENCE } });
     expect(second.status).toBe(403);
     expect(second.json.error).toBe('consent_required');
-    const [grant] = (await call('GET', `${p.base}/grants`, { bearer: session_token })).json;
+    const [grant] = (await call('GET', `${p.base}/grants`, { bearer: session_token })).json.grants;
     expect(grant).toMatchObject({ mode: 'once', status: 'consumed' });
     expect(grant.consumed_at).not.toBeNull();
   });

@@ -76,7 +76,7 @@ describe('signing keys', () => {
     // The session token and the grant survived (the database is a file).
     const grants = await call('GET', `${p.base}/grants`, { bearer: session_token });
     expect(grants.status).toBe(200);
-    expect(grants.json).toHaveLength(1);
+    expect(grants.json.grants).toHaveLength(1);
     expect(statSync(files.keysFile).mode & 0o777).toBe(0o600);
   });
 

@@ -72,7 +72,7 @@ async function receiver(opts: { status?: number } = {}) {
   return r;
 }
 
-const grantsOf = async (session = alice) => (await call('GET', `${p.base}/grants`, { bearer: session })).json as any[];
+const grantsOf = async (session = alice) => (await call('GET', `${p.base}/grants`, { bearer: session })).json.grants as any[];
 
 describe('DELETE /grants/:id with an events_uri (RFC 8417 SET, RFC 8935 push)', () => {
   it('pushes a SET that verifies against the provider JWKS, with exactly the §6 shape, before the 204', async () => {

@@ -45,3 +45,20 @@ describe('claims explained for the token they are in', () => {
     expect(explainClaim('jti', 'logout-token')).toBe(explainClaim('jti'));
   });
 });
+
+describe('v0.6 tokens explained as what they are (PROTOCOL-v0.6.md §2, §4)', () => {
+  it('a SET is a security event, not a logout token; a service-signed assertion is not a provider ID-JAG', () => {
+    expect(tokenKind({ typ: 'secevent+jwt' }, { events: { x: {} } })).toBe('security-event');
+    const svc = 'http://127.0.0.1:8000';
+    expect(tokenKind({ typ: 'oauth-id-jag+jwt' }, { iss: svc, aud: svc })).toBe('service-assertion');
+    expect(tokenKind({ typ: 'oauth-id-jag+jwt' }, { iss: 'http://127.0.0.1:4000', aud: svc })).toBe('id-jag');
+  });
+
+  it("a service assertion's iss and aud are the service itself; a SET's sub ends every link of the triple", () => {
+    expect(explainClaim('iss', 'service-assertion')).toMatch(/the service itself/);
+    expect(explainClaim('iss', 'service-assertion')).not.toMatch(/trust list/);
+    expect(explainClaim('aud', 'service-assertion')).toMatch(/token endpoint/);
+    expect(explainClaim('iat', 'security-event')).toMatch(/does not check/);
+    expect(explainClaim('events', 'security-event')).toMatch(/schema URI/);
+  });
+});

@@ -1,20 +1,26 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConformance } from './run.js';
+import { failed, runConformance } from './run.js';
+import { toHtml } from './html.js';
+import { ALL_CHECKS } from './checks/index.js';
 import { consoleLine, summaryLine, toMarkdown } from './report.js';
 import { PROFILES, type Profile } from './types.js';
 
 /**
- * `npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
- * [--json FILE] [--markdown FILE] [--only IDS] [--non-interactive] [--issuer-port N]`
- * (issue 18). Exit 0 when nothing failed, 1 when a check failed, 2 for a usage error.
+ * `npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1|v0.6]
+ * [--json FILE] [--markdown FILE] [--html FILE] [--expected FILE] [--only IDS] [--non-interactive]
+ * [--issuer-port N]` (issue 18). Exit 0 when nothing failed, 1 when a check failed outside the
+ * expected-failures baseline (or a baseline entry now passes), 2 for a usage error.
  */
-const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1]
-       [--json FILE] [--markdown FILE] [--only ID,ID,prefix.*] [--non-interactive] [--issuer-port N]
-       [--provider-user EMAIL]`;
+const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--mailbox URL] [--profile v0.1|v0.6]
+       [--json FILE] [--markdown FILE] [--html FILE] [--expected FILE] [--only ID,ID,prefix.*]
+       [--non-interactive] [--issuer-port N] [--provider-user EMAIL]
+  --profile        v0.1 or v0.6; default: v0.6 when the AS metadata has agent_auth.identity_endpoint, else v0.1
+  --expected FILE  a JSON array of check ids expected to fail: reported as expected, not failing
+                   the run; one that passes now fails the run until it is removed from the file`;
 
 /** A fixed default port keeps the printed trustedIssuers line valid from one run to the next. */
 const DEFAULT_ISSUER_PORT = 4610;
@@ -30,13 +36,27 @@ function url(value: string | undefined, flag: string): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+/** The expected-failures file: a JSON array of check ids; a typo would silently excuse nothing, so unknown ids are a usage error. */
+function baseline(file: string): string[] {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    usage(`--expected ${file}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) usage(`--expected ${file}: not a JSON array of check ids`);
+  const unknown = ids.filter((i) => !ALL_CHECKS.some((c) => c.id === i));
+  if (unknown.length) usage(`--expected ${file}: no such check: ${unknown.join(', ')}`);
+  return ids;
+}
+
 async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
       options: {
-        service: { type: 'string' }, provider: { type: 'string' }, mailbox: { type: 'string' }, profile: { type: 'string', default: 'v0.1' },
-        json: { type: 'string' }, markdown: { type: 'string' }, only: { type: 'string' }, 'non-interactive': { type: 'boolean', default: false },
+        service: { type: 'string' }, provider: { type: 'string' }, mailbox: { type: 'string' }, profile: { type: 'string' },
+        json: { type: 'string' }, markdown: { type: 'string' }, html: { type: 'string' }, expected: { type: 'string' }, only: { type: 'string' }, 'non-interactive': { type: 'boolean', default: false },
         'issuer-port': { type: 'string' }, 'provider-user': { type: 'string', default: 'alice@example.com' }, help: { type: 'boolean', default: false },
       },
     }));
@@ -48,18 +68,18 @@ async function main(): Promise<void> {
     return;
   }
   const serviceUrl = url(values.service, '--service') ?? usage('--service URL is required');
-  if (!PROFILES.includes(values.profile as Profile)) usage(`--profile: one of ${PROFILES.join(', ')}`);
-  if (values.profile !== 'v0.1') usage(`--profile ${values.profile}: not implemented yet (issue 17); only v0.1 runs today`);
+  if (values.profile !== undefined && !PROFILES.includes(values.profile as Profile)) usage(`--profile: one of ${PROFILES.join(', ')} (default: detected from the service's metadata)`);
   const issuerPort = values['issuer-port'] === undefined ? DEFAULT_ISSUER_PORT : Number(values['issuer-port']);
   if (!Number.isInteger(issuerPort) || issuerPort < 0 || issuerPort > 65535) usage(`--issuer-port: not a port: ${values['issuer-port']}`);
+  const expected = values.expected === undefined ? undefined : baseline(values.expected);
   const interactive = !values['non-interactive'] && process.stdin.isTTY === true;
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
   let report;
   try {
     report = await runConformance(
       {
-        serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile,
-        interactive, issuerKeyFile: join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json'), only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
+        serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile | undefined,
+        interactive, issuerKeyFile: join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json'), expected, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
       },
       (r) => process.stdout.write(`${consoleLine(r)}\n`),
     );
@@ -71,8 +91,9 @@ async function main(): Promise<void> {
   }
   if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   if (values.markdown) writeFileSync(values.markdown, toMarkdown(report));
-  process.stdout.write(`\n${summaryLine(report)}\n`);
-  process.exitCode = report.summary.FAILURE > 0 ? 1 : 0;
+  if (values.html) writeFileSync(values.html, toHtml(report));
+  process.stdout.write(`\nprofile ${report.profile} (${report.profileSource === 'flag' ? '--profile' : report.profileSource === 'detected' ? 'detected from the AS metadata' : 'default: discovery failed'})\n${summaryLine(report)}\n`);
+  process.exitCode = failed(report) ? 1 : 0;
 }
 
 await main();

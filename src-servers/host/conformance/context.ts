@@ -10,10 +10,13 @@ export interface RunOptions {
   /** The provider user the provider checks sign in as (PROTOCOL.md §6 seeded users). */
   providerUser: string;
   mailboxUrl?: string;
-  profile: Profile;
+  /** The profile to judge by; absent = detected from the AS metadata (detectProfile). */
+  profile?: Profile;
   interactive: boolean;
   /** Check ids (or id prefixes) to run; empty = all of the profile. */
   only: string[];
+  /** The expected-failures baseline: check ids known to fail (reported, not failing the run). */
+  expected?: string[];
   /** Port of the runner's test issuer (0 = any free port). */
   issuerPort: number;
   /** Where the runner's issuer keeps its key between runs (see issuer.ts); none = a fresh key. */
@@ -23,6 +26,9 @@ export interface RunOptions {
   /** Ask the person at the terminal (interactive runs only). */
   ask?: (question: string) => Promise<string>;
 }
+
+/** The options of a run once its profile is known. */
+export type ResolvedOptions = RunOptions & { profile: Profile };
 
 export interface Discovered {
   prmUrl: string;
@@ -34,7 +40,7 @@ export interface Discovered {
 /** State shared by the checks of one run: discovery is fetched once and reused. */
 export class Shared {
   constructor(
-    readonly opts: RunOptions,
+    readonly opts: ResolvedOptions,
     readonly issuer: TestIssuer,
   ) {}
 
@@ -61,7 +67,7 @@ export class Shared {
 export interface CheckContext {
   shared: Shared;
   http: Client;
-  opts: RunOptions;
+  opts: ResolvedOptions;
 }
 
 /** PRM URL per RFC 9728 §3.1: the well-known segment between host and path. */
@@ -93,6 +99,27 @@ async function discover(http: Client, serviceUrl: string): Promise<Discovered> {
 function documentOf(res: Res, url: string): Record<string, unknown> {
   if (res.status !== 200 || !res.json || typeof res.json !== 'object') throw new Error(`GET ${url} → ${brief(res)}`);
   return res.json;
+}
+
+/** v0.6 endpoints (PROTOCOL-v0.6.md §1): named in agent_auth or at the top level, else the documented path under the AS. */
+export function endpoint06(d: Discovered, field: 'identity_endpoint' | 'claim_endpoint' | 'events_endpoint' | 'token_endpoint' | 'revocation_endpoint'): string {
+  const named = field === 'token_endpoint' || field === 'revocation_endpoint' ? d.as[field] : (d.as.agent_auth as Record<string, unknown> | undefined)?.[field];
+  if (typeof named === 'string') return named;
+  const path = { identity_endpoint: '/agent/identity', claim_endpoint: '/agent/identity/claim', events_endpoint: '/agent/event/notify', token_endpoint: '/oauth2/token', revocation_endpoint: '/oauth2/revoke' }[field];
+  return `${d.asUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/**
+ * The profile a service speaks, from its AS metadata: `agent_auth.identity_endpoint` is v0.6's
+ * (PROTOCOL-v0.6.md §11), anything else v0.1. Undefined when discovery fails (the run says why).
+ */
+export async function detectProfile(serviceUrl: string): Promise<Profile | undefined> {
+  try {
+    const d = await discover(new Client([]), serviceUrl);
+    return typeof (d.as.agent_auth as Record<string, unknown> | undefined)?.identity_endpoint === 'string' ? 'v0.6' : 'v0.1';
+  } catch {
+    return undefined;
+  }
 }
 
 /** The AS endpoint the metadata names, else the PROTOCOL.md §1 default path under the AS. */

@@ -27,7 +27,7 @@ function clip(text: string): string {
 
 /** Credentials the runner itself was issued are masked in the evidence, as a report is shared. */
 function mask(text: string): string {
-  return text.replace(/\b(sk_test_|clm_|cv_)[A-Za-z0-9_-]{6,}/g, '$1…').replace(/"(access_token|credential)":"[^"]{12,}"/g, '"$1":"…"');
+  return text.replace(/\b(sk_test_|clm_|cvt_|cv_)[A-Za-z0-9_-]{6,}/g, '$1…').replace(/"(access_token|credential)":"[^"]{12,}"/g, '"$1":"…"');
 }
 
 /** A fetch wrapper that logs every exchange into `log` (the current check's evidence). */
@@ -48,9 +48,10 @@ export class Client {
     if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
     const ex: Exchange = {
       method,
-      url,
-      requestHeaders: { ...headers, ...(headers.authorization ? { authorization: 'Bearer …' } : {}) },
-      requestBody: body === undefined ? undefined : typeof body === 'string' ? clip(body) : `<${body.length} bytes>`,
+      url: mask(url),
+      // A session cookie the runner holds is a credential too: the evidence names it, not its value.
+      requestHeaders: { ...headers, ...(headers.authorization ? { authorization: 'Bearer …' } : {}), ...(headers.cookie ? { cookie: headers.cookie.replace(/=[^;]*/g, '=…') } : {}) },
+      requestBody: body === undefined ? undefined : typeof body === 'string' ? mask(clip(body)) : `<${body.length} bytes>`,
     };
     this.log.push(ex);
     let r: Response;
@@ -64,6 +65,7 @@ export class Client {
     const text = await r.text().catch(() => '');
     ex.status = r.status;
     ex.responseHeaders = Object.fromEntries(r.headers);
+    if (ex.responseHeaders['set-cookie']) ex.responseHeaders['set-cookie'] = ex.responseHeaders['set-cookie'].replace(/^([^=]+)=[^;]*/, '$1=…');
     ex.responseBody = mask(clip(text));
     let json: any;
     try {

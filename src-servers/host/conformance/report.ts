@@ -2,11 +2,9 @@ import type { RunReport } from './run.js';
 import type { CheckResult, Exchange, Status } from './types.js';
 
 /**
- * Report formats. The JSON file is the RunReport itself (schema "agentic-registration-conformance/1"):
- * `{schema, profile, service, provider?, issuer, startedAt, finishedAt, summary: {total, SUCCESS,
- * FAILURE, WARNING, SKIPPED, INFO}, results: [{id, title, group, target, spec: {protocol, rfc?},
- * status, message, remedy?, exchanges: [{method, url, requestHeaders, requestBody?, status?,
- * responseHeaders?, responseBody?, error?}]}]}`. Credentials the runner was issued are masked.
+ * Report formats: the terminal lines, Markdown, and (html.ts) a self-contained HTML page. The JSON
+ * file is the RunReport itself, schema "agentic-registration-conformance/1", documented field by
+ * field in docs/CONFORMANCE-REPORT.md. Credentials the runner was issued are masked.
  */
 
 const MARK: Record<Status, string> = { SUCCESS: 'PASS', FAILURE: 'FAIL', WARNING: 'WARN', SKIPPED: 'SKIP', INFO: 'INFO' };
@@ -14,10 +12,19 @@ const MARK: Record<Status, string> = { SUCCESS: 'PASS', FAILURE: 'FAIL', WARNING
 /** The last line: counts per status, so a person sees the verdict at a glance. */
 export function summaryLine(report: RunReport): string {
   const s = report.summary;
-  return `${s.total} checks: ${s.SUCCESS} passed, ${s.FAILURE} failed, ${s.WARNING} warnings, ${s.SKIPPED} skipped, ${s.INFO} info`;
+  const line = `${s.total} checks: ${s.SUCCESS} passed, ${s.FAILURE} failed, ${s.WARNING} warnings, ${s.SKIPPED} skipped, ${s.INFO} info`;
+  if (s.expectedFailures === undefined) return line;
+  return `${line} (baseline: ${s.expectedFailures} expected failures, ${s.nowPasses} now pass${s.nowPasses ? ' — remove them from the baseline' : ''})`;
 }
 
 const showsEvidence = (r: CheckResult) => r.status === 'FAILURE' || r.status === 'WARNING';
+
+/** The status as a person reads it, with the baseline's verdict when it has one. */
+export function statusLabel(r: CheckResult): string {
+  if (r.baseline === 'expected') return `${r.status} (expected)`;
+  if (r.baseline === 'now-passes') return `${r.status} (expected to fail, now passes: remove it from the baseline)`;
+  return r.status;
+}
 
 function exchangeText(ex: Exchange): string {
   const req = `${ex.method} ${ex.url}${ex.requestHeaders['content-type'] ? ` (${ex.requestHeaders['content-type']})` : ''}${ex.requestBody ? `\n    ${ex.requestBody.slice(0, 300)}` : ''}`;
@@ -29,8 +36,10 @@ function exchangeText(ex: Exchange): string {
 /** One line per check for the terminal; failures and warnings add what was sent and what came back. */
 export function consoleLine(r: CheckResult): string {
   const spec = [r.spec.protocol, r.spec.rfc].filter(Boolean).join('; ');
-  let out = `${MARK[r.status]}  ${r.id} — ${r.title}${r.message !== r.title ? `\n      ${r.message}` : ''}\n      [${spec}]`;
+  const mark = r.baseline === 'expected' ? 'XFAIL' : r.baseline === 'now-passes' ? 'XPASS' : MARK[r.status];
+  let out = `${mark}  ${r.id} — ${r.title}${r.message !== r.title ? `\n      ${r.message}` : ''}\n      [${spec}]`;
   if (r.remedy) out += `\n      fix: ${r.remedy}`;
+  if (r.baseline) out += `\n      baseline: ${statusLabel(r)}`;
   if (r.status === 'FAILURE' && r.exchanges.length) out += `\n${r.exchanges.slice(-2).map(exchangeText).join('\n')}`;
   return out;
 }
@@ -41,16 +50,16 @@ export function toMarkdown(report: RunReport): string {
   const lines = [
     `# Agentic registration conformance — profile ${report.profile}`,
     '',
-    `Service: ${report.service}${report.provider ? ` · Provider: ${report.provider}` : ''} · runner issuer: ${report.issuer} · ${report.startedAt}`,
+    `Service: ${report.service}${report.provider ? ` · Provider: ${report.provider}` : ''} · runner issuer: ${report.issuer} · ${report.startedAt} · profile ${report.profileSource === 'flag' ? 'from --profile' : report.profileSource === 'detected' ? 'detected from the AS metadata' : 'by default'}`,
     '',
     `**${summaryLine(report)}**`,
     '',
     '| status | check | spec | result |',
     '|---|---|---|---|',
-    ...report.results.map((r) => `| ${r.status} | \`${r.id}\` ${cell(r.title)} | ${cell([r.spec.protocol, r.spec.rfc].filter(Boolean).join('; '))} | ${cell(r.message)} |`),
+    ...report.results.map((r) => `| ${statusLabel(r)} | \`${r.id}\` ${cell(r.title)} | ${cell([r.spec.protocol, r.spec.rfc].filter(Boolean).join('; '))} | ${cell(r.message)} |`),
   ];
   for (const r of report.results.filter(showsEvidence)) {
-    lines.push('', `## ${r.status}: \`${r.id}\``, '', r.message, '');
+    lines.push('', `## ${statusLabel(r)}: \`${r.id}\``, '', r.message, '');
     if (r.remedy) lines.push(`**What to change:** ${r.remedy}`, '');
     lines.push('```', ...r.exchanges.map(exchangeText), '```');
   }

@@ -1,20 +1,42 @@
 import { Client } from './http.js';
-import { Shared, type RunOptions } from './context.js';
+import { Shared, detectProfile, type RunOptions } from './context.js';
 import { startTestIssuer } from './issuer.js';
 import { selectChecks } from './checks/index.js';
-import { Outcome, type CheckResult, type Exchange } from './types.js';
+import { Outcome, type CheckResult, type Exchange, type Profile } from './types.js';
 
 export interface RunReport {
   /** Format version of this JSON (documented in report.ts). */
   schema: 'agentic-registration-conformance/1';
-  profile: RunOptions['profile'];
+  profile: Profile;
+  /** How the profile was chosen: the caller's flag, detected from the AS metadata, or the default when discovery failed. */
+  profileSource: 'flag' | 'detected' | 'default';
   service: string;
   provider?: string;
   issuer: string;
   startedAt: string;
   finishedAt: string;
   results: CheckResult[];
-  summary: Record<CheckResult['status'], number> & { total: number };
+  /**
+   * Counts per status; `expectedFailures` of the FAILUREs are in the baseline, `nowPasses` baseline
+   * entries ran and did not fail. Both are present only with a baseline.
+   */
+  summary: Record<CheckResult['status'], number> & { total: number; expectedFailures?: number; nowPasses?: number };
+}
+
+/**
+ * The MCP conformance tool's baseline rule: a listed check that fails is expected; one that
+ * passes now is a stale entry. Only a failure outside the baseline, or a stale entry, fails the
+ * run — so the baseline can only shrink as the implementation is fixed.
+ */
+function applyBaseline(result: CheckResult, expected: ReadonlySet<string>): void {
+  if (!expected.has(result.id)) return;
+  if (result.status === 'FAILURE') result.baseline = 'expected';
+  else if (result.status !== 'SKIPPED') result.baseline = 'now-passes';
+}
+
+/** Exit status of a run: 1 when a check failed outside the baseline or a baseline entry is stale, else 0. */
+export function failed(report: RunReport): boolean {
+  return report.results.some((r) => (r.status === 'FAILURE' && r.baseline !== 'expected') || r.baseline === 'now-passes');
 }
 
 /**
@@ -22,10 +44,15 @@ export interface RunReport {
  * discovery first). A check that throws anything but an Outcome is a FAILURE naming the error —
  * the runner never crashes on a target's odd answer. `onResult` streams results (CLI, studio).
  */
-export async function runConformance(opts: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
+export async function runConformance(input: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
   const startedAt = new Date().toISOString();
+  // --profile, else what the service's metadata says (PROTOCOL-v0.6.md §11), else v0.1 (discovery.* then says why).
+  const detected = input.profile ? undefined : await detectProfile(input.serviceUrl);
+  const profileSource = input.profile ? 'flag' : detected ? 'detected' : 'default';
+  const opts = { ...input, profile: input.profile ?? detected ?? 'v0.1' };
   const issuer = opts.issuer ?? (await startTestIssuer(opts.issuerPort, opts.issuerKeyFile));
   const shared = new Shared(opts, issuer);
+  const expected = new Set(opts.expected ?? []);
   try {
     const unknown = opts.only.filter((o) => !o.endsWith('*') && !o.endsWith('.') && !selectChecks(opts.profile, [o]).length);
     if (unknown.length) throw new Error(`--only names no check of profile ${opts.profile}: ${unknown.join(', ')}`);
@@ -43,6 +70,7 @@ export async function runConformance(opts: RunOptions, onResult?: (r: CheckResul
         result = { ...base, status, message };
       }
       if (result.status === 'FAILURE' && check.remedy) result.remedy = check.remedy;
+      applyBaseline(result, expected);
       shared.results.push(result);
       onResult?.(result);
     }
@@ -52,8 +80,11 @@ export async function runConformance(opts: RunOptions, onResult?: (r: CheckResul
   const results = shared.results;
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
   return {
-    schema: 'agentic-registration-conformance/1', profile: opts.profile, service: opts.serviceUrl, provider: opts.providerUrl, issuer: issuer.url,
+    schema: 'agentic-registration-conformance/1', profile: opts.profile, profileSource, service: opts.serviceUrl, provider: opts.providerUrl, issuer: issuer.url,
     startedAt, finishedAt: new Date().toISOString(), results,
-    summary: { total: results.length, SUCCESS: count('SUCCESS'), FAILURE: count('FAILURE'), WARNING: count('WARNING'), SKIPPED: count('SKIPPED'), INFO: count('INFO') },
+    summary: {
+      total: results.length, SUCCESS: count('SUCCESS'), FAILURE: count('FAILURE'), WARNING: count('WARNING'), SKIPPED: count('SKIPPED'), INFO: count('INFO'),
+      ...(opts.expected ? { expectedFailures: results.filter((r) => r.baseline === 'expected').length, nowPasses: results.filter((r) => r.baseline === 'now-passes').length } : {}),
+    },
   };
 }

@@ -35,6 +35,12 @@ export interface CheckResult {
   remedy?: string;
   /** The exchanges of this check (included in reports for FAILURE and WARNING). */
   exchanges: Exchange[];
+  /**
+   * Set when the check is in the expected-failures baseline (`--expected FILE`): `expected` — it
+   * failed as the baseline says, so it does not fail the run; `now-passes` — it no longer fails,
+   * so the baseline entry is stale and should be removed.
+   */
+  baseline?: 'expected' | 'now-passes';
 }
 
 export interface Check<C> {

@@ -135,4 +135,12 @@ describe('user matching (PROTOCOL-v0.6.md §2)', () => {
     const r = await idJagRegister(svc, await mintIdJagV06(issuer, svc, { sub: 'carla', email: 'carla@example.com' }));
     expectIdentityError(r, 401, 'interaction_required');
   });
+
+  it('a verified phone number matches too: the second subject with the same phone steps up', async () => {
+    const phone = { email: undefined, email_verified: false, phone_number: '+15550001111', phone_number_verified: true };
+    const first = await idJagRegister(svc, await mintIdJagV06(issuer, svc, { sub: 'phone-1', ...phone }, { omit: ['email'] }));
+    expect(first.status).toBe(200);
+    const second = await idJagRegister(svc, await mintIdJagV06(issuer, svc, { sub: 'phone-2', ...phone }, { omit: ['email'] }));
+    expectIdentityError(second, 401, 'interaction_required');
+  });
 });

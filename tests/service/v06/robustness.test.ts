@@ -109,4 +109,18 @@ describe('restart on a file database keeps v0.6 state', () => {
       await second.close();
     }
   });
+
+  it('§7: claim tokens, attempt tokens, user_codes and access tokens are stored only as hashes', async () => {
+    const reg = (await anonymous(svc)).body;
+    const started = (await startClaimV06(svc, reg.claim_token, 'hashes@example.com')).body;
+    const token = (await exchange(svc, reg.identity_assertion)).body.access_token;
+    const code = started.claim_attempt.user_code as string;
+    const secrets = [reg.claim_token, attemptTokenOf(started.claim_attempt.verification_uri), token];
+    const tables = svc.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    const dump = tables.map((t) => JSON.stringify(svc.db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
+    for (const secret of secrets) expect(dump.includes(secret), secret).toBe(false);
+    // A 6-digit code could hide inside a hex hash by chance, so look for it as a whole JSON value (string or number).
+    expect([`"${code}"`, `:${Number(code)},`, `:${Number(code)}}`].filter((v) => dump.includes(v))).toEqual([]);
+    expect(dump).toContain(reg.registration_id); // the dump is real: public ids are there
+  });
 });

@@ -10,8 +10,8 @@ export const discoveryChecks: Check<CheckContext>[] = [
   {
     id: 'discovery.challenge',
     title: 'GET /api/resource without a credential → 401 with resource_metadata',
-    group: 'discovery', target: 'service', profiles: ['v0.1'],
-    spec: { protocol: 'PROTOCOL.md §1', rfc: 'RFC 9728 §5.1, RFC 6750 §3' },
+    group: 'discovery', target: 'service', profiles: ['v0.1', 'v0.6'],
+    spec: { protocol: 'PROTOCOL.md §1, PROTOCOL-v0.6.md §1', rfc: 'RFC 9728 §5.1, RFC 6750 §3' },
     remedy: 'Answer an unauthenticated API call with 401 and `WWW-Authenticate: Bearer resource_metadata="<RS>/.well-known/oauth-protected-resource"`.',
     async run({ http, opts }) {
       const res = await http.get(`${opts.serviceUrl.replace(/\/+$/, '')}/api/resource`);
@@ -26,8 +26,8 @@ export const discoveryChecks: Check<CheckContext>[] = [
   {
     id: 'discovery.prm',
     title: 'Protected resource metadata has the RFC 9728 and PROTOCOL.md fields',
-    group: 'discovery', target: 'service', profiles: ['v0.1'],
-    spec: { protocol: 'PROTOCOL.md §1', rfc: 'RFC 9728 §2, §3' },
+    group: 'discovery', target: 'service', profiles: ['v0.1', 'v0.6'],
+    spec: { protocol: 'PROTOCOL.md §1, PROTOCOL-v0.6.md §1', rfc: 'RFC 9728 §2, §3' },
     async run({ http, shared }) {
       const { prm, prmUrl } = await shared.discovered(http, true);
       must(typeof prm.resource === 'string' && URL.canParse(prm.resource), `${prmUrl}: "resource" is missing or not a URL`);

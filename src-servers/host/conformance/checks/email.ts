@@ -11,7 +11,7 @@ import { fail, must, ok, skip, type Check } from '../types.js';
 
 const MAIL_WAIT_MS = 8000;
 
-function freshEmail(): string {
+export function freshEmail(): string {
   return `conformance+${randomUUID().slice(0, 8)}@example.com`;
 }
 
@@ -34,7 +34,12 @@ async function addressFor(ctx: CheckContext): Promise<string> {
  */
 async function otpFor(ctx: CheckContext, email: string, claimUri: string): Promise<string> {
   if (!ctx.opts.mailboxUrl) return (await ctx.opts.ask!(`Open the email sent to ${email}, follow its link, and type the 6-digit code the page shows: `)).trim();
-  const box = ctx.opts.mailboxUrl.replace(/\/+$/, '');
+  return (await pageChallenge(ctx, await mailedLink(ctx, email), claimUri)).otp;
+}
+
+/** The newest claim link mailed to `email`, read from `--mailbox` (PROTOCOL.md §8). */
+export async function mailedLink(ctx: CheckContext, email: string): Promise<string> {
+  const box = ctx.opts.mailboxUrl!.replace(/\/+$/, '');
   const deadline = Date.now() + MAIL_WAIT_MS;
   let link: string | undefined;
   while (!link && Date.now() < deadline) {
@@ -44,12 +49,22 @@ async function otpFor(ctx: CheckContext, email: string, claimUri: string): Promi
     if (!link) await new Promise((r) => setTimeout(r, 150));
   }
   if (!link) fail(`no email with a claim link reached ${email} at ${box} within ${MAIL_WAIT_MS / 1000} s`);
+  return link;
+}
+
+/** Open the link's page as the user's browser does, then mint the code as that page does (PROTOCOL.md §3). */
+export async function pageChallenge(ctx: CheckContext, link: string, claimUri: string): Promise<{ otp: string; attemptToken: string }> {
   const page = await ctx.http.get(link, { headers: { accept: 'text/html' } });
   must(page.status === 200, `the claim link ${link} → ${brief(page)}`);
-  const token = new URL(link).searchParams.get('token');
-  const challenge = await ctx.http.post(`${claimUri}/attempt/challenge`, { json: { claim_attempt_token: token } });
+  const attemptToken = new URL(link).searchParams.get('token') ?? '';
+  const challenge = await ctx.http.post(`${claimUri}/attempt/challenge`, { json: { claim_attempt_token: attemptToken } });
   must(challenge.status === 200 && /^\d{6}$/.test(String(challenge.json?.challenge)), `the page's challenge call → ${brief(challenge)}`);
-  return challenge.json.challenge;
+  return { otp: challenge.json.challenge, attemptToken };
+}
+
+/** Checks that drive several emails (lockout, superseded links, linking) read them from the mailbox only. */
+export function mailboxNeeded(ctx: CheckContext): void {
+  if (!ctx.opts.mailboxUrl) skip('needs --mailbox URL (an inbox API as PROTOCOL.md §8): it reads several claim emails, which is not asked of a person');
 }
 
 export const emailChecks: Check<CheckContext>[] = [

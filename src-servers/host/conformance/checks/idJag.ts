@@ -10,10 +10,10 @@ import { expectError } from './expect.js';
  * The ID-JAG `aud`: the AS issuer (PROTOCOL.md §2 row 6); a service whose metadata omits `issuer`
  * (discovery.as fails for that) is still tested, with authorization_servers[0] as agents use it.
  */
-const audienceOf = (d: Discovered) => (typeof d.as.issuer === 'string' ? d.as.issuer : d.asUrl);
+export const audienceOf = (d: Discovered) => (typeof d.as.issuer === 'string' ? d.as.issuer : d.asUrl);
 
 /** POST register_uri with an ID-JAG (PROTOCOL.md §2 identity_assertion + ID-JAG). */
-function present(ctx: CheckContext, d: Discovered, assertion: string) {
+export function present(ctx: CheckContext, d: Discovered, assertion: string) {
   return ctx.http.post(endpoint(d, 'register_uri'), {
     json: { type: 'identity_assertion', assertion_type: TOKEN_TYPE_ID_JAG, assertion, requested_credential_type: 'access_token' },
   });
@@ -29,7 +29,7 @@ async function idJagOffered(ctx: CheckContext): Promise<Discovered> {
  * Whether the service trusts the runner's issuer: a valid ID-JAG from it is presented once per
  * run. `invalid_issuer` means "not configured yet" — every negative check is SKIPPED with the line to add.
  */
-function trusted(ctx: CheckContext, owner = false): Promise<Discovered> {
+export function trusted(ctx: CheckContext, owner = false): Promise<Discovered> {
   return ctx.shared.memo('the runner\'s issuer to be trusted', async () => {
     const d = await idJagOffered(ctx);
     const res = await present(ctx, d, await ctx.shared.issuer.mint(audienceOf(d)));

@@ -21,7 +21,7 @@ interface ProviderDocs {
   metadata: boolean;
 }
 
-function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
+export function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
   const base = ctx.opts.providerUrl;
   if (!base) skip('no --provider URL given');
   return ctx.shared.memo('the provider\'s metadata and JWKS', async () => {
@@ -38,7 +38,7 @@ function providerDocs(ctx: CheckContext, owner = false): Promise<ProviderDocs> {
 }
 
 /** A signed-in session for the seeded user (PROTOCOL.md §6 POST /login, the bundled provider's mock sign-in). */
-function session(ctx: CheckContext): Promise<string> {
+export function session(ctx: CheckContext): Promise<string> {
   const base = ctx.opts.providerUrl;
   if (!base) skip('no --provider URL given');
   return ctx.shared.memo('a provider session', async () => {
@@ -52,7 +52,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.jwks',
     title: 'The provider publishes its issuer and public signing keys (each with a kid, no private part)',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6', rfc: 'OIDC Discovery §3, RFC 7517 §5' },
     async run(ctx) {
       const d = await providerDocs(ctx, true);
@@ -70,7 +70,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.cimd',
     title: 'The CIMD document names itself as client_id and the issuer\'s jwks_uri',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6, §2 (client_id row)', rfc: 'draft-ietf-oauth-client-id-metadata-document §3' },
     async run(ctx) {
       const d = await providerDocs(ctx);
@@ -84,7 +84,7 @@ export const providerChecks: Check<CheckContext>[] = [
   {
     id: 'provider.consent_required',
     title: 'No ID-JAG is minted for an audience the user has not consented to → 403 consent_required',
-    group: 'provider', target: 'provider', profiles: ['v0.1'],
+    group: 'provider', target: 'provider', profiles: ['v0.1', 'v0.6'],
     spec: { protocol: 'PROTOCOL.md §6 (POST /id-jag)' },
     async run(ctx) {
       const token = await session(ctx);

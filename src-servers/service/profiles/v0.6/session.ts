@@ -11,9 +11,18 @@ import type { UserRow } from '../../store/users.js';
  */
 export const SESSION_COOKIE = 'svc_session';
 
-/** Per-data-dir HMAC keys (service_secrets): one for the cookie, one for the pages' form tokens. */
+const secrets = new WeakMap<object, Map<string, Buffer>>();
+
+/** Per-data-dir HMAC keys (service_secrets): one for the cookie, one for the pages' form tokens; read once per service. */
 export function serviceSecret(ctx: ServiceContext, name: 'session_cookie' | 'form_tokens'): Buffer {
-  return Buffer.from(ctx.store.v06.accounts.secret(name, () => randomBytes(32).toString('base64url'), ctx.now()), 'base64url');
+  let cache = secrets.get(ctx.store);
+  if (!cache) secrets.set(ctx.store, (cache = new Map()));
+  let key = cache.get(name);
+  if (!key) {
+    key = Buffer.from(ctx.store.v06.accounts.secret(name, () => randomBytes(32).toString('base64url'), ctx.now()), 'base64url');
+    cache.set(name, key);
+  }
+  return key;
 }
 
 const sign = (ctx: ServiceContext, id: string) => createHmac('sha256', serviceSecret(ctx, 'session_cookie')).update(id).digest('base64url');
