@@ -65,7 +65,9 @@ export function Inspector() {
     );
 
   const curl = curlCommand(e);
-  const from = e.from === 'External client' && e.fromLabel ? `External client (${e.fromLabel})` : e.from;
+  // The host runs a service per protocol version: say which one this Service is (Exchange.serviceProfile).
+  const role = (a: typeof e.from) => (a === 'Service' && e.serviceProfile ? `Service ${e.serviceProfile}` : a);
+  const from = e.from === 'External client' && e.fromLabel ? `External client (${e.fromLabel})` : role(e.from);
   const copy = async () => {
     if (curl && (await copyText(curl))) {
       setCopied(true);
@@ -83,7 +85,7 @@ export function Inspector() {
         <span className={`status-badge tone-${toneOf(e.status)}`} aria-label={`Status ${responseLabel(e)}`}>{responseLabel(e)}</span>
       </header>
       <p className="insp-meta">
-        <span>{from} → {e.to}</span>
+        <span>{from} → {role(e.to)}</span>
         <span>{Math.round(e.durationMs)} ms</span>
         <span>{new Date(e.startedAt).toLocaleTimeString([], { hourCycle: 'h23' })}</span>
         {e.step && <span>step <code>{e.step}</code></span>}

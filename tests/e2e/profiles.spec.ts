@@ -52,7 +52,8 @@ test('the Protocol switch changes the flows and lessons on offer, and the header
     return (await r.json()) as { services: { profile: string; url: string }[] };
   });
   const v06 = info.services.find((s) => s.profile === 'v0.6')!.url;
-  await expect(studio.inspector).toContainText(v06);
+  await expect(studio.inspector.locator('.insp-path')).toHaveAttribute('title', new RegExp(`^${v06}/api/resource`));
+  await expect(studio.inspector).toContainText('Agent → Service v0.6');
 
   // Back to v0.1 without a restart: the run on screen starts again there.
   await switchTo(studio, 'v0.1');
