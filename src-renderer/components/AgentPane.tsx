@@ -102,7 +102,9 @@ export function AgentPane() {
     const mark = review !== null ? el.querySelector<HTMLElement>('.reviewed') : null;
     if (mark) el.scrollTo({ top: mark.offsetTop - el.offsetTop - 8, behavior: 'smooth' });
     else if (review === null) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
-  }, [narration.length, review]);
+    // Also when the run ends: the outcome box above the log grows after the last line came, and
+    // would push that line out of view.
+  }, [narration.length, review, run?.status, Boolean(run?.outcome)]);
 
   return (
     <Pane
