@@ -1,0 +1,32 @@
+/**
+ * What the kernel says a process has spent, read from /proc (Linux): the one meter that works the
+ * same for our host and for a service someone else started (`npm run bench -- --against-pid`).
+ */
+import { readFileSync } from 'node:fs';
+
+const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat counts in 1/100 s on every Linux we run on
+
+/** CPU ms (user + system, all threads) process `pid` has used so far, or undefined when it cannot be read. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the ")" that closes the command name: state is [0], utime [11], stime [12].
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory now and its high-water mark (VmRSS, VmHWM), in bytes. */
+export function processRss(pid: number): { rssBytes: number; peakRssBytes: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(status.match(new RegExp(`^${name}:\\s*(\\d+) kB`, 'm'))?.[1] ?? NaN) * 1024;
+    const rssBytes = kb('VmRSS');
+    const peakRssBytes = kb('VmHWM');
+    return Number.isFinite(rssBytes) && Number.isFinite(peakRssBytes) ? { rssBytes, peakRssBytes } : undefined;
+  } catch {
+    return undefined;
+  }
+}
