@@ -29,12 +29,12 @@ import { benchHostConfig } from './measure.js';
 import { ANONYMOUS_BODY, idJagBody } from './prepare.js';
 import { processCpuMs, processRss } from './procStat.js';
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
-import { formatAgainst, type AgainstRow, type TargetRound } from './againstReport.js';
+import { formatAgainst, type AgainstReport, type AgainstRow, type TargetRound, type TargetSummary } from './againstReport.js';
 import { studioUnderLoad, type StudioCheck } from './studioCheck.js';
 
 export interface AgainstOptions {
-  url: string;
-  pid?: number;
+  /** the other services, each with its server's pid when known (--against URL --against-pid PID, repeatable, in order) */
+  others: { url: string; pid?: number }[];
   issuerPort: number;
   connections: number;
   /** measured seconds per row and service, split over the rounds */
@@ -53,7 +53,8 @@ export interface AgainstOptions {
 
 /** How a service is reached, found from outside as any client finds it. */
 interface Target {
-  name: 'ours' | 'other';
+  /** 'ours', or the other's URL */
+  name: string;
   base: string;
   pid?: number;
   register: string;
@@ -117,7 +118,7 @@ interface RowPlan {
 function rowPlans(o: AgainstOptions, issuer: BenchIssuer): RowPlan[] {
   const c = o.connections;
   /** the last measured rate per service: how many single-use bodies the next window needs */
-  const lastRate = new Map<Target['name'], number>();
+  const lastRate = new Map<string, number>();
   const reusable = (spec: (t: Target) => Omit<LoadSpec, 'connections' | 'durationS'>) => async (t: Target, seconds: number) => {
     await runLoad({ ...spec(t), connections: c, durationS: o.warmupS });
     return window(t, { ...spec(t), connections: c, durationS: seconds });
@@ -184,36 +185,38 @@ export async function runAgainst(o: AgainstOptions): Promise<void> {
   const issuer = await startBenchIssuer(o.issuerPort, keyFile).catch((err) => {
     throw new Error(`the bench issuer cannot listen on 127.0.0.1:${o.issuerPort} (${(err as Error).message}); pick another with --issuer-port`);
   });
-  progress(`bench --against ${o.url}: the other service must trust the bench's ID-JAG issuer ${issuer.url}`);
+  progress(`bench --against ${o.others.map((x) => x.url).join(' ')}: the other service must trust the bench's ID-JAG issuer ${issuer.url}`);
   progress(`      (the v0.1 reference: REFERENCE_TRUSTED_ISSUERS=${issuer.url} ../shared/reference/run.sh v0.1)`);
-  const pinning = o.pin && o.pid !== undefined && !cannotPin;
-  if (o.pid === undefined) progress('      no --against-pid: the other\'s CPU per request is unknown, and neither server is pinned');
+  const pids = o.others.flatMap((x) => (x.pid !== undefined ? [x.pid] : []));
+  const pinning = o.pin && pids.length === o.others.length && !cannotPin;
+  if (pids.length < o.others.length) progress("      without an --against-pid for each: the other's CPU per request is unknown, and no server is pinned");
   else if (o.pin && cannotPin) progress(`      note: cannot pin here (${cannotPin})`);
   let host: HostChild | undefined;
   let studio: StudioCheck | undefined;
   try {
     host = await spawnHostChild(['--storage', 'disk', '--config', JSON.stringify(benchHostConfig(issuer))], { cpuProfileDir: o.profileDir });
     const ours = await discover('ours', host.urls.service, host.pid);
-    const other = await discover('other', o.url, o.pid);
-    await check(ours, issuer);
-    await check(other, issuer);
-    progress(`      ours: ${ours.base} (pid ${host.pid}, on disk, trace on); other: ${other.base}${o.pid ? ` (pid ${o.pid})` : ''}; ID-JAG aud ${ours.audience} / ${other.audience}`);
+    const others = await Promise.all(o.others.map((x) => discover(x.url, x.url, x.pid)));
+    for (const t of [ours, ...others]) await check(t, issuer);
+    progress(`      ours: ${ours.base} (pid ${host.pid}, on disk, trace on), ID-JAG aud ${ours.audience}`);
+    for (const t of others) progress(`      other: ${t.base}${t.pid ? ` (pid ${t.pid})` : ''}, ID-JAG aud ${t.audience}`);
     await warmUpLoadGenerator(o.warmupS > 1 ? 2 : 0.2);
 
     const plans = rowPlans(o, issuer).filter((p) => !o.only || p.id.includes(o.only));
-    const rounds = new Map(plans.map((p) => [p.id, { ours: [] as TargetRound[], other: [] as TargetRound[] }]));
+    const targets = [ours, ...others];
+    const rounds = new Map(plans.map((p) => [p.id, new Map(targets.map((t) => [t.name, [] as TargetRound[]]))]));
     const seconds = o.durationS / o.rounds;
     for (let round = 0; round < o.rounds; round++) {
       for (const plan of plans) {
-        const order = round % 2 === 0 ? [ours, other] : [other, ours];
+        // Who goes first turns round by round.
+        const order = targets.map((_, i) => targets[(i + round) % targets.length]);
         for (const t of order) {
           if (pinning) {
-            const placement = placeHost()!;
-            pinProcess(host.pid, placement.hostCore);
-            pinProcess(o.pid!, placement.hostCore);
+            const { hostCore } = placeHost()!;
+            for (const pid of [host.pid, ...pids]) pinProcess(pid, hostCore);
           }
           const r = await plan.measure(t, seconds);
-          rounds.get(plan.id)![t.name].push(r);
+          rounds.get(plan.id)!.get(t.name)!.push(r);
           const cpu = r.cpuMsPerRequest !== undefined ? `, CPU ${r.cpuMsPerRequest.toFixed(3)} ms/req` : '';
           const bad = r.non2xx ? ` — ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}` : '';
           progress(`[round ${round + 1}/${o.rounds}] ${plan.title} ${t.name}: ${Math.round(r.requestsPerSec)}/s, p99 ${r.p99Ms.toFixed(1)} ms${cpu}${bad}`);
@@ -221,7 +224,11 @@ export async function runAgainst(o: AgainstOptions): Promise<void> {
       }
     }
     const final = await host.stop();
-    const memory = { oursIdleRssBytes: host.startRss.rssBytes, oursPeakRssBytes: final.peakRssBytes, ...(o.pid ? { other: processRss(o.pid) } : {}) };
+    const memory = {
+      oursIdleRssBytes: host.startRss.rssBytes,
+      oursPeakRssBytes: final.peakRssBytes,
+      others: o.others.map((x) => (x.pid !== undefined ? (processRss(x.pid) ?? null) : null)),
+    };
     host = undefined;
     if (o.studioCheck) {
       // A host of its own with the studio on (a studio nobody watches would be a different host to measure).
@@ -234,27 +241,40 @@ export async function runAgainst(o: AgainstOptions): Promise<void> {
       progress(`      ${studio.ok ? 'OK' : 'FAILED'}: ${studio.detail}`);
     }
 
+    const summary = (list: TargetRound[]): TargetSummary => {
+      const best = list.reduce((a, b) => (b.requestsPerSec > a.requestsPerSec ? b : a));
+      const cpu = median(list.flatMap((x) => (x.cpuMsPerRequest !== undefined ? [x.cpuMsPerRequest] : [])));
+      return { requestsPerSec: best.requestsPerSec, p99Ms: best.p99Ms, p50Ms: best.p50Ms, ...(cpu !== undefined ? { cpuMsPerRequest: cpu } : {}), non2xx: list.reduce((n, x) => n + x.non2xx, 0), rounds: list };
+    };
     const rows: AgainstRow[] = plans.map((p) => {
       const r = rounds.get(p.id)!;
-      const summary = (list: TargetRound[]) => {
-        const best = list.reduce((a, b) => (b.requestsPerSec > a.requestsPerSec ? b : a));
-        const cpu = median(list.flatMap((x) => (x.cpuMsPerRequest !== undefined ? [x.cpuMsPerRequest] : [])));
-        return { requestsPerSec: best.requestsPerSec, p99Ms: best.p99Ms, p50Ms: best.p50Ms, ...(cpu !== undefined ? { cpuMsPerRequest: cpu } : {}), non2xx: list.reduce((n, x) => n + x.non2xx, 0), rounds: list };
-      };
-      return { id: p.id, title: p.title, ours: summary(r.ours), other: summary(r.other) };
+      return { id: p.id, title: p.title, ours: summary(r.get('ours')!), others: others.map((t) => summary(r.get(t.name)!)) };
     });
-    const report = { against: o.url, againstPid: o.pid ?? null, issuer: issuer.url, connections: o.connections, rounds: o.rounds, secondsPerWindow: seconds, warmupS: o.warmupS, pinned: pinning, rows, memory, ...(studio ? { studio } : {}) };
+    const report: AgainstReport = {
+      others: o.others.map((x) => ({ url: x.url, pid: x.pid ?? null })),
+      issuer: issuer.url,
+      connections: o.connections,
+      rounds: o.rounds,
+      secondsPerWindow: seconds,
+      warmupS: o.warmupS,
+      pinned: pinning,
+      rows,
+      memory,
+      ...(studio ? { studio } : {}),
+    };
     writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
     if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`\n${formatAgainst(report)}\n\nWritten to ${o.out}.\n`);
-    if (rows.some((r) => r.ours.non2xx || r.other.non2xx) || (studio && !studio.ok)) process.exitCode = 1;
+    if (rows.some((r) => r.ours.non2xx || r.others.some((x) => x.non2xx)) || (studio && !studio.ok)) process.exitCode = 1;
   } finally {
     if (pinning) {
       unpinBench();
-      try {
-        pinProcess(o.pid!); // back to every core the bench had
-      } catch {
-        /* it has exited */
+      for (const pid of pids) {
+        try {
+          pinProcess(pid); // back to every core the bench had
+        } catch {
+          /* it has exited */
+        }
       }
     }
     await host?.stop().catch(() => undefined);

@@ -27,19 +27,20 @@ export interface AgainstRow {
   id: string;
   title: string;
   ours: TargetSummary;
-  other: TargetSummary;
+  /** in the order of AgainstReport.others */
+  others: TargetSummary[];
 }
 
 export interface AgainstReport {
-  against: string;
-  againstPid: number | null;
+  others: { url: string; pid: number | null }[];
   issuer: string;
   connections: number;
   rounds: number;
   secondsPerWindow: number;
   pinned: boolean;
   rows: AgainstRow[];
-  memory: { oursIdleRssBytes: number; oursPeakRssBytes: number; other?: { rssBytes: number; peakRssBytes: number } };
+  warmupS: number;
+  memory: { oursIdleRssBytes: number; oursPeakRssBytes: number; others: ({ rssBytes: number; peakRssBytes: number } | null)[] };
   studio?: { ok: boolean; detail: string };
 }
 
@@ -49,28 +50,40 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 const cpu = (n: number | undefined) => (n === undefined ? '—' : n.toFixed(3));
 const mb = (n: number | undefined) => (n === undefined ? '—' : `${Math.round(n / 1048576)} MB`);
 
+/** One table per other service: ours beside it, from the same interleaved rounds. */
 export function formatAgainst(r: AgainstReport): string {
   const header = ['Row', 'ours req/s', 'other req/s', 'ratio', 'p99 ms ours / other', 'CPU ms/req ours / other', 'CPU ratio'];
-  const lines = r.rows.map((row) => [
-    row.title + (row.ours.non2xx || row.other.non2xx ? ` (non-2xx: ours ${row.ours.non2xx}, other ${row.other.non2xx})` : ''),
-    int(row.ours.requestsPerSec),
-    int(row.other.requestsPerSec),
-    ratio(row.ours.requestsPerSec, row.other.requestsPerSec),
-    `${ms(row.ours.p99Ms)} / ${ms(row.other.p99Ms)}`,
-    `${cpu(row.ours.cpuMsPerRequest)} / ${cpu(row.other.cpuMsPerRequest)}`,
-    ratio(row.ours.cpuMsPerRequest, row.other.cpuMsPerRequest),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  const other = r.memory.other;
+  const tables = r.others.map((other, k) => {
+    const lines = r.rows.map((row) => {
+      const them = row.others[k];
+      return [
+        row.title + (row.ours.non2xx || them.non2xx ? ` (non-2xx: ours ${row.ours.non2xx}, other ${them.non2xx})` : ''),
+        int(row.ours.requestsPerSec),
+        int(them.requestsPerSec),
+        ratio(row.ours.requestsPerSec, them.requestsPerSec),
+        `${ms(row.ours.p99Ms)} / ${ms(them.p99Ms)}`,
+        `${cpu(row.ours.cpuMsPerRequest)} / ${cpu(them.cpuMsPerRequest)}`,
+        ratio(row.ours.cpuMsPerRequest, them.cpuMsPerRequest),
+      ];
+    });
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+    const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+    const mem = r.memory.others[k];
+    return [
+      `Ours against ${other.url}${other.pid ? ` (pid ${other.pid})` : ''}:`,
+      '',
+      [line(header), rule, ...lines.map(line)].join('\n'),
+      ...(mem ? ['', `Its RSS: ${mb(mem.rssBytes)} at the end, ${mb(mem.peakRssBytes)} peak (its whole life).`] : []),
+    ].join('\n');
+  });
   return [
-    `Ours (on disk, trace on) against ${r.against}${r.againstPid ? ` (pid ${r.againstPid})` : ''}: ${r.rounds} interleaved round(s) of ${r.secondsPerWindow.toFixed(1)} s per row and service, ${r.connections} connections${r.pinned ? ', both pinned to the same core' : ''}. ID-JAGs from ${r.issuer}.`,
+    `Ours (on disk, trace on) beside ${r.others.length} other service(s): ${r.rounds} interleaved round(s), ${r.warmupS} s warm-up and ${r.secondsPerWindow.toFixed(1)} s measured per row and service, ${r.connections} connections${r.pinned ? ', every server pinned to the same core' : ''}. ID-JAGs from ${r.issuer}.`,
     'req/s and p99: best round; CPU ms/req (server process, /proc): median round; ratio = ours / other.',
     '',
-    [line(header), rule, ...lines.map(line)].join('\n'),
+    tables.join('\n\n'),
     '',
-    `Our host's RSS: ${mb(r.memory.oursIdleRssBytes)} idle → ${mb(r.memory.oursPeakRssBytes)} peak.${other ? ` The other's: ${mb(other.rssBytes)} now, ${mb(other.peakRssBytes)} peak (its whole life).` : ''}`,
+    `Our host's RSS: ${mb(r.memory.oursIdleRssBytes)} idle → ${mb(r.memory.oursPeakRssBytes)} peak.`,
     ...(r.studio ? [`Studio under load: ${r.studio.ok ? 'OK' : 'FAILED'} — ${r.studio.detail}`] : []),
   ].join('\n');
 }

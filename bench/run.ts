@@ -11,7 +11,7 @@
  *   npm run bench -- --duration S --warmup S --connections N --runs N --rounds N
  *   npm run bench -- --profile DIR      CPU-profile each host child (then: npx tsx bench/profile-summary.ts DIR/<row>)
  *   npm run bench -- --unpinned         let the scheduler place the host (default: its own core, the fastest; bench/cores.ts)
- *   npm run bench -- --against URL [--against-pid PID] [--issuer-port N] [--no-studio-check]
+ *   npm run bench -- --against URL [--against-pid PID] [--issuer-port N] [--no-studio-check]   (--against repeatable)
  *                                       our host (on disk) beside another service, rows interleaved, a ratio per row
  *                                       (bench/against.ts); its ID-JAG issuer listens on 127.0.0.1:N (default 5340),
  *                                       which the other must trust. --duration/--warmup/--rounds/--connections/--only/
@@ -61,8 +61,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     rounds: { type: 'string' },
     unpinned: { type: 'boolean', default: false },
-    against: { type: 'string' },
-    'against-pid': { type: 'string' },
+    against: { type: 'string', multiple: true },
+    'against-pid': { type: 'string', multiple: true },
     'issuer-port': { type: 'string' },
     'no-studio-check': { type: 'boolean', default: false },
   },
@@ -103,17 +103,22 @@ const settings: Settings = {
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 /** --against: ours beside another service (bench/against.ts). */
-async function against(url: string) {
-  try {
-    new URL(url);
-  } catch {
-    progress(`bench: --against needs a URL (the other service's base, e.g. http://localhost:8340), not "${url}"`);
+async function against(urls: string[]) {
+  for (const url of urls) {
+    try {
+      new URL(url);
+    } catch {
+      progress(`bench: --against needs a URL (the other service's base, e.g. http://localhost:8340), not "${url}"`);
+      process.exit(2);
+    }
+  }
+  const pids = (values['against-pid'] ?? []).map((p) => numberFlag('against-pid', p, 0));
+  if (pids.length > urls.length) {
+    progress('bench: more --against-pid than --against: give each pid after its URL');
     process.exit(2);
   }
-  const pid = values['against-pid'] === undefined ? undefined : numberFlag('against-pid', values['against-pid'], 0);
   await runAgainst({
-    url,
-    pid,
+    others: urls.map((url, i) => ({ url, ...(pids[i] !== undefined ? { pid: pids[i] } : {}) })),
     issuerPort: values['issuer-port'] === undefined ? 5340 : numberFlag('issuer-port', values['issuer-port'], 5340),
     connections: numberFlag('connections', values.connections, 32),
     durationS: numberFlag('duration', values.duration, pick(20, 4, 0.4)),

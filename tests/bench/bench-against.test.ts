@@ -64,23 +64,22 @@ describe('npm run bench -- --against', () => {
     // The issuer the other service must trust is printed before anything is measured.
     expect(stderr).toContain(`must trust the bench's ID-JAG issuer http://127.0.0.1:${issuerPort}`);
     const report = JSON.parse(readFileSync(out, 'utf8'));
-    expect(report).toMatchObject({ against: trusting.urls.service, againstPid: process.pid, issuer: `http://127.0.0.1:${issuerPort}` });
+    expect(report).toMatchObject({ others: [{ url: trusting.urls.service, pid: process.pid }], issuer: `http://127.0.0.1:${issuerPort}` });
     expect(report.rows.map((r: { id: string }) => r.id)).toEqual(['anonymous', 'read', 'id-jag']);
     for (const row of report.rows) {
-      for (const side of ['ours', 'other'] as const) {
-        const s = row[side];
+      for (const [side, s] of [['ours', row.ours], ['other', row.others[0]]] as const) {
         expect(s.requestsPerSec, `${row.id} ${side} req/s`).toBeGreaterThan(0);
         expect(s.p99Ms, `${row.id} ${side} p99`).toBeGreaterThanOrEqual(s.p50Ms);
         expect(s.cpuMsPerRequest, `${row.id} ${side} CPU ms/req`).toBeGreaterThan(0);
         expect(s.non2xx, `${row.id} ${side} non-2xx`).toBe(0);
       }
       // The table has the row with its ratio (ours / other).
-      const ratio = (row.ours.requestsPerSec / row.other.requestsPerSec).toFixed(2);
+      const ratio = (row.ours.requestsPerSec / row.others[0].requestsPerSec).toFixed(2);
       expect(stdout).toMatch(new RegExp(`\\| ${row.title.replace(/[()/]/g, '\\$&')} .*\\| +${ratio.replace('.', '\\.')}× \\|`));
     }
     expect(report.memory.oursIdleRssBytes).toBeGreaterThan(0);
     expect(report.memory.oursPeakRssBytes).toBeGreaterThanOrEqual(report.memory.oursIdleRssBytes);
-    expect(report.memory.other.peakRssBytes).toBeGreaterThan(0);
+    expect(report.memory.others[0].peakRssBytes).toBeGreaterThan(0);
     expect(report.studio, report.studio?.detail).toMatchObject({ ok: true });
     expect(report.studio.flowExchanges).toBeGreaterThan(0);
     expect(report.studio.loadExchanges).toBeGreaterThanOrEqual(report.studio.loadAnswers);
