@@ -227,6 +227,7 @@ export async function runAgainst(o: AgainstOptions): Promise<void> {
     const memory = {
       oursIdleRssBytes: host.startRss.rssBytes,
       oursPeakRssBytes: final.peakRssBytes,
+      ...(final.peakHeapTotalBytes ? { oursPeakHeapBytes: final.peakHeapTotalBytes } : {}),
       others: o.others.map((x) => (x.pid !== undefined ? (processRss(x.pid) ?? null) : null)),
     };
     host = undefined;

@@ -40,7 +40,7 @@ export interface AgainstReport {
   pinned: boolean;
   rows: AgainstRow[];
   warmupS: number;
-  memory: { oursIdleRssBytes: number; oursPeakRssBytes: number; others: ({ rssBytes: number; peakRssBytes: number } | null)[] };
+  memory: { oursIdleRssBytes: number; oursPeakRssBytes: number; oursPeakHeapBytes?: number; others: ({ rssBytes: number; peakRssBytes: number } | null)[] };
   studio?: { ok: boolean; detail: string };
 }
 
@@ -83,7 +83,7 @@ export function formatAgainst(r: AgainstReport): string {
     '',
     tables.join('\n\n'),
     '',
-    `Our host's RSS: ${mb(r.memory.oursIdleRssBytes)} idle → ${mb(r.memory.oursPeakRssBytes)} peak.`,
+    `Our host's RSS: ${mb(r.memory.oursIdleRssBytes)} idle → ${mb(r.memory.oursPeakRssBytes)} peak${r.memory.oursPeakHeapBytes ? ` (V8 heap at most ${mb(r.memory.oursPeakHeapBytes)})` : ''}.`,
     ...(r.studio ? [`Studio under load: ${r.studio.ok ? 'OK' : 'FAILED'} — ${r.studio.detail}`] : []),
   ].join('\n');
 }

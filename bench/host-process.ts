@@ -37,9 +37,12 @@ const { values } = parseArgs({
 });
 
 let sampledPeak = process.memoryUsage.rss();
+let peakHeap = 0;
 const sampler = setInterval(() => {
   const rss = process.memoryUsage.rss();
   if (rss > sampledPeak) sampledPeak = rss;
+  const heap = process.memoryUsage().heapTotal;
+  if (heap > peakHeap) peakHeap = heap;
 }, 50);
 sampler.unref();
 
@@ -57,6 +60,10 @@ function rssLine(): string {
     cpuUs: use.userCPUTime + use.systemCPUTime,
     systemCpuUs: use.systemCPUTime,
     minorPageFaults: use.minorPageFault,
+    // Where the memory is: V8's heap (and its high-water mark, sampled), and Buffers / ArrayBuffers outside it.
+    heapTotalBytes: process.memoryUsage().heapTotal,
+    peakHeapTotalBytes: peakHeap,
+    externalBytes: process.memoryUsage().external,
   };
   return `RSS ${JSON.stringify(report)}\n`;
 }
