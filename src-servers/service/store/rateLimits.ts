@@ -18,6 +18,9 @@ export function rateLimitsStore(db: Db) {
      ON CONFLICT (bucket, window_start) DO UPDATE SET count = MAX(count, excluded.count)`,
   );
   const prune = db.prepare('DELETE FROM rate_limits WHERE window_start < ?');
+  const writeAll = db.transaction((batch: readonly { bucket: string; windowStart: number; count: number }[]) => {
+    for (const w of batch) write.run(w.bucket, w.windowStart, w.count);
+  });
   interface Window { bucket: string; windowStart: number; count: number }
   const windows = new Map<string, Window>();
   const dirty = new Set<Window>();
@@ -28,9 +31,7 @@ export function rateLimitsStore(db: Db) {
     if (dirty.size === 0 || !db.open) return; // closed under us: the service stopped (stop() flushed)
     const batch = [...dirty];
     dirty.clear();
-    db.transaction(() => {
-      for (const w of batch) write.run(w.bucket, w.windowStart, w.count);
-    })();
+    writeAll(batch);
   };
 
   return {
