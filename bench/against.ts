@@ -27,7 +27,7 @@ import { startBenchIssuer, type BenchIssuer } from './issuer.js';
 import { probe, runLoad, warmUpLoadGenerator, type LoadResult, type LoadSpec } from './load.js';
 import { benchHostConfig } from './measure.js';
 import { ANONYMOUS_BODY, idJagBody } from './prepare.js';
-import { processCpuMs, processRss } from './procStat.js';
+import { listensOn, processCpuMs, processRss } from './procStat.js';
 import { SERVICE_PATHS } from '../src-servers/protocol/constants.js';
 import { formatAgainst, type AgainstReport, type AgainstRow, type TargetRound, type TargetSummary } from './againstReport.js';
 import { studioUnderLoad, type StudioCheck } from './studioCheck.js';
@@ -197,6 +197,12 @@ export async function runAgainst(o: AgainstOptions): Promise<void> {
     host = await spawnHostChild(['--storage', 'disk', '--config', JSON.stringify(benchHostConfig(issuer))], { cpuProfileDir: o.profileDir });
     const ours = await discover('ours', host.urls.service, host.pid);
     const others = await Promise.all(o.others.map((x) => discover(x.url, x.url, x.pid)));
+    for (const t of others) {
+      if (t.pid === undefined) continue;
+      const { port, protocol } = new URL(t.base);
+      const owns = listensOn(t.pid, Number(port || (protocol === 'https:' ? 443 : 80)));
+      if (owns === false) throw new Error(`--against-pid ${t.pid} does not hold the socket listening at ${t.base}: give the server process's pid (not a wrapper shell's or npm's)`);
+    }
     for (const t of [ours, ...others]) await check(t, issuer);
     progress(`      ours: ${ours.base} (pid ${host.pid}, on disk, trace on), ID-JAG aud ${ours.audience}`);
     for (const t of others) progress(`      other: ${t.base}${t.pid ? ` (pid ${t.pid})` : ''}, ID-JAG aud ${t.audience}`);

@@ -2,7 +2,7 @@
  * What the kernel says a process has spent, read from /proc (Linux): the one meter that works the
  * same for our host and for a service someone else started (`npm run bench -- --against-pid`).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat counts in 1/100 s on every Linux we run on
 
@@ -26,6 +26,39 @@ export function processRss(pid: number): { rssBytes: number; peakRssBytes: numbe
     const rssBytes = kb('VmRSS');
     const peakRssBytes = kb('VmHWM');
     return Number.isFinite(rssBytes) && Number.isFinite(peakRssBytes) ? { rssBytes, peakRssBytes } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Does process `pid` hold the socket listening on `port` (Linux /proc/net/tcp{,6} and /proc/<pid>/fd)?
+ * undefined when it cannot be told (not Linux, or another user's process). A wrong --against-pid
+ * (a wrapper shell, an npm process) would meter a process that does none of the work.
+ */
+export function listensOn(pid: number, port: number): boolean | undefined {
+  const inodes = new Set<string>();
+  try {
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      let text = '';
+      try {
+        text = readFileSync(table, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const line of text.split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        // local_address is HEXIP:HEXPORT; st 0A is LISTEN; the inode is field 9.
+        if (f.length > 9 && f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+      }
+    }
+    if (inodes.size === 0) return undefined;
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' }) as string;
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (m && inodes.has(m[1])) return true;
+    }
+    return false;
   } catch {
     return undefined;
   }

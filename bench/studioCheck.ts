@@ -109,6 +109,8 @@ export async function studioUnderLoad(host: HostChild, connections: number, load
     const flowSeen = all.filter((e) => e.from !== EXTERNAL);
     const loadAnswers = answered.ok + answered.non2xx;
     const loadExchanges = (await totalExchanges()) - before - flowSeen.length;
+    // The live stream may trail the stored trace by a moment under load: give it a few seconds.
+    for (const until = Date.now() + 5_000; events.announced(loaded.traceId).length < flowSeen.length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
     const announced = events.announced(loaded.traceId);
     const missing = idleShapes.filter((s, i, list) => shapes(flowSeen).filter((x) => x === s).length < list.filter((x) => x === s).length);
     const problems = [

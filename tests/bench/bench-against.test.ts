@@ -92,6 +92,13 @@ describe('npm run bench -- --against', () => {
     expect(stderr).toContain(`an ID-JAG from the bench issuer was refused — does it trust http://127.0.0.1:${issuerPort}?`);
   });
 
+  it('an --against-pid that does not serve the URL: exit 1, asking for the server process\'s pid', { timeout: 60_000 }, async () => {
+    const args = ['--against', trusting.urls.service, '--against-pid', String(process.ppid), '--issuer-port', String(issuerPort), '--smoke', '--no-studio-check', '--out', join(dir, 'never.json')];
+    const { code, stderr } = await bench(args, { TMPDIR: dir });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`--against-pid ${process.ppid} does not hold the socket listening at ${trusting.urls.service}`);
+  });
+
   it('--against without a URL it can use: exit 2 and says what it needs', { timeout: 30_000 }, async () => {
     const { code, stderr } = await bench(['--against', 'not a url', '--smoke'], { TMPDIR: dir });
     expect(code).toBe(2);
