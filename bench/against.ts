@@ -121,7 +121,10 @@ function rowPlans(o: AgainstOptions, issuer: BenchIssuer): RowPlan[] {
   const lastRate = new Map<string, number>();
   const reusable = (spec: (t: Target) => Omit<LoadSpec, 'connections' | 'durationS'>) => async (t: Target, seconds: number) => {
     await runLoad({ ...spec(t), connections: c, durationS: o.warmupS });
-    return window(t, { ...spec(t), connections: c, durationS: seconds });
+    const w = await window(t, { ...spec(t), connections: c, durationS: seconds });
+    // autocannon drops what is in flight when time is up: a server slower than the window per
+    // request (a busy machine, --smoke) would report nothing. Measure longer once (as bench/measure.ts does).
+    return w.requests > 0 ? w : window(t, { ...spec(t), connections: c, durationS: seconds * 3 });
   };
   return [
     {
@@ -147,10 +150,12 @@ function rowPlans(o: AgainstOptions, issuer: BenchIssuer): RowPlan[] {
         const bodies = await sign(Math.max(c * 4, Math.ceil(rate * seconds * 2)));
         const pool = (list: string[]) => {
           let i = 0;
-          return () => list[Math.min(i++, list.length - 1)];
+          return Object.assign(() => list[Math.min(i++, list.length - 1)], { left: () => Math.max(0, list.length - i) });
         };
         await runLoad({ url: t.register, method: 'POST', nextBody: pool(warm), connections: c, durationS: o.warmupS, maxRequests: warm.length - 1 });
-        const w = await window(t, { url: t.register, method: 'POST', nextBody: pool(bodies), connections: c, durationS: seconds, maxRequests: bodies.length });
+        const next = pool(bodies);
+        let w = await window(t, { url: t.register, method: 'POST', nextBody: next, connections: c, durationS: seconds, maxRequests: bodies.length });
+        if (w.requests === 0 && next.left() > 0) w = await window(t, { url: t.register, method: 'POST', nextBody: next, connections: c, durationS: seconds * 3, maxRequests: next.left() });
         if (w.requestsPerSec > 0) lastRate.set(t.name, w.requestsPerSec);
         return w;
       },
