@@ -1,10 +1,11 @@
+import type { ProfileId } from '../protocol/profiles.js';
 import type { ServiceConfig } from '../service/config.js';
 import type { Wallet } from './decision.js';
 import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from './discovery.js';
 import type { StepKey } from './flows.js';
 import type { HttpResult, RequestOptions } from './http.js';
 import type { ScenarioDef } from './scenarios.js';
-import type { FlowId, Method, UserAction, UserActionKind } from './types.js';
+import type { AgentFlowId, Method, UserAction, UserActionKind } from './types.js';
 import type { ConsentChoice, SimulatedUser } from './user.js';
 
 /** Everything the agent has learned or holds during a run. Only discovery fills the URLs. */
@@ -24,6 +25,10 @@ export interface Knowledge {
   prmUrl?: string;
   prm?: ProtectedResourceMetadata;
   as?: AuthorizationServerMetadata;
+  /** The profile the service speaks, read from its AS metadata (discovery.ts detectProfile). */
+  profile?: ProfileId;
+  /** v0.6: the service-signed identity assertion the token endpoint exchanges (PROTOCOL-v0.6.md §2, §5). */
+  assertion?: { value: string; expires?: string };
   consent?: {
     requestId?: string; url?: string; status: 'pending' | 'approved' | 'denied'; grantId?: string;
     /** The provider shows no consent page (no consent requests): the agent asks, then records a grant. */
@@ -41,7 +46,19 @@ export interface Knowledge {
     sentAt: number;
     /** The last code sent to complete the claim. */
     lastOtp?: string;
+    /** v0.6: the ceremony the service answered (PROTOCOL-v0.6.md §3), which the agent shows the person. */
+    attempt?: { userCode: string; verificationUri: string; interval: number; expiresIn: number; id?: string };
+    /** v0.6: the email the claim is for (its hint): the account the person must sign in as. */
+    email?: string;
+    /** v0.6: when the agent last polled the claim grant (RFC 8628 §3.5: wait `interval` between polls). */
+    lastPollAt?: number;
+    /** v0.6: the status of the claim page the person last reached (403: signed in as another account). */
+    page?: number;
+    /** v0.6: the claim grant's answer, once the person confirmed (the agent's check may see it first). */
+    granted?: { access_token: string; scope?: string; expires_in?: number; identity_assertion?: string; assertion_expires?: string };
   };
+  /** The takeover lesson: the account the real owner of the email made at the service. */
+  victim?: { email: string; accountId?: string };
   /** The code the person told the agent, waiting to be used. */
   otp?: string;
   /** After a credential died: discover again and end at the consent prompt (revocation flow). */
@@ -64,7 +81,7 @@ export interface StepCtx {
   readonly k: Knowledge;
   readonly key: StepKey;
   readonly stepName: string;
-  readonly flow: FlowId;
+  readonly flow: AgentFlowId;
   readonly runId: string;
   readonly scenario?: ScenarioDef;
   readonly autopilot: boolean;
@@ -95,6 +112,11 @@ export interface StepCtx {
   fastForward?(seconds: number): void;
   /** Where the last step stood: a detail line shown under the step. */
   detail(text: string): void;
+  /**
+   * Discovery found the profile the service speaks: the run records it and tells its steps in that
+   * profile's words. Answers why this flow or lesson cannot run against it, if it cannot.
+   */
+  spoke(profile: ProfileId): string | undefined;
 }
 
 /** A step the person performs. Autopilot calls `perform`; otherwise the run waits. */

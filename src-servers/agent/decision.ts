@@ -9,7 +9,8 @@ import type { Method } from './types.js';
  *   holds a provider session, and the service accepts ID-JAGs → ID-JAG (no user interaction
  *       beyond consent, the user is identified at once)
  *   knows only the user's email, and the service accepts verified_email → verified email
- *       (the service proves the email with a one-time code)
+ *       (the service proves the email with a one-time code); on a v0.6 service, which lists
+ *       service_auth instead → service auth (the person signs in at the service and confirms a code)
  *   otherwise, and the service allows it → anonymous (an API key now, claimed later)
  */
 
@@ -49,10 +50,18 @@ export function decide({ metadata, wallet, excluded = {} }: DecisionInput): Deci
   const email = wallet.email ?? wallet.providerSession?.email;
   if (email) {
     why.push(`I know your email address (${email})`);
-    if (excluded['verified-email']) why.push(`but verified email is ruled out: ${excluded['verified-email']}`);
-    else if (can.verifiedEmail) {
+    if (excluded['verified-email'] && !can.serviceAuth) why.push(`but verified email is ruled out: ${excluded['verified-email']}`);
+    else if (can.verifiedEmail && !excluded['verified-email']) {
       why.push('the service lists verified_email in assertion_types_supported');
       return { method: 'verified-email', why };
+    } else if (can.serviceAuth) {
+      // PROTOCOL-v0.6.md §2 service_auth: the email goes as a login_hint and the service checks it itself when you
+      // sign in, so an email your provider would not vouch for may still go this way.
+      if (excluded['service-auth']) why.push(`but service auth is ruled out: ${excluded['service-auth']}`);
+      else {
+        why.push('the service lists service_auth in identity_types_supported (it checks your email itself)');
+        return { method: 'service-auth', why };
+      }
     } else why.push('but the service does not list verified_email in assertion_types_supported');
   } else {
     why.push('I do not know your email address');

@@ -50,6 +50,14 @@ export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken
         detail: `aud = ${ctx.k.prm!.resource}`,
       };
       break;
+    case 'stale-auth-time':
+      // PROTOCOL-v0.6.md §6: the provider's lesson flaw sets auth_time two hours back, still signed with its key.
+      broken = {
+        jwt: await forgeWithProviderKey(ctx, jwt, 'stale-auth-time'),
+        story: 'For this lesson my sign-in at the provider is two hours old: the ID-JAG\'s auth_time says so.',
+        detail: 'auth_time two hours ago',
+      };
+      break;
     case 'expired-id-jag': {
       broken = {
         jwt: await forgeWithProviderKey(ctx, jwt, 'expired'),
@@ -69,7 +77,7 @@ export async function breakIdJag(ctx: StepCtx, jwt: string): Promise<BrokenToken
  * (PROVIDER_PATHS.lessonIdJag, PROTOCOL.md §6).
  */
 async function forgeWithProviderKey(
-  ctx: StepCtx, jwt: string, lesson: 'wrong-audience' | 'expired', audience?: string,
+  ctx: StepCtx, jwt: string, lesson: 'wrong-audience' | 'expired' | 'stale-auth-time', audience?: string,
 ): Promise<string> {
   const provider = ctx.k.provider!;
   const r = await ctx.agent('POST', new URL(PROVIDER_PATHS.lessonIdJag, provider.issuer + '/').toString(), {

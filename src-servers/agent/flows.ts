@@ -1,4 +1,6 @@
-import type { FlowId, FlowInfo, Method } from './types.js';
+import type { ProfileId } from '../protocol/profiles.js';
+import type { AgentFlowId, FlowId, FlowInfo, Method } from './types.js';
+import { STEP_TEXT_V06, V06_STEP_KEYS, type V06StepKey } from './flows-v0.6.js';
 
 /**
  * The steps the agent can take, in plain language for learners, and the four flows as
@@ -10,9 +12,12 @@ export type StepKey =
   | 'connect_provider' | 'probe' | 'fetch_prm' | 'fetch_as_metadata' | 'read_skill' | 'decide'
   | 'request_consent' | 'approve_consent' | 'get_id_jag' | 'register' | 'replay_id_jag'
   | 'try_key' | 'time_passes' | 'start_claim' | 'open_mail' | 'open_link' | 'reveal_code' | 'enter_otp'
-  | 'complete_claim' | 'call_api' | 'revoke_grant';
+  | 'complete_claim' | 'call_api' | 'revoke_grant'
+  | V06StepKey;
 
-export const STEP_TEXT: Record<StepKey, { title: string; explanation: string }> = {
+type StepText = { title: string; explanation: string };
+
+export const STEP_TEXT: Record<Exclude<StepKey, V06StepKey>, StepText> = {
   connect_provider: {
     title: 'Sign in at my provider',
     explanation:
@@ -120,32 +125,76 @@ export const STEP_TEXT: Record<StepKey, { title: string; explanation: string }> 
   },
 };
 
+/** A step's title and explanation as the profile the run speaks tells it (v0.6 rewords the steps it reshaped). */
+export function stepText(key: StepKey, profile?: ProfileId): StepText {
+  if (profile === 'v0.6' || (V06_STEP_KEYS as readonly string[]).includes(key)) {
+    const v06 = STEP_TEXT_V06[key as keyof typeof STEP_TEXT_V06];
+    if (v06) return v06;
+  }
+  return STEP_TEXT[key as Exclude<StepKey, V06StepKey>];
+}
+
 /** Steps the person performs (autopilot performs them as the person). */
-export const USER_STEPS: ReadonlySet<StepKey> = new Set(['approve_consent', 'open_mail', 'open_link', 'reveal_code', 'enter_otp', 'revoke_grant']);
+export const USER_STEPS: ReadonlySet<StepKey> = new Set([
+  'approve_consent', 'open_mail', 'open_link', 'reveal_code', 'enter_otp', 'revoke_grant', 'sign_in_service', 'enter_user_code',
+]);
 
 export const DISCOVERY: StepKey[] = ['probe', 'fetch_prm', 'fetch_as_metadata', 'read_skill', 'decide'];
 export const CEREMONY: StepKey[] = ['open_mail', 'open_link', 'reveal_code', 'enter_otp', 'complete_claim'];
 
-/** What follows the decision, per method. */
-export const METHOD_PLAN: Record<Method, StepKey[]> = {
+/** What follows the decision, per method (PROTOCOL.md, v0.1). */
+export const METHOD_PLAN: Record<Exclude<Method, 'service-auth'>, StepKey[]> = {
   'id-jag': ['request_consent', 'approve_consent', 'get_id_jag', 'register', 'call_api'],
   'verified-email': ['approve_consent', 'register', ...CEREMONY, 'call_api'],
   anonymous: ['register', 'try_key', 'start_claim', ...CEREMONY, 'call_api'],
 };
 
+/**
+ * PROTOCOL-v0.6.md §3 — the v0.6 ceremony: the agent shows the person the user_code and the
+ * verification_uri; they sign in at the service and type the code; the agent polls the claim grant.
+ */
+export const CEREMONY_V06: StepKey[] = ['sign_in_service', 'enter_user_code', 'poll_claim'];
+
+/**
+ * What follows the decision on a v0.6 service: every registration ends in a service assertion that
+ * the token endpoint exchanges for an access token (RFC 7523), or in the claim grant's token.
+ */
+export const METHOD_PLAN_V06: Record<Exclude<Method, 'verified-email'>, StepKey[]> = {
+  'id-jag': ['request_consent', 'approve_consent', 'get_id_jag', 'register', 'exchange_assertion', 'call_api'],
+  'service-auth': ['approve_consent', 'register', ...CEREMONY_V06, 'call_api'],
+  anonymous: ['register', 'exchange_assertion', 'try_key', 'start_claim', ...CEREMONY_V06, 'call_api'],
+};
+
+/** The plan after the decision, for the method and the profile the service speaks (undefined: the method is not in it). */
+export function methodPlan(method: Method, profile: ProfileId = 'v0.1'): StepKey[] | undefined {
+  return profile === 'v0.6' ? METHOD_PLAN_V06[method as keyof typeof METHOD_PLAN_V06] : METHOD_PLAN[method as keyof typeof METHOD_PLAN];
+}
+
 /** The revocation flow's tail after the first successful API call. */
 export const REVOCATION_TAIL: StepKey[] = ['revoke_grant', 'call_api'];
 
-export function flowPlan(flow: FlowId): StepKey[] {
+/** Which profiles each flow works with; the first is the one its plan starts from. */
+export const FLOW_PROFILES: Record<AgentFlowId, ProfileId[]> = {
+  'id-jag': ['v0.1', 'v0.6'],
+  'verified-email': ['v0.1'],
+  anonymous: ['v0.1', 'v0.6'],
+  revocation: ['v0.1', 'v0.6'],
+  'service-auth': ['v0.6'],
+};
+
+export function flowPlan(flow: AgentFlowId, profile: ProfileId = FLOW_PROFILES[flow][0]): StepKey[] {
+  const plan = (m: Method) => methodPlan(m, profile) ?? [];
   switch (flow) {
     case 'id-jag':
-      return ['connect_provider', ...DISCOVERY, ...METHOD_PLAN['id-jag']];
+      return ['connect_provider', ...DISCOVERY, ...plan('id-jag')];
     case 'verified-email':
-      return [...DISCOVERY, ...METHOD_PLAN['verified-email']];
+      return [...DISCOVERY, ...plan('verified-email')];
+    case 'service-auth':
+      return [...DISCOVERY, ...plan('service-auth')];
     case 'anonymous':
-      return [...DISCOVERY, ...METHOD_PLAN.anonymous];
+      return [...DISCOVERY, ...plan('anonymous')];
     case 'revocation':
-      return ['connect_provider', ...DISCOVERY, ...METHOD_PLAN['id-jag'], ...REVOCATION_TAIL, ...DISCOVERY, 'request_consent'];
+      return ['connect_provider', ...DISCOVERY, ...plan('id-jag'), ...REVOCATION_TAIL, ...DISCOVERY, 'request_consent'];
   }
 }
 
@@ -158,7 +207,7 @@ export function nameSteps(keys: StepKey[], seen = new Map<StepKey, number>()): s
   });
 }
 
-const FLOW_TEXT: Record<FlowId, { title: string; summary: string }> = {
+const FLOW_TEXT: Record<AgentFlowId, { title: string; summary: string }> = {
   'id-jag': {
     title: 'ID-JAG: your provider vouches for you',
     summary:
@@ -174,6 +223,11 @@ const FLOW_TEXT: Record<FlowId, { title: string; summary: string }> = {
     summary:
       'The agent knows nothing about you. It registers anonymously and gets a read-only key at once; later you claim the key with your email and a one-time code, and it gains write access.',
   },
+  'service-auth': {
+    title: 'Service auth: sign in at the service (v0.6)',
+    summary:
+      'v0.6\'s email path. The agent knows only your email and sends it as a login_hint. The service answers with a short code and a link; you sign in at the service, type the code, and the agent, polling the claim grant, receives its access token.',
+  },
   revocation: {
     title: 'Revocation: you withdraw consent',
     summary:
@@ -181,8 +235,20 @@ const FLOW_TEXT: Record<FlowId, { title: string; summary: string }> = {
   },
 };
 
-export const FLOWS: FlowInfo[] = (['id-jag', 'verified-email', 'anonymous', 'revocation'] as FlowId[]).map((id) => {
-  const keys = flowPlan(id);
+const plannedSteps = (flow: AgentFlowId, profile: ProfileId) => {
+  const keys = flowPlan(flow, profile);
   const names = nameSteps(keys);
-  return { id, ...FLOW_TEXT[id], steps: keys.map((k, i) => ({ name: names[i], title: STEP_TEXT[k].title })) };
+  return keys.map((k, i) => ({ name: names[i], title: stepText(k, profile).title }));
+};
+
+const flowInfo = <F extends AgentFlowId>(id: F): FlowInfo<F> => ({
+  id, ...FLOW_TEXT[id],
+  steps: plannedSteps(id, FLOW_PROFILES[id][0]),
+  profiles: Object.fromEntries(FLOW_PROFILES[id].map((p) => [p, plannedSteps(id, p)])),
 });
+
+/** The flows the studio offers. */
+export const FLOWS: FlowInfo[] = (['id-jag', 'verified-email', 'anonymous', 'revocation'] as FlowId[]).map(flowInfo);
+
+/** Every flow the agent runs (the CLI's --flow): the studio's, and v0.6's service-auth, which waits for the studio's v0.6 panes. */
+export const AGENT_FLOWS: FlowInfo<AgentFlowId>[] = [...FLOWS, flowInfo('service-auth')];

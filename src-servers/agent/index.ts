@@ -3,10 +3,10 @@
  * service URL, using only what it discovers, and narrates each step for learners.
  */
 export type {
-  AgentRunOptions, FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
+  AgentFlowId, AgentRunOptions, FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind,
 } from './types.js';
 export { AgentRun } from './run.js';
-export { FLOWS, USER_STEPS } from './flows.js';
+export { AGENT_FLOWS, FLOWS, USER_STEPS } from './flows.js';
 export { SCENARIOS } from './scenarios.js';
 export type { HostPowers, LessonHost, LessonHostRequest } from './powers.js';
 export { decide, type Decision, type Wallet } from './decision.js';

@@ -14,6 +14,14 @@ export class Lesson {
 
   constructor(private scenario?: ScenarioDef) {}
 
+  /** Why the lesson cannot run against the profile discovery found (scenarios.ts `notOn`). */
+  inapplicable?: string;
+
+  /** The lesson as it runs against the profile discovery found (scenarios.ts `on`). */
+  retarget(scenario: ScenarioDef) {
+    this.scenario = scenario;
+  }
+
   sawExpected(code: string) {
     if (code === this.scenario?.expectedCode) this.seen = true;
   }
@@ -33,6 +41,7 @@ export class Lesson {
     const ended = stop?.summary ?? this.goal ?? 'The plan ran out before the flow reached its goal.';
     const sc = this.scenario;
     if (!sc) return { ok: !stop && Boolean(this.goal), summary: ended };
+    if (this.inapplicable) return { ok: false, summary: this.inapplicable };
     if (!this.seen) return { ok: false, summary: `The lesson did not happen: I never saw ${sc.expectedCode}. ${ended}` };
     if (!this.remedied) return { ok: false, summary: `I saw ${sc.expectedCode} but did not apply the remedy. ${ended}` };
     // Stopping is the remedy only when the lesson says so (consent denied); otherwise the flow must finish.

@@ -1,4 +1,5 @@
-import { nameSteps, STEP_TEXT, type StepKey } from './flows.js';
+import type { ProfileId } from '../protocol/profiles.js';
+import { nameSteps, stepText, type StepKey } from './flows.js';
 import type { StepState } from './types.js';
 
 /**
@@ -8,6 +9,8 @@ import type { StepState } from './types.js';
 export class StepPlan {
   keys: StepKey[];
   steps: StepState[] = [];
+  /** The profile the service speaks, once discovered: steps still to come are told in its words. */
+  profile?: ProfileId;
 
   constructor(keys: StepKey[]) {
     this.keys = [...keys];
@@ -30,6 +33,12 @@ export class StepPlan {
     return at + keys.length;
   }
 
+  /** Discovery found the profile: the steps still to come are told in its words. */
+  setProfile(profile: ProfileId) {
+    this.profile = profile;
+    this.renumber();
+  }
+
   mark(i: number, status: StepState['status'], detail?: string) {
     const step = this.steps[i];
     if (!step) return;
@@ -47,7 +56,8 @@ export class StepPlan {
     this.steps = this.keys.map((key, i): StepState => {
       const old = this.steps[i];
       if (old && old.status !== 'pending') return old;
-      return { name: names[i], title: STEP_TEXT[key].title, explanation: STEP_TEXT[key].explanation, status: 'pending' };
+      const { title, explanation } = stepText(key, this.profile);
+      return { name: names[i], title, explanation, status: 'pending' };
     });
   }
 }

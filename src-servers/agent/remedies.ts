@@ -1,6 +1,7 @@
 import { AgentStop, type StepCtx, type StepResult } from './context.js';
 import { CEREMONY, DISCOVERY, type StepKey } from './flows.js';
 import { describeError, retryAfterSeconds, type HttpResult } from './http.js';
+import { remedyV06 } from './remedies-v0.6.js';
 
 /**
  * AUTH.md's error table, as the agent applies it: for each error code, what to do next.
@@ -14,13 +15,15 @@ const MAX_RETRY_AFTER_SECONDS = 120;
 /** Waits this short are always real waits. */
 const SHORT_WAIT_SECONDS = 10;
 
-export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): Promise<StepResult> {
-  const detail = r ? describeError(r) : code;
+export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult, what?: string): Promise<StepResult> {
+  const detail = what ?? (r ? describeError(r) : code);
   if (ctx.scenario?.expectedCode === code) ctx.sawExpected(code);
   if (ctx.countRemedy(code) > MAX_REMEDIES)
     throw new AgentStop(false, `The service keeps answering ${code}; I gave up after ${MAX_REMEDIES} tries.`);
   const { k } = ctx;
   const say = (text: string) => ctx.say(`${detail.replace(/\.$/, '')}. ${text}`);
+  // A v0.6 service's own codes first (remedies-v0.6.ts); what both profiles share follows.
+  if (k.profile === 'v0.6' && (await remedyV06(ctx, code, r, say))) return remedied(ctx, code, detail);
 
   switch (code) {
     // ID-JAG problems the provider can fix by minting again: never edit or re-send a token.
@@ -162,6 +165,10 @@ export async function applyRemedy(ctx: StepCtx, code: string, r?: HttpResult): P
     default:
       throw new AgentStop(false, `The service answered ${detail}. AUTH.md has no remedy for that, so I stop.`);
   }
+  return remedied(ctx, code, detail);
+}
+
+function remedied(ctx: StepCtx, code: string, detail: string): StepResult {
   if (ctx.scenario?.expectedCode === code) ctx.appliedRemedy();
   return { status: 'failed', detail };
 }

@@ -9,7 +9,9 @@ import type { LessonHost } from './powers.js';
 import { observe } from './observe.js';
 import { Lesson } from './outcome.js';
 import { scenarioDef, type ScenarioDef } from './scenarios.js';
-import { AGENT_STEPS, USER_STEP_DEFS } from './steps/index.js';
+import { fitProfile } from './profileFit.js';
+import { agentStep, USER_STEP_DEFS } from './steps/index.js';
+import type { ProfileId } from '../protocol/profiles.js';
 import type { AgentRunOptions, RunState, StepState, UserActionKind } from './types.js';
 import { SimulatedUser, UserActionError, type ConsentChoice } from './user.js';
 
@@ -71,8 +73,8 @@ export class AgentRun extends EventEmitter {
       mailboxUrl: opts.mailboxUrl?.replace(/\/$/, ''),
       userEmail, excluded: {}, faults: new Set(),
       // What the agent holds decides the flow (AUTH.md's tree): a provider session is added by
-      // connect_provider; in the verified-email flow you have told the agent your email.
-      wallet: opts.flow === 'verified-email' ? { email: userEmail } : {},
+      // connect_provider; in the verified-email and service-auth flows you have told the agent your email.
+      wallet: opts.flow === 'verified-email' || opts.flow === 'service-auth' ? { email: userEmail } : {},
     };
     const title = this.#scenario ? `Scenario: ${this.#scenario.title}` : `Flow: ${opts.flow}`;
     const traceId = opts.trace.beginTrace({ title, flow: opts.flow, scenario: opts.scenario });
@@ -188,7 +190,7 @@ export class AgentRun extends EventEmitter {
         return await this.#completeStep(i, await userDef.after?.(ctx));
       }
       if (userDef) return this.#startWait(i, userDef, drive);
-      await this.#completeStep(i, await AGENT_STEPS[key]!(ctx));
+      await this.#completeStep(i, await agentStep(key, this.#k.profile)!(ctx));
     } catch (err) {
       await this.#stepFailed(i, err);
     }
@@ -197,7 +199,9 @@ export class AgentRun extends EventEmitter {
   #startWait(index: number, def: UserStepDef, drive: number) {
     const key = this.#plan.keys[index] as UserActionKind;
     const ctx = this.#ctx(index);
-    const w: Wait = { index, def, drive, satisfied: this.#observed.has(key) || (key === 'enter_otp' && Boolean(this.#k.otp)) };
+    // Already done: the code told (v0.1), or the claim grant already answered that you confirmed (v0.6).
+    const done = (key === 'enter_otp' && Boolean(this.#k.otp)) || (key === 'enter_user_code' && Boolean(this.#k.claim?.granted));
+    const w: Wait = { index, def, drive, satisfied: this.#observed.has(key) || done };
     this.#wait = w;
     this.#s.waitingFor = def.action(ctx);
     this.#mark(index, 'waiting');
@@ -365,7 +369,24 @@ export class AgentRun extends EventEmitter {
       sleep: (ms) => sleep(ms, this.#abort.signal),
       fastForward: this.#lessonHost?.fastForward,
       detail: (text) => this.#mark(i, this.#plan.steps[i].status, text),
+      spoke: (profile) => this.#spoke(profile),
     };
+  }
+
+  /**
+   * Discovery told which profile the service speaks (DESIGN.md rule 8): record it for the studio,
+   * tell the steps to come in its words, and settle what the lesson expects there. Answers why this
+   * flow or lesson cannot run against it.
+   */
+  #spoke(profile: ProfileId): string | undefined {
+    this.#k.profile = profile;
+    this.#s.profile = profile;
+    this.#plan.setProfile(profile);
+    this.#emit();
+    const fit = fitProfile(this.#s.flow, this.#scenario, profile);
+    if ('reason' in fit) return this.#scenario ? (this.#lesson.inapplicable = fit.reason) : fit.reason;
+    if (fit.scenario) this.#lesson.retarget((this.#scenario = fit.scenario));
+    return undefined;
   }
 
   // ——— the person, and what the trace shows of them ———
@@ -404,12 +425,15 @@ export class AgentRun extends EventEmitter {
     const sc = this.#scenario;
     const given = this.#opts.powers?.serviceConfig;
     if (!sc.serviceConfig || !sc.serviceFits || (given && sc.serviceFits(given))) return;
+    // The private host speaks the profile of the service it stands in for (DESIGN.md rule 8).
+    const profile = (given as { profile?: ProfileId } | undefined)?.profile;
+    const config = profile && profile !== 'v0.1' ? ({ ...sc.serviceConfig, profile } as typeof sc.serviceConfig) : sc.serviceConfig;
     const needs = JSON.stringify(sc.serviceConfig);
     if (!this.#opts.powers) {
       return this.#finish(new AgentStop(false,
         `This lesson needs a service configured with ${needs}; a service I only know by its URL cannot be reconfigured, and no host offered me a private one.`));
     }
-    const lesson = await this.#opts.powers.startLessonHost({ service: sc.serviceConfig, clock: Boolean(sc.needsClock), trace: this.#opts.trace });
+    const lesson = await this.#opts.powers.startLessonHost({ service: config, clock: Boolean(sc.needsClock), trace: this.#opts.trace });
     this.#lessonHost = lesson;
     this.#say(
       `This lesson needs a service configured with ${needs}` +

@@ -2,11 +2,14 @@ import type { TraceRecorder } from '../trace/index.js';
 import type { HostPowers } from './powers.js';
 
 /** The agent's public shapes are wire shapes the studio sends: declared once, in protocol/run.ts (DESIGN.md rule 4). */
-export type { FlowId, FlowInfo, Method, RunState, ScenarioInfo, StepState, UserAction, UserActionKind } from '../protocol/run.js';
-import type { FlowId } from '../protocol/run.js';
+export type { AgentFlowId, FlowId, FlowInfo, Method, RunProfile, ScenarioInfo, StepState, UserAction, UserActionKind } from '../protocol/run.js';
+import type { AgentFlowId, RunState as AnyRunState } from '../protocol/run.js';
+
+/** A run of any flow the agent knows (the studio starts only its own FlowIds). */
+export type RunState = AnyRunState<AgentFlowId>;
 
 export interface AgentRunOptions {
-  flow: FlowId;
+  flow: AgentFlowId;
   scenario?: string;
   autopilot: boolean;
   serviceUrl: string;

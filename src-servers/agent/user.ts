@@ -31,8 +31,11 @@ export class SimulatedUser {
     private signal?: AbortSignal,
   ) {}
 
-  /** A browser keeps cookies per origin; our pages may use one for CSRF. */
-  private async browse(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResult> {
+  /**
+   * A browser keeps cookies per origin; our pages may use one for CSRF, and a v0.6 service its
+   * sign-in session (steps/v0.6/browser.ts drives its pages through this).
+   */
+  async browse(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResult> {
     const origin = new URL(url).origin;
     const jar = this.cookies.get(origin) ?? new Map<string, string>();
     const headers: Record<string, string> = { ...opts.headers };
@@ -45,6 +48,11 @@ export class SimulatedUser {
     }
     this.cookies.set(origin, jar);
     return r;
+  }
+
+  /** A fresh browser session at one origin (a private window): its cookies are gone. */
+  forgetCookies(origin: string): void {
+    this.cookies.delete(origin);
   }
 
   /** Open the provider's consent page and press Allow once / Always allow / Deny. */

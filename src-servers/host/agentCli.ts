@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/sqlite.js';
 import { createTraceRecorder, traceMigrations, type TraceRecorder } from '../trace/index.js';
 import type { Exchange } from '../trace/types.js';
-import { AgentRun, FLOWS, type FlowId, type RunState } from '../agent/index.js';
+import { AgentRun, AGENT_FLOWS, type AgentFlowId, type RunState } from '../agent/index.js';
 import { scenarioDef } from '../agent/scenarios.js';
 import { formatList, formatOutcome, formatStep, makeStyle } from './agentCliFormat.js';
 import { startHost, type Host } from './host.js';
@@ -18,7 +18,9 @@ import { hostPowers } from './lessonHost.js';
  * code from the claim page. Without --mailbox only you can read that mail, so autopilot says so.
  */
 
-const USAGE = `Usage: npm run agent -- --flow id-jag|verified-email|anonymous|revocation [options]
+const USAGE = `Usage: npm run agent -- --flow id-jag|verified-email|service-auth|anonymous|revocation [options]
+  The agent reads the protocol profile (v0.1 or v0.6) from the service's metadata. verified-email is
+  v0.1's email path, service-auth is v0.6's; id-jag, anonymous and revocation work with both.
   --scenario NAME      a lesson (see --list); implies its flow
   --service URL        use this service (with --provider) instead of an in-memory host
   --provider URL       the agent's provider (ours, or any with /login, /grants, /id-jag)
@@ -48,10 +50,10 @@ function parse(argv: string[]) {
   });
   const scenario = values.scenario ? scenarioDef(values.scenario) : undefined;
   if (values.scenario && !scenario) throw new UsageError(`Unknown scenario "${values.scenario}" (see --list).`);
-  const flow = (values.flow ?? scenario?.flow) as FlowId | undefined;
+  const flow = (values.flow ?? scenario?.flow) as AgentFlowId | undefined;
   if (!values.list && !values.help) {
     if (!flow) throw new UsageError('Give --flow (or --scenario).');
-    if (!FLOWS.some((f) => f.id === flow)) throw new UsageError(`Unknown flow "${flow}".`);
+    if (!AGENT_FLOWS.some((f) => f.id === flow)) throw new UsageError(`Unknown flow "${flow}" (one of ${AGENT_FLOWS.map((f) => f.id).join(', ')}).`);
     if (scenario && scenario.flow !== flow) throw new UsageError(`Scenario "${scenario.id}" belongs to the ${scenario.flow} flow.`);
     if (values.service && !values.provider) throw new UsageError('Give --provider with --service (the agent\'s provider), or neither (then I start a host).');
     if (!values.service && (values.provider || values.mailbox)) throw new UsageError('--provider and --mailbox go with --service; without it I start a host of my own.');
@@ -180,6 +182,14 @@ async function askTheUser(
         now = await run.run();
       } while (now.status === 'waiting' && CEREMONY_KINDS.includes(now.waitingFor?.kind ?? ''));
       return now;
+    }
+    case 'sign_in_service': case 'enter_user_code': {
+      // v0.6 (PROTOCOL-v0.6.md §3): you confirm at the service's own pages; the agent learns it by polling the claim grant.
+      if (w.url) print(`  Open ${w.url} in a browser, sign in, and type the code there.`);
+      const a = (await rl.question('  Type "done" once you confirmed in your browser, or press Enter and I will do it as you: ')).trim().toLowerCase();
+      // "done": the agent polls the claim grant to see it (RFC 8628 §3.4); otherwise the person is played, as elsewhere.
+      if (a !== 'done') await run.actAsUser();
+      return run.run();
     }
     default: {
       await rl.question('  Press Enter and I will do it as you: ');

@@ -1,5 +1,5 @@
 import type { Exchange } from '../trace/types.js';
-import { FLOWS, SCENARIOS, type RunState, type StepState } from '../agent/index.js';
+import { AGENT_FLOWS, SCENARIOS, type RunState, type StepState } from '../agent/index.js';
 import { peek, findJwts } from '../agent/tokens.js';
 
 /**
@@ -92,6 +92,8 @@ export function formatStep(st: Style, index: number, step: StepState, exchanges:
 
 export function formatOutcome(st: Style, s: RunState): string {
   const lines: string[] = [];
+  // DESIGN.md rule 8: which protocol the service spoke, as its metadata said.
+  if (s.profile) lines.push(st.bold(`Profile: ${s.profile}`) + ' (read from the authorization server metadata)');
   if (s.decision) {
     lines.push(st.bold(`Decision: ${s.decision.method}`));
     for (const why of s.decision.why) lines.push(`  - ${why}`);
@@ -104,13 +106,13 @@ export function formatOutcome(st: Style, s: RunState): string {
 
 export function formatList(): string {
   const lines = ['Flows:'];
-  for (const f of FLOWS) {
-    lines.push(`  ${f.id.padEnd(16)} ${f.title}`);
+  for (const f of AGENT_FLOWS) {
+    lines.push(`  ${f.id.padEnd(16)} ${f.title} [${Object.keys(f.profiles).join(', ')}]`);
     lines.push(wrapText(f.summary, '                   '));
   }
   lines.push('', 'Scenarios (--scenario NAME; the flow follows from the scenario):');
   for (const s of SCENARIOS) {
-    lines.push(`  ${s.id.padEnd(20)} [${s.flow}] ${s.title}`);
+    lines.push(`  ${s.id.padEnd(20)} [${s.flow}; ${s.profiles.join(', ')}] ${s.title}`);
     lines.push(wrapText(`Expected: ${s.expected} Remedy: ${s.remedy}`, '                       '));
   }
   return lines.join('\n');

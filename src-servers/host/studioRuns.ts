@@ -43,7 +43,8 @@ export class RunController {
   constructor(private host: Host, private emit: StudioEmit, private log: (l: string) => void) {}
 
   snapshot(): StudioRun | null {
-    return this.run ? { ...this.run.state(), playing: this.playing, rev: ++this.rev } : null;
+    // The studio creates runs of its own flows only (create(flow: FlowId)), so the state's flow is one.
+    return this.run ? ({ ...this.run.state(), playing: this.playing, rev: ++this.rev } as StudioRun) : null;
   }
 
   create(flow: FlowId, scenario: string | undefined, autopilot: boolean): StudioRun {

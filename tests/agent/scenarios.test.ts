@@ -27,7 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => host?.stop());
 
-describe.each(SCENARIOS.filter((s) => s.id !== 'rate-limited' && s.id !== 'consent-denied').map((s) => [s.id, s]))('scenario %s', (id, sc) => {
+// v0.1 lessons only (the host here speaks v0.1); the takeover lesson succeeds there without a failed step (tests/agent/v06-lessons.test.ts).
+const V01 = SCENARIOS.filter((s) => s.profiles.includes('v0.1'));
+describe.each(V01.filter((s) => s.id !== 'rate-limited' && s.id !== 'consent-denied' && s.id !== 'account-takeover').map((s) => [s.id, s]))('scenario %s', (id, sc) => {
   let state: RunState;
   beforeAll(async () => {
     state = await newRun(host, { flow: sc.flow, scenario: id }).run();
@@ -96,7 +98,7 @@ describe('a lesson on a private host beside the studio host', () => {
 });
 
 describe('every lesson against a service known only by its URL (as with a separately started host)', () => {
-  it.each(SCENARIOS.map((s) => [s.id, s]))('%s reaches its expected outcome', async (id, sc) => {
+  it.each(V01.map((s) => [s.id, s]))('%s reaches its expected outcome', async (id, sc) => {
     // Powers that know nothing of the service (as the agent CLI against URLs): the service cannot
     // be reconfigured, so a lesson that needs it so runs on a private lesson host.
     const s = await newRun(host, { flow: sc.flow, scenario: id, powers: hostPowers() }).run();

@@ -167,7 +167,7 @@ describe('flows and scenarios catalogue', () => {
   });
 
   it('every scenario names its flow, expectation and remedy', () => {
-    expect(SCENARIOS.length).toBe(13);
+    expect(SCENARIOS.length).toBe(19);
     for (const s of SCENARIOS) {
       expect(FLOWS.some((f) => f.id === s.flow)).toBe(true);
       expect(s.expected.length && s.remedy.length && s.lesson.length).toBeTruthy();

@@ -3,6 +3,7 @@ import { AgentStop, type AgentStepDef, type UserStepDef } from '../context.js';
 import { parseWwwAuthenticate } from '../discovery.js';
 import { describeError } from '../http.js';
 import { applyRemedy } from '../remedies.js';
+import { takeoverVerdict } from './v0.6/takeover.js';
 
 /** Using the credential (RFC 6750), and the person revoking it at the provider. */
 
@@ -20,9 +21,11 @@ export const callApi: AgentStepDef = async (ctx) => {
   if (r.status !== 200) throw new AgentStop(false, `The API answered ${describeError(r)}.`);
   cred.worked = true;
   const who = r.json?.user?.email ?? r.json?.email ?? r.json?.user_id ?? 'an unclaimed registration';
-  ctx.say(`The API answered 200: I am acting for ${who}, scopes ${(r.json?.scopes ?? cred.scopes).join(', ')}.`);
+  // v0.1 answers `scopes`; v0.6 `credential.scope` (PROTOCOL-v0.6.md §1).
+  const scopes: string[] = r.json?.scopes ?? (Array.isArray(r.json?.credential?.scope) ? r.json.credential.scope : cred.scopes);
+  ctx.say(`The API answered 200: I am acting for ${who}, scopes ${scopes.join(', ')}.`);
+  takeoverVerdict(ctx, r);
 
-  const scopes: string[] = r.json?.scopes ?? cred.scopes;
   let wrote = '';
   if (scopes.includes(SCOPE_WRITE)) {
     const w = await ctx.agent('POST', k.resourceUrl, { bearer: cred.value, json: { note: `Written by the agent (run ${ctx.runId})` } });
@@ -46,6 +49,6 @@ export const revokeGrant: UserStepDef = {
   }),
   async perform(ctx) {
     const id = await ctx.user.revokeGrant(ctx.k.as!.issuer);
-    return `You revoked grant ${id} at the provider; it sent a logout token to the service.`;
+    return `You revoked grant ${id} at the provider; it sent ${ctx.k.profile === 'v0.6' ? 'a Security Event Token' : 'a logout token'} to the service.`;
   },
 };

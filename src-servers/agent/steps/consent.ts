@@ -19,8 +19,7 @@ export const requestConsent: AgentStepDef = async (ctx) => {
     json: {
       audience: k.as!.issuer,
       resource_name: k.prm?.resource_name,
-      // Where the provider sends the logout token if you later revoke (PROTOCOL.md §4).
-      revocation_uri: k.as!.agent_auth?.revocation_uri,
+      ...revocationTarget(ctx),
     },
   });
   const noConsentPage = r.status === 404;
@@ -42,6 +41,16 @@ export const requestConsent: AgentStepDef = async (ctx) => {
   return { status: 'done', detail: noConsentPage ? 'the provider has no consent page: I ask you' : `request ${r.json.request_id}` };
 };
 
+/**
+ * Where the provider tells the service you revoked: a v0.1 service's revocation_uri takes a logout
+ * token (PROTOCOL.md §4); a v0.6 service's events_endpoint goes in `events_uri` and takes a SET
+ * (PROTOCOL-v0.6.md §6). The grant names one, never both.
+ */
+function revocationTarget(ctx: StepCtx): { revocation_uri?: string } | { events_uri?: string } {
+  const aa = ctx.k.as!.agent_auth;
+  return ctx.k.profile === 'v0.6' ? { events_uri: aa?.events_endpoint } : { revocation_uri: aa?.revocation_uri };
+}
+
 /** GET /consent/requests/:id — the agent learns your answer. */
 async function pollConsent(ctx: StepCtx): Promise<boolean> {
   const { k } = ctx;
@@ -62,7 +71,7 @@ async function recordGrant(ctx: StepCtx): Promise<void> {
   const { k } = ctx;
   const r = await ctx.agent('POST', k.provider!.endpoints.grants, {
     bearer: k.provider!.session,
-    json: { audience: k.as!.issuer, mode: k.consent!.mode ?? 'once', revocation_uri: k.as!.agent_auth?.revocation_uri },
+    json: { audience: k.as!.issuer, mode: k.consent!.mode ?? 'once', ...revocationTarget(ctx) },
   });
   if (r.status !== 201 && r.status !== 200) throw new AgentStop(false, `Recording your consent at my provider ${whatIsWrong(r, 'a grant')}.`);
   k.consent = { ...k.consent!, grantId: r.json?.id ?? r.json?.grant_id };
@@ -76,7 +85,9 @@ export const approveConsent: UserStepDef = {
       return { kind: 'approve_consent', prompt: `May your provider vouch for you (${k.userEmail}) to ${name}, so I can register there as you?` };
     return viaProvider(ctx)
       ? { kind: 'approve_consent', prompt: `Your provider asks whether the agent may sign you in to ${name}. Answer on the consent page.`, url: k.consent?.url }
-      : { kind: 'approve_consent', prompt: `May I register at ${name} with your email ${k.userEmail}? The service will email you a code to prove it is yours.` };
+      : k.method === 'service-auth'
+        ? { kind: 'approve_consent', prompt: `May I register at ${name} with your email ${k.userEmail}? You will sign in at the service and type a code to confirm it is yours.` }
+        : { kind: 'approve_consent', prompt: `May I register at ${name} with your email ${k.userEmail}? The service will email you a code to prove it is yours.` };
   },
   async perform(ctx, choice) {
     const answer = choice ?? ctx.scenario?.consentChoice ?? 'once';

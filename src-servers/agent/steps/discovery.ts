@@ -1,8 +1,9 @@
 import { PROVIDER_PATHS } from '../../protocol/constants.js';
 import { AgentStop, type AgentStepDef, type StepCtx } from '../context.js';
 import { decide } from '../decision.js';
-import { asMetadataUrl, offers, parseWwwAuthenticate } from '../discovery.js';
-import { METHOD_PLAN, REVOCATION_TAIL, type StepKey } from '../flows.js';
+import { asMetadataUrl, detectProfile, offers, parseWwwAuthenticate } from '../discovery.js';
+import { methodPlan, REVOCATION_TAIL, type StepKey } from '../flows.js';
+import { takeoverSetup } from './v0.6/takeover.js';
 import { describeError, whatIsWrong } from '../http.js';
 
 /** Discovery: from one API URL to everything the agent needs (RFC 9728, RFC 8414, AUTH.md). */
@@ -86,14 +87,20 @@ export const fetchAsMetadata: AgentStepDef = async (ctx) => {
   } else if (r.json.issuer !== issuer) {
     throw new AgentStop(false, `The metadata's issuer ${String(r.json.issuer)} is not ${issuer} (RFC 8414 §3.3): I do not trust it.`);
   }
-  if (!r.json.agent_auth?.register_uri)
+  // DESIGN.md rule 8: the metadata alone tells the profile (v0.1 register_uri, v0.6 identity_endpoint + claim grant).
+  const profile = detectProfile(r.json);
+  if (!profile)
     throw new AgentStop(false, 'The authorization server has no agent_auth block: it does not offer agentic registration.');
   k.as = { ...r.json, issuer };
   const can = offers(r.json);
   ctx.say(
-    `The service's issuer is ${issuer}. It accepts: ${[can.anonymous && 'anonymous', ...can.assertionTypes].filter(Boolean).join(', ') || 'nothing'}.`,
+    `The service's issuer is ${issuer}. It speaks protocol ${profile}${profile === 'v0.6' ? ' (an identity_endpoint and the claim grant)' : ' (a register_uri)'}. ` +
+      `It accepts: ${[can.anonymous && 'anonymous', can.serviceAuth && 'service_auth', ...can.assertionTypes].filter(Boolean).join(', ') || 'nothing'}.`,
   );
-  return { status: 'done', detail: `register_uri ${r.json.agent_auth.register_uri}` };
+  const cannot = ctx.spoke(profile);
+  if (cannot) throw new AgentStop(false, cannot);
+  // The step's one line names the endpoint that tells the profile apart (RunState.profile names the profile itself).
+  return { status: 'done', detail: profile === 'v0.6' ? `identity_endpoint ${r.json.agent_auth.identity_endpoint}` : `register_uri ${r.json.agent_auth.register_uri}` };
 };
 
 /** The agent_auth `skill`: AUTH.md, written for agents. */
@@ -123,7 +130,9 @@ function planAfterDecision(ctx: StepCtx): StepKey[] {
   const { k } = ctx;
   const method = k.method!;
   const needsSession = method === 'id-jag' && !k.provider;
-  const plan: StepKey[] = [...(needsSession ? (['connect_provider'] as StepKey[]) : []), ...METHOD_PLAN[method]];
+  const plan: StepKey[] = [
+    ...(needsSession ? (['connect_provider'] as StepKey[]) : []), ...takeoverSetup(ctx), ...(methodPlan(method, k.profile) ?? []),
+  ];
   // Revocation flow: after the credential died, the run ends by asking for consent again.
   if (k.rediscovering && method === 'id-jag') return ['request_consent'];
   if (ctx.flow === 'revocation' && !k.rediscovering) plan.push(...REVOCATION_TAIL);
