@@ -118,14 +118,14 @@ function TrustHint({ run }: { run: ConformanceRun }) {
   const waiting = run.trustLine ? run.results.filter((r) => r.status === 'SKIPPED' && r.message.includes(run.trustLine!)).length : 0;
   if (!waiting || !run.trustLine) return null;
   return (
-    <div className="conf-trust">
+    <section className="conf-trust" aria-label="Trust the runner">
       <p>
         <strong>{waiting} check{waiting > 1 ? 's' : ''} skipped</strong> until the service trusts the runner's test issuer.
         Add this to the service's config, restart it, and run again:
       </p>
       <code>{run.trustLine}</code>
       <button type="button" className="small-btn" onClick={async () => setCopied(await copyText(run.trustLine!))}>{copied ? 'Copied ✓' : 'Copy'}</button>
-    </div>
+    </section>
   );
 }
 
