@@ -139,6 +139,11 @@ export function applyConformanceCheck(e: StudioEvents['conformance-check']) {
   set({ run: { ...run, results: [...run.results, e.result] } });
 }
 
+/** "Reset all data": the last run and its trace are gone. */
+export function forgetConformance() {
+  set({ run: null, expanded: {}, error: null });
+}
+
 /** After (re)connecting: the latest run as the studio has it. */
 export async function resyncConformance() {
   try {

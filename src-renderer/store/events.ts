@@ -1,7 +1,7 @@
 import { api, onStudioEvents } from '../api';
 import { applyExchange, applyReset, applyRun, resync } from './actions';
 import { get, mergeExchanges, set } from './studio';
-import { applyConformanceCheck, applyConformanceNews, resyncConformance } from './conformance';
+import { applyConformanceCheck, applyConformanceNews, forgetConformance, resyncConformance } from './conformance';
 
 /**
  * The live link: Server-Sent Events from /studio/api/events. EventSource retries by itself while
@@ -32,7 +32,10 @@ export function connectEvents(): () => void {
       'exchange-updated': (ex) => {
         if (ex.traceId === get().traceId) set({ exchanges: mergeExchanges(get().exchanges, [ex]) });
       },
-      reset: () => applyReset(),
+      reset: () => {
+        applyReset();
+        forgetConformance();
+      },
       'conformance-run': applyConformanceNews,
       'conformance-check': applyConformanceCheck,
     });

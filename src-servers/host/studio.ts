@@ -71,7 +71,7 @@ export function createStudio(opts: StudioOptions): Studio {
   bus.setMaxListeners(0);
   const emit: StudioEmit = (event, data) => bus.emit('event', event, data);
   const runs = new RunController(host, emit, log);
-  const conformance = createConformanceApi({ host, emit, log });
+  const conformance = createConformanceApi({ host, emit, log, agentRunGoing: () => runs.goingAs() });
   const userFetch = () => host.trace.fetchAs('User', { getStep: () => runs.currentStepName() });
 
   // Forward the recorder's exchanges (the renderer follows a new trace through the run's traceId
@@ -111,6 +111,8 @@ export function createStudio(opts: StudioOptions): Studio {
     const body = parseBody(createRunBody, req.body);
     const scenario = body.scenario ? SCENARIOS.find((s) => s.id === body.scenario) : undefined;
     if (body.scenario && !scenario) throw new StudioError(400, 'invalid_request', `Unknown scenario "${body.scenario}".`);
+    // One trace records at a time: a conformance run's requests would land in this run's trace.
+    if (conformance.running()) throw new StudioError(409, 'conformance_running', 'A conformance run is going ("Test a service"): wait for it or cancel it, then start the agent.');
     const flow = scenario?.flow ?? body.flow;
     if (!flow) throw new StudioError(400, 'invalid_request', 'Give a flow (or a scenario).');
     if (scenario && body.flow && body.flow !== scenario.flow)
@@ -218,7 +220,7 @@ export function createStudio(opts: StudioOptions): Studio {
 
   api.post('/reset', async (_req, res) => {
     runs.cancel();
-    conformance.cancel();
+    conformance.reset();
     await host.reset(); // wipes every role's data and the trace
     bindTrace();
     emit('reset', {});

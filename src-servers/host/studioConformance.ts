@@ -30,13 +30,22 @@ export interface ConformanceApiOptions {
   log: (line: string) => void;
   /** Where the runner's test issuer listens; a taken port falls back to a free one. Default 4610, as the CLI. */
   issuerPort?: number;
+  /**
+   * What the agent's run is doing, when one is going: the trace records into one current trace, so
+   * a conformance run started meanwhile would mix its requests with the agent's (both ways).
+   */
+  agentRunGoing?: () => string | undefined;
 }
 
 export interface ConformanceApi {
   /** Mounted at /conformance inside the guarded studio API. */
   router: Router;
-  /** Stop the running check run, if any (a reset wipes the roles under it; the studio stops). */
+  /** Stop the running check run, if any (the studio stops). */
   cancel(): void;
+  /** "Reset all data": stop the running run and forget the last one (its trace is wiped with the rest). */
+  reset(): void;
+  /** Whether a run is going (the agent's runs wait for it: one trace records at a time). */
+  running(): boolean;
 }
 
 /** The provider user the provider checks sign in as (PROTOCOL.md §6 seeded users), as the CLI's default. */
@@ -192,6 +201,9 @@ export function createConformanceApi(opts: ConformanceApiOptions): ConformanceAp
     const body = parseBody(runBody, req.body);
     if (live?.snap.status === 'running')
       throw new StudioError(409, 'conformance_running', `A conformance run is going (${live.snap.id}): wait for it, or cancel it first.`);
+    const agent = opts.agentRunGoing?.();
+    if (agent)
+      throw new StudioError(409, 'agent_run_going', `An agent run is open (${agent}) and the trace records into it: let it finish, or reset it, then test the service.`);
     const unknown = unknownOnly(body.only, body.profile);
     if (unknown.length) {
       const where = body.profile === 'auto' ? 'either profile' : `profile ${body.profile}`;
@@ -230,5 +242,10 @@ export function createConformanceApi(opts: ConformanceApiOptions): ConformanceAp
     cancel() {
       if (live?.snap.status === 'running') cancel(live);
     },
+    reset() {
+      if (live?.snap.status === 'running') cancel(live);
+      live = null;
+    },
+    running: () => live?.snap.status === 'running',
   };
 }

@@ -258,11 +258,31 @@ describe('studio conformance API: a run against this host', () => {
     }
   });
 
-  it('"Reset all data" cancels a run that is going (its roles are wiped under it)', async () => {
+  it('one trace records at a time: no conformance run while an agent run is open, no agent run while a conformance run goes', async () => {
+    const agent = await call('POST', '/runs', { flow: 'anonymous' });
+    expect(agent.status, agent.text).toBe(201);
+    expectError(await start({ profile: 'v0.1', only: ['discovery.prm'] }), 409, 'agent_run_going', /An agent run is open \(ready\)/);
+    expect((await call('GET', '/conformance/runs/current')).json).toBeNull();
+    await call('POST', '/reset'); // ends the agent's run
+
     const { json: run } = await start({});
-    await call('POST', '/reset');
-    expect((await call('GET', '/conformance/runs/current')).json).toMatchObject({ id: run.id, status: 'cancelled' });
-    expect((await start({ profile: 'v0.1', only: ['discovery.prm'] })).status).toBe(202);
+    expectError(await call('POST', '/runs', { flow: 'anonymous' }), 409, 'conformance_running', /Test a service/);
+    await call('POST', `/conformance/runs/${run.id}/cancel`);
+    expect((await call('POST', '/runs', { flow: 'anonymous' })).status).toBe(201);
+  });
+
+  it('"Reset all data" cancels a run that is going (its roles are wiped under it) and forgets the last one (its trace is gone)', async () => {
+    const events = await openEvents();
+    try {
+      const { json: run } = await start({});
+      await call('POST', '/reset');
+      await events.until('conformance-run', (n) => n.id === run.id && n.status === 'cancelled');
+      expect((await call('GET', '/conformance/runs/current')).json).toBeNull();
+      expectError(await call('GET', `/conformance/runs/${run.id}/report?format=json`), 404, 'not_found');
+      expect((await start({ profile: 'v0.1', only: ['discovery.prm'] })).status).toBe(202);
+    } finally {
+      events.close();
+    }
   });
 
   it('a run that cannot start says why (only naming no check of the detected profile) and has no report', async () => {
