@@ -75,6 +75,8 @@ test('runs the checks against this host live, no check fails, a check opens to i
   await expect(studio.inspector.getByText('/agent/auth', { exact: true })).toBeVisible();
   await expect(studio.inspector.getByText('step registration.anonymous')).toBeVisible();
   await expect(studio.inspector.getByText('Agent → Service')).toBeVisible();
+  // The diagram brings the chosen request into view, drawn selected.
+  await expect(studio.diagram.locator('g.arrow.selected')).toBeInViewport();
   await studio.shot('conformance-inspector-1024x700');
 
   // Back in the view, the finished run is still there.
