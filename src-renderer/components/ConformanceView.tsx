@@ -54,7 +54,8 @@ function ReportMenu({ run }: { run: ConformanceRun }) {
     try {
       const res = await fetch(conformanceApi.reportUrl(run.id, f.id));
       if (!res.ok) throw new Error(`the studio answered ${res.status}`);
-      await window.studio.saveFile({ defaultName: `conformance-${run.profile ?? 'report'}.${f.ext}`, content: await res.text() });
+      const saved = await window.studio.saveFile({ defaultName: `conformance-${run.profile ?? 'report'}-${run.startedAt.slice(0, 10)}.${f.ext}`, content: await res.text() });
+      if (saved.saved) useConformance.setState({ notice: `Saved ${saved.fileName}.` });
     } catch (err) {
       useConformance.setState({ error: `Could not save the report (${(err as Error).message}).` });
     }
@@ -65,7 +66,7 @@ function ReportMenu({ run }: { run: ConformanceRun }) {
       <div className="menu-list" role="group" aria-label="Export the report">
         {!ready && <p className="muted">The report is ready when the run has finished.</p>}
         {ready && FORMATS.map((f) => (
-          <a key={f.id} href={conformanceApi.reportUrl(run.id, f.id)} download={`conformance-${run.profile}.${f.ext}`} onClick={(e) => void save(e, f)}>
+          <a key={f.id} href={conformanceApi.reportUrl(run.id, f.id)} download onClick={(e) => void save(e, f)}>
             <span>{f.label}</span>
             <span className="muted small">{f.note}</span>
           </a>
@@ -177,6 +178,7 @@ export function ConformanceView() {
   const open = useConformance((s) => s.open);
   const run = useConformance((s) => s.run);
   const error = useConformance((s) => s.error);
+  const notice = useConformance((s) => s.notice);
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -202,6 +204,7 @@ export function ConformanceView() {
               {error} <button type="button" className="small-btn" onClick={dismissError}>Dismiss</button>
             </p>
           )}
+          {notice && <p className="conf-notice" role="status">{notice}</p>}
           {run ? (
             <div className="conf-body">
               <Summary run={run} />

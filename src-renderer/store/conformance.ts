@@ -32,6 +32,8 @@ export interface ConformanceState {
   problemsOnly: boolean;
   /** The last thing that went wrong, shown in the view (a modal view hides the studio's toasts). */
   error: string | null;
+  /** A passing note (a report saved). */
+  notice: string | null;
 }
 
 export const useConformance = create<ConformanceState>(() => ({
@@ -44,6 +46,7 @@ export const useConformance = create<ConformanceState>(() => ({
   starting: false,
   problemsOnly: false,
   error: null,
+  notice: null,
 }));
 const set = useConformance.setState;
 const get = useConformance.getState;
@@ -67,7 +70,7 @@ export async function openConformance() {
   }
 }
 
-export const closeConformance = () => set({ open: false, error: null });
+export const closeConformance = () => set({ open: false, error: null, notice: null });
 export const dismissError = () => set({ error: null });
 
 export function setForm(patch: Partial<ConformanceForm>) {
@@ -83,7 +86,7 @@ export function resetToHostUrls() {
 export async function startConformance() {
   const { form, starting } = get();
   if (starting) return;
-  set({ starting: true, error: null });
+  set({ starting: true, error: null, notice: null });
   try {
     // An empty provider or mailbox field leaves that role out (its checks are SKIPPED, saying why).
     const run = await conformanceApi.start({
