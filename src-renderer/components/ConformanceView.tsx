@@ -90,7 +90,8 @@ function Summary({ run }: { run: ConformanceRun }) {
   return (
     <section className={`conf-summary conf-${run.status}${run.passed === false ? ' conf-failed' : ''}`} aria-label="Summary">
       <div className="conf-headline">
-        <p role="status"><strong>{headline}</strong></p>
+        {/* Announced when the run ends, not at every check (a screen reader would read each one). */}
+        <p role="status" aria-live={run.status === 'running' ? 'off' : 'polite'}><strong>{headline}</strong></p>
         <p className="muted small">
           {run.request.serviceUrl}
           {run.profile && <> · profile {run.profile} ({SOURCE_LABEL[run.profileSource ?? 'flag']})</>}
