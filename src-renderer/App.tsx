@@ -4,6 +4,7 @@ import { BrowserPane } from './components/BrowserPane';
 import { ConsentPane } from './components/ConsentPane';
 import { ResetAllDialog, ResetRunDialog, ShortcutsDialog } from './components/Dialogs';
 import { ExportMenu } from './components/ExportMenu';
+import { ConformanceView, TestServiceButton } from './components/ConformanceView';
 import { FlowPicker } from './components/FlowPicker';
 import { nextHint } from './components/hints';
 import { InboxPane } from './components/InboxPane';
@@ -89,6 +90,7 @@ export function App() {
         </div>
         <StepControls />
         <div className="topbar-end">
+          <TestServiceButton />
           <ExportMenu />
           <button type="button" className="ghost" onClick={() => setDialog('reset')}>Reset all data…</button>
           <button type="button" className="ghost icon" onClick={showHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
@@ -110,6 +112,7 @@ export function App() {
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
       <ResetAllDialog open={dialog === 'reset'} onClose={() => setDialog(null)} />
       <ResetRunDialog open={dialog === 'reset-run'} onClose={() => setDialog(null)} />
+      <ConformanceView />
       <Toast />
     </div>
   );

@@ -25,7 +25,7 @@ export const apiUrl = (path: string) => `${ORIGIN}${STUDIO_API_PATH}${path}`;
 /** This launch's secret, written into the page by the studio (host/studioGuard.ts); the API answers nothing without it. */
 const TOKEN = document.querySelector<HTMLMetaElement>(`meta[name="${STUDIO_TOKEN_META}"]`)?.content ?? '';
 /** For URLs the browser fetches by itself (EventSource, a download link), which cannot carry the header. */
-const withTokenParam = (url: string) => `${url}${url.includes('?') ? '&' : '?'}${STUDIO_TOKEN_PARAM}=${encodeURIComponent(TOKEN)}`;
+export const withTokenParam = (url: string) => `${url}${url.includes('?') ? '&' : '?'}${STUDIO_TOKEN_PARAM}=${encodeURIComponent(TOKEN)}`;
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -33,7 +33,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(apiUrl(path), {
     method,
     headers: { [STUDIO_TOKEN_HEADER]: TOKEN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

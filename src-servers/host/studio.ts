@@ -24,6 +24,7 @@ import { studioOrigins } from '../http/framing.js';
 import { hostAllowList } from '../http/hostCheck.js';
 import { RunController, StudioError, type StudioEmit } from './studioRuns.js';
 import { createStudioToken, studioGuard, withToken } from './studioGuard.js';
+import { createConformanceApi } from './studioConformance.js';
 
 /**
  * The studio API (its contract: protocol/studio.ts): the renderer's only door into the host.
@@ -70,6 +71,7 @@ export function createStudio(opts: StudioOptions): Studio {
   bus.setMaxListeners(0);
   const emit: StudioEmit = (event, data) => bus.emit('event', event, data);
   const runs = new RunController(host, emit, log);
+  const conformance = createConformanceApi({ host, emit, log, agentRunGoing: () => runs.goingAs() });
   const userFetch = () => host.trace.fetchAs('User', { getStep: () => runs.currentStepName() });
 
   // Forward the recorder's exchanges (the renderer follows a new trace through the run's traceId
@@ -109,6 +111,8 @@ export function createStudio(opts: StudioOptions): Studio {
     const body = parseBody(createRunBody, req.body);
     const scenario = body.scenario ? SCENARIOS.find((s) => s.id === body.scenario) : undefined;
     if (body.scenario && !scenario) throw new StudioError(400, 'invalid_request', `Unknown scenario "${body.scenario}".`);
+    // One trace records at a time: a conformance run's requests would land in this run's trace.
+    if (conformance.running()) throw new StudioError(409, 'conformance_running', 'A conformance run is going ("Test a service"): wait for it or cancel it, then start the agent.');
     const flow = scenario?.flow ?? body.flow;
     if (!flow) throw new StudioError(400, 'invalid_request', 'Give a flow (or a scenario).');
     if (scenario && body.flow && body.flow !== scenario.flow)
@@ -216,6 +220,7 @@ export function createStudio(opts: StudioOptions): Studio {
 
   api.post('/reset', async (_req, res) => {
     runs.cancel();
+    conformance.reset();
     await host.reset(); // wipes every role's data and the trace
     bindTrace();
     emit('reset', {});
@@ -248,6 +253,7 @@ export function createStudio(opts: StudioOptions): Studio {
     res.on('close', cleanup);
   });
 
+  api.use('/conformance', conformance.router); // "Test a service" (issue 18): studioConformance.ts
   api.use((_req, _res, next) => next(new StudioError(404, 'not_found', 'No such studio API endpoint.')));
   api.use(jsonErrorHandler({ role: 'studio', log, ownError: (err) => (err instanceof StudioError ? err : undefined) }));
   app.use(STUDIO_API_PATH, api);
@@ -273,6 +279,7 @@ export function createStudio(opts: StudioOptions): Studio {
     token,
     stop() {
       runs.cancel();
+      conformance.cancel();
       unbindTrace();
       for (const res of streams) res.end();
       streams.clear();

@@ -128,6 +128,12 @@ export class RunController {
     this.busy = false;
   }
 
+  /** The current run's status while it is not finished ("ready", "waiting", …), else undefined. */
+  goingAs(): string | undefined {
+    const s = this.run?.state();
+    return s && !TERMINAL.has(s.status) ? s.status : undefined;
+  }
+
   /** The name of the step the person's own actions belong to (recorded on their requests). */
   currentStepName(): string | undefined {
     const s = this.run?.state();
