@@ -5,6 +5,7 @@ import { ConsentPane } from './components/ConsentPane';
 import { ResetAllDialog, ResetRunDialog, ShortcutsDialog } from './components/Dialogs';
 import { ExportMenu } from './components/ExportMenu';
 import { FlowPicker } from './components/FlowPicker';
+import { HistoryBanner, HistoryMenu } from './components/History';
 import { nextHint } from './components/hints';
 import { InboxPane } from './components/InboxPane';
 import { Inspector } from './components/Inspector';
@@ -89,6 +90,7 @@ export function App() {
         </div>
         <StepControls />
         <div className="topbar-end">
+          <HistoryMenu />
           <ExportMenu />
           <button type="button" className="ghost" onClick={() => setDialog('reset')}>Reset all data…</button>
           <button type="button" className="ghost icon" onClick={showHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
@@ -101,6 +103,7 @@ export function App() {
           <StepList />
         </aside>
         <div className="center">
+          <HistoryBanner />
           <SequenceDiagram />
           <StepNotes />
         </div>

@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
+import { shownSteps } from '../store/shownSteps';
 import { isTerminal, useStudio } from '../store/studio';
-import type { Actor, StepState } from '../types';
+import type { Actor } from '../types';
 import {
   actorsOf, buildBands, fit, requestLabel, responseLabel, toneOf, type Band, type Row,
 } from './diagramModel';
@@ -58,7 +59,8 @@ const STATUS_WORD: Record<string, string> = {
 
 /** The live sequence diagram, drawn as SVG from the recorded trace. */
 export function SequenceDiagram() {
-  const run = useStudio((s) => s.run);
+  const history = useStudio((s) => s.history);
+  const run = useStudio((s) => (s.history ? null : s.run));
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
   const exchanges = useStudio((s) => s.exchanges);
@@ -69,9 +71,9 @@ export function SequenceDiagram() {
   const [width, setWidth] = useState(600);
   const [viewHeight, setViewHeight] = useState(0);
 
-  const steps: Pick<StepState, 'name' | 'title' | 'status'>[] = useMemo(
-    () => run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [],
-    [run?.steps, info, pendingFlow],
+  const steps = useMemo(
+    () => shownSteps({ history, run, info, pendingFlow, exchanges }),
+    [history, run, info, pendingFlow, exchanges],
   );
   const bands = useMemo(() => buildBands(exchanges, steps, stepOf), [exchanges, steps, stepOf]);
   const actors = actorsOf(exchanges);

@@ -1,5 +1,5 @@
 import { api, ApiError } from '../api';
-import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
+import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun, type TraceEntry } from '../types';
 import { followAutopilot, noAutopilotView } from './autopilotView';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
@@ -53,6 +53,8 @@ export function applyRun(run: StudioRun | null) {
       ? { reviewStep: null, progress: { mailOpened: false, linkOpened: false }, openMailId: null, browser: { url: null, nonce: get().browser.nonce + 1 }, autopilotView: noAutopilotView }
       : {}),
   });
+  // A past run reopened from the history stays on screen until the person goes back (or starts a run).
+  if (get().history) return;
   if (run.traceId && run.traceId !== get().traceId) void showTrace(run.traceId);
   else if (fresh && !run.traceId) set({ traceId: null, exchanges: [], selectedExchangeId: null });
 }
@@ -64,7 +66,10 @@ export function applyExchange(e: Exchange) {
   if (e.traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, [e]) });
   const shown = followAutopilot(e, run, get());
   if (shown) set(shown);
-  else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
+  else if (get().history) {
+    // Reading a past run: the live traffic waits for "Back to the live run".
+  } else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
+  else if (isTerminal(run)) set({ betweenRuns: { ...get().betweenRuns, [e.traceId]: (get().betweenRuns[e.traceId] ?? 0) + 1 } });
   set({ stateVersion: get().stateVersion + 1 });
 }
 
@@ -114,7 +119,7 @@ export async function openNewestMail() {
 // ── run control ────────────────────────────────────────────────────────────────────────────
 
 export async function startRun(flow: FlowId, scenario?: string) {
-  set({ pendingFlow: flow, pendingScenario: scenario });
+  set({ pendingFlow: flow, pendingScenario: scenario, history: null, betweenRuns: {} });
   const run = await guarded(() => api.createRun(flow, scenario, get().autopilot));
   if (run) applyRun(run);
   return run;
@@ -140,6 +145,7 @@ async function withBusy(work: () => Promise<void>) {
 
 export const nextStep = () =>
   withBusy(async () => {
+    if (get().history) await leaveHistory(); // the past is read-only: stepping is the live run's
     const run = await ensureRun();
     if (!run) return;
     set({ reviewStep: null });
@@ -154,6 +160,7 @@ export async function togglePlay() {
     if (paused) applyRun(paused);
     return;
   }
+  if (get().history) await leaveHistory();
   const run = await ensureRun();
   if (!run) return;
   set({ reviewStep: null });
@@ -214,6 +221,34 @@ export async function revokeGrant(id: string) {
   const r = await guarded(() => api.revokeGrant(id));
   if (r) toast('Grant revoked: the provider sent a logout token to the service.', 'info');
   set({ stateVersion: get().stateVersion + 1 });
+}
+
+// ── run history ────────────────────────────────────────────────────────────────────────────
+
+/** Reopen a past run (or the traffic between runs) read-only: its diagram, steps and inspector. */
+export async function openHistory(entry: TraceEntry) {
+  const live = get().run?.traceId;
+  if (entry.id === live) return leaveHistory();
+  set({ history: entry, reviewStep: null, traceId: entry.id, exchanges: [], selectedExchangeId: null, betweenRuns: { ...get().betweenRuns, [entry.id]: 0 } });
+  const list = await guarded(() => api.exchanges(entry.id));
+  if (list && get().history?.id === entry.id) set({ exchanges: list });
+}
+
+/** Back to the live run (or, with none, to where the traffic is recorded now). */
+export async function leaveHistory() {
+  set({ history: null, reviewStep: null });
+  const run = get().run;
+  if (run?.traceId) return showTrace(run.traceId);
+  const traces = await guarded(() => api.traces());
+  if (traces) await showTrace(traces.current);
+}
+
+export async function deleteTrace(entry: TraceEntry): Promise<boolean> {
+  const ok = await guarded(() => api.deleteTrace(entry.id));
+  if (!ok) return false;
+  if (get().history?.id === entry.id) await leaveHistory();
+  toast(`Deleted “${entry.title}” from the history.`, 'info');
+  return true;
 }
 
 // ── selection and the person's panes ───────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun } from '../types';
+import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun, TraceEntry } from '../types';
 import { noAutopilotView, type AutopilotView } from './autopilotView';
 
 /** Everything the window shows, in one zustand store. Actions live in ./actions.ts, the SSE link in ./events.ts. */
@@ -25,6 +25,10 @@ export interface StudioState {
   selectedExchangeId: string | null;
   /** A step being reviewed (null = follow the live run). */
   reviewStep: number | null;
+  /** A past trace reopened from the run history, shown read-only (null = the live run). */
+  history: TraceEntry | null;
+  /** Requests recorded after the shown run ended ("between runs"), by trace: they are not drawn in it. */
+  betweenRuns: Record<string, number>;
   connection: Connection;
   autopilot: boolean;
   speed: Speed;
@@ -55,6 +59,8 @@ export const initialState: StudioState = {
   narrationSteps: [],
   selectedExchangeId: null,
   reviewStep: null,
+  history: null,
+  betweenRuns: {},
   connection: 'connecting',
   autopilot: false,
   speed: 'normal',
