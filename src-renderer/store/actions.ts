@@ -1,6 +1,7 @@
 import { api, ApiError } from '../api';
 import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun, type TraceEntry } from '../types';
 import { followAutopilot, noAutopilotView } from './autopilotView';
+import { withArrivals } from './mailArrivals';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
@@ -30,6 +31,13 @@ export async function showTrace(traceId: string | null) {
   if (!traceId) return;
   const list = await guarded(() => api.exchanges(traceId));
   if (list && get().traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, list) });
+  if (list && !get().history) noteArrivals(list);
+}
+
+/** The inbox refreshes itself: mails the trace shows arriving join the list as new, at once. */
+function noteArrivals(list: Exchange[]) {
+  const { mails, arrived } = withArrivals(get().mails, list);
+  if (arrived.length) set({ mails, unreadMailIds: [...get().unreadMailIds, ...arrived] });
 }
 
 export function applyRun(run: StudioRun | null) {
@@ -60,12 +68,13 @@ export function applyRun(run: StudioRun | null) {
 }
 
 export function applyExchange(e: Exchange) {
+  noteArrivals([e]);
   const { traceId, run } = get();
   const live = run && !isTerminal(run) && run.traceId === e.traceId ? run.steps[run.current]?.name : undefined;
   if (!e.step && live) set({ stepOf: { ...get().stepOf, [e.id]: live } });
   if (e.traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, [e]) });
   const shown = followAutopilot(e, run, get());
-  if (shown) set(shown);
+  if (shown) set({ ...shown, ...(shown.openMailId ? { unreadMailIds: get().unreadMailIds.filter((id) => id !== shown.openMailId) } : {}) });
   else if (get().history) {
     // Reading a past run: the live traffic waits for "Back to the live run".
   } else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
@@ -100,20 +109,14 @@ export async function resync() {
  */
 export async function checkMail(): Promise<boolean> {
   try {
-    const mails = await api.inbox();
-    set({ mails, mailCheckedAt: new Date().toISOString() });
+    const fetched = await api.inbox();
+    const ids = new Set(fetched.map((m) => m.id));
+    set({ mails: [...fetched, ...get().mails.filter((m) => !ids.has(m.id))], mailCheckedAt: new Date().toISOString() });
     return true;
   } catch (err) {
     toast(`Could not read the inbox (${(err as Error).message}).`);
     return false;
   }
-}
-
-/** Open the newest mail (after checking the inbox), as a person does when a new mail arrives. */
-export async function openNewestMail() {
-  if (!(await checkMail())) return;
-  const newest = [...get().mails].sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
-  if (newest) openMail(newest.id);
 }
 
 // ── run control ────────────────────────────────────────────────────────────────────────────
@@ -264,7 +267,10 @@ export function reviewStep(index: number | null) {
 export const setRightTab = (rightTab: RightTab) => set({ rightTab });
 
 export function openMail(id: string | null) {
-  set({ openMailId: id, ...(id ? { progress: { ...get().progress, mailOpened: true } } : {}) });
+  set({
+    openMailId: id,
+    ...(id ? { progress: { ...get().progress, mailOpened: true }, unreadMailIds: get().unreadMailIds.filter((m) => m !== id) } : {}),
+  });
 }
 
 export function openInBrowser(url: string) {

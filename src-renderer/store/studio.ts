@@ -38,6 +38,8 @@ export interface StudioState {
   /** When the person last checked their inbox (mail recorded after that shows as new). */
   mailCheckedAt: string | null;
   openMailId: string | null;
+  /** Mails that arrived (announced by the studio) and the person has not opened yet: shown as new. */
+  unreadMailIds: string[];
   /** What the person has done for the current claim (drives the "what to do next" hints). */
   progress: { mailOpened: boolean; linkOpened: boolean };
   browser: { url: string | null; nonce: number };
@@ -69,6 +71,7 @@ export const initialState: StudioState = {
   mails: [],
   mailCheckedAt: null,
   openMailId: null,
+  unreadMailIds: [],
   progress: { mailOpened: false, linkOpened: false },
   browser: { url: null, nonce: 0 },
   autopilotView: noAutopilotView,
