@@ -8,6 +8,7 @@ import { FlowPicker } from './components/FlowPicker';
 import { HistoryBanner, HistoryMenu } from './components/History';
 import { nextHint } from './components/hints';
 import { InboxPane } from './components/InboxPane';
+import { LessonBriefing } from './components/LessonBriefing';
 import { Inspector } from './components/Inspector';
 import { SequenceDiagram } from './components/SequenceDiagram';
 import { StatePane } from './components/StatePane';
@@ -104,6 +105,7 @@ export function App() {
         </aside>
         <div className="center">
           <HistoryBanner />
+          <LessonBriefing />
           <SequenceDiagram />
           <StepNotes />
         </div>
