@@ -84,8 +84,8 @@ export function applyExchange(e: Exchange) {
 
 /** After a reset of all data: forget everything the roles held, keep the person's preferences. */
 export function applyReset() {
-  const { autopilot, speed, info, connection, pendingFlow } = get();
-  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, stateVersion: get().stateVersion + 1 });
+  const { autopilot, speed, info, connection, pendingFlow, presenter } = get();
+  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, presenter, stateVersion: get().stateVersion + 1 });
   void resync();
 }
 
@@ -196,6 +196,8 @@ export function resetRun() {
   const { run, pendingFlow, pendingScenario } = get();
   return startRun(run?.flow ?? pendingFlow, run ? run.scenario : pendingScenario);
 }
+
+export const togglePresenter = () => set({ presenter: !get().presenter });
 
 export async function resetAllData() {
   const ok = await guarded(() => api.resetAll());

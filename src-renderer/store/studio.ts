@@ -46,6 +46,8 @@ export interface StudioState {
   /** What autopilot, playing the person, has shown in their panes this run (./autopilotView.ts). */
   autopilotView: AutopilotView;
   rightTab: RightTab;
+  /** Presenter mode (components/Presenter.tsx): big type, the diagram and the person's active pane only. */
+  presenter: boolean;
   /** Bumped when the roles' state may have changed, so the state view refetches. */
   stateVersion: number;
 }
@@ -76,6 +78,7 @@ export const initialState: StudioState = {
   browser: { url: null, nonce: 0 },
   autopilotView: noAutopilotView,
   rightTab: 'inspector',
+  presenter: false,
   stateVersion: 0,
 };
 
