@@ -1,6 +1,6 @@
 import { STUDIO_API_PATH, STUDIO_TOKEN_HEADER, STUDIO_TOKEN_META, STUDIO_TOKEN_PARAM } from '../src-servers/protocol/studio';
 import type {
-  ActRequest, AutopilotRequest, CreateRunRequest, OtpRequest, PlayRequest, ResetResult, RevokeGrantResult, RoleTables,
+  ActRequest, AutopilotRequest, CreateRunRequest, DeleteTraceResult, OtpRequest, PlayRequest, ResetResult, RevokeGrantResult, RoleTables,
   StudioErrorBody, StudioTraces,
 } from '../src-servers/protocol/studio';
 import type {
@@ -74,6 +74,7 @@ export const api = {
   act: (id: string, choice?: ConsentChoice) => run(id, 'act', (choice ? { choice } : {}) satisfies ActRequest),
   traces: () => call<StudioTraces>('GET', '/traces'),
   exchanges: (traceId: string) => call<Exchange[]>('GET', `/traces/${encodeURIComponent(traceId)}/exchanges`),
+  deleteTrace: (traceId: string) => call<DeleteTraceResult>('DELETE', `/traces/${encodeURIComponent(traceId)}`),
   exportUrl: (traceId: string, format: ExportFormat) =>
     withTokenParam(apiUrl(`/traces/${encodeURIComponent(traceId)}/export?format=${format}`)),
   state: () => call<RoleTables>('GET', '/state'),

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
+import { shownSteps } from '../store/shownSteps';
 import { get, isTerminal, useStudio } from '../store/studio';
 import type { StepState } from '../types';
 
@@ -9,12 +10,13 @@ const ICON: Record<StepState['status'], string> = {
 
 /** The run's steps. Click one to review it: the diagram and the narration jump to that step. */
 export function StepList() {
-  const run = useStudio((s) => s.run);
+  const history = useStudio((s) => s.history);
+  const run = useStudio((s) => (s.history ? null : s.run));
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
+  const exchanges = useStudio((s) => s.exchanges);
   const review = useStudio((s) => s.reviewStep);
-  const steps: Pick<StepState, 'name' | 'title' | 'status'>[] =
-    run?.steps ?? info?.flows.find((f) => f.id === pendingFlow)?.steps.map((s) => ({ ...s, status: 'pending' as const })) ?? [];
+  const steps = shownSteps({ history, run, info, pendingFlow, exchanges });
   const live = run && !isTerminal(run) ? run.current : -1;
   const list = useRef<HTMLOListElement>(null);
   // Keep the step being worked on (or reviewed) in view as the run moves on.
@@ -63,12 +65,21 @@ export function StepList() {
 
 /** What the current (or reviewed) step is about: the agent's own explanation, for learners. */
 export function StepNotes() {
-  const run = useStudio((s) => s.run);
+  const history = useStudio((s) => s.history);
+  const run = useStudio((s) => (s.history ? null : s.run));
   const review = useStudio((s) => s.reviewStep);
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
   const index = review ?? run?.current ?? null;
   const step = index !== null ? run?.steps[index] : undefined;
+  if (history) {
+    const flow = info?.flows.find((f) => f.id === history.flow);
+    return flow ? (
+      <aside className="step-notes" aria-label="About this flow">
+        <strong>{flow.title}</strong> <span>{flow.summary}</span>
+      </aside>
+    ) : null;
+  }
   if (!step) {
     const flow = info?.flows.find((f) => f.id === (run?.flow ?? pendingFlow));
     return flow ? (

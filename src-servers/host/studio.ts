@@ -15,7 +15,7 @@ import {
   STUDIO_API_PATH,
   type ActRequest, type AutopilotRequest, type CreateRunRequest, type OtpRequest, type PlayRequest, type ResetResult,
   type RevokeGrantResult, type RoleTables, type StudioErrorBody, type StudioEventName, type StudioEvents, type StudioInfo,
-  type StudioTraces,
+  type StudioTraces, type DeleteTraceResult,
 } from '../protocol/studio.js';
 import type { Exchange, ExportFormat } from '../protocol/trace.js';
 import type { Host } from './host.js';
@@ -157,8 +157,20 @@ export function createStudio(opts: StudioOptions): Studio {
     res.json(current());
   });
 
+  // The run history: every trace, with how its run ended when this launch saw it.
   api.get('/traces', (_req, res) => {
-    res.json({ current: host.trace.currentTraceId(), traces: host.trace.listTraces() } satisfies StudioTraces);
+    const traces = host.trace.listTraces().map((t) => ({ ...t, ...runs.endings.get(t.id) }));
+    const recording = host.trace.currentTraceId();
+    res.json({ current: runs.run?.state().traceId ?? recording, recording, traces } satisfies StudioTraces);
+  });
+  api.delete('/traces/:id', (req, res) => {
+    const id = String(req.params.id);
+    if (!host.trace.listTraces().some((t) => t.id === id)) throw new StudioError(404, 'not_found', `No trace with id ${id}.`);
+    if (id === host.trace.currentTraceId() || id === runs.run?.state().traceId)
+      throw new StudioError(409, 'trace_in_use', 'That trace is still being recorded (the current run or the traffic between runs): it can be deleted once another run begins.');
+    host.trace.deleteTrace(id);
+    runs.endings.delete(id);
+    res.json({ deleted: id } satisfies DeleteTraceResult);
   });
   api.get('/traces/:id/exchanges', (req, res) => {
     res.json(host.trace.exchanges(String(req.params.id)));
@@ -222,6 +234,7 @@ export function createStudio(opts: StudioOptions): Studio {
     runs.cancel();
     conformance.reset();
     await host.reset(); // wipes every role's data and the trace
+    runs.endings.clear();
     bindTrace();
     emit('reset', {});
     res.json({ reset: true } satisfies ResetResult);

@@ -1,4 +1,4 @@
-import type { ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo } from './run.js';
+import type { ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo, StepState } from './run.js';
 import type { Exchange, TraceMeta } from './trace.js';
 import type { CheckResult, PlannedCheck, RunReport } from './conformance.js';
 import type { ProfileId } from './profiles.js';
@@ -70,10 +70,27 @@ export interface ActRequest {
 
 // ---- Other answers ----
 
-/** GET /traces */
+/**
+ * One entry of the run history: a trace and, when this launch saw its run end, how it ended
+ * ("stopped": another run replaced it midway) and its steps as they stood, so it reopens read-only
+ * with the same bands. A trace without a flow is traffic outside any run ("Session", "Between runs").
+ */
+export interface TraceEntry extends TraceMeta {
+  outcome?: 'succeeded' | 'failed' | 'stopped';
+  steps?: Pick<StepState, 'name' | 'title' | 'status'>[];
+}
+/**
+ * GET /traces — every trace, oldest first. `current`: the trace the studio shows (its run's, finished
+ * or not; else where traffic goes); `recording`: where new traffic goes (after a run: "Between runs").
+ */
 export interface StudioTraces {
   current: string;
-  traces: TraceMeta[];
+  recording: string;
+  traces: TraceEntry[];
+}
+/** DELETE /traces/:id (a past trace; the current one answers 409 trace_in_use) */
+export interface DeleteTraceResult {
+  deleted: string;
 }
 /** GET /state — each role's tables as its inspect() shows them (secrets hashed). */
 export interface RoleTables {
