@@ -75,6 +75,33 @@ export const BRIEFINGS: Record<string, Briefing> = {
     yourPart: 'Approve the consent prompt. When the agent asks, open the "Provider" tab on the right and press "Revoke" on its grant.',
     watch: 'Your DELETE at the provider makes it POST a logout token to the service; the API then answers 401 invalid_token and the agent discovers again.',
   },
+  // v0.6's lessons (PROTOCOL-v0.6.md): the person's side is the service's own sign-in and claim pages, in the User's browser.
+  'account-takeover': {
+    yourPart: 'Choose "Always allow" in the consent prompt. On a v0.1 service that is all: watch the agent get in. On a v0.6 service the agent then hands you a code and a link — you are the account holder: sign in at the service in the User\'s browser and type the code only if you want this provider linked to your account.',
+    watch: 'v0.1: POST /agent/auth answers 200 and the API acts for an account nobody confirmed. v0.6: POST /agent/identity answers 401 interaction_required with a claim block; the claim grant says authorization_pending until you confirm.',
+    consentHint: 'For this lesson choose "Always allow".',
+  },
+  'stale-auth-time': {
+    yourPart: ALWAYS,
+    watch: 'POST /agent/identity answers 401 login_required with max_age: the ID-JAG says you signed in two hours ago. The agent signs in at the provider again (POST /login) and the fresh ID-JAG registers.',
+    consentHint: 'For this lesson choose "Always allow": the agent will need a second ID-JAG.',
+  },
+  'wrong-account': {
+    yourPart: 'When the agent hands you the code and link, the User\'s browser opens the service\'s sign-in: sign in as bob@service.example.com, the wrong account. The page refuses; press "Sign out, then sign in as …", sign in as the account the claim names and type the code.',
+    watch: 'GET /claim answers 403 Wrong account while you are bob; after the sign-out the same link shows the code form, and the claim grant then answers the token.',
+  },
+  'polling-too-early': {
+    yourPart: 'Take your time: when the agent shows the code and link, wait a few seconds before you sign in at the service and type the code.',
+    watch: 'Each POST /oauth2/token with the claim grant answers 400 authorization_pending until you confirm; the polls are spaced by the interval the service named.',
+  },
+  'wrong-user-code': {
+    yourPart: 'On the service\'s claim page, type a wrong 6-digit code first, then the code the agent shows.',
+    watch: 'POST /agent/identity/claim/complete answers 401 with the form again and the tries left; the right code answers 200 "All set" and the next poll gets the token.',
+  },
+  'user-code-locked': {
+    yourPart: 'On the claim page type wrong codes until it locks, then try the right one: it is refused too. Type the new code when the agent starts the claim again.',
+    watch: '429 user_code_locked on the claim page, even for the right code; the claim grant answers expired_token; a new POST /agent/identity/claim hands out a fresh code.',
+  },
 };
 
 export const briefingOf = (lessonId: string | undefined): Briefing | undefined => (lessonId ? BRIEFINGS[lessonId] : undefined);
