@@ -14,6 +14,10 @@ export interface RssReport {
   systemCpuUs: number;
   /** minor page faults so far: memory the kernel had to map in for it */
   minorPageFaults: number;
+  /** V8's heap now and its sampled high-water mark, and memory outside it (Buffers) */
+  heapTotalBytes?: number;
+  peakHeapTotalBytes?: number;
+  externalBytes?: number;
 }
 
 export interface HostChild {

@@ -100,6 +100,11 @@ export function placeHost(): Placement | undefined {
   return { hostCore, coreSpeeds };
 }
 
+/** Pin every thread of another process (`npm run bench -- --against-pid`, bench/against.ts) to `core`, or give it back all the bench's cores. */
+export function pinProcess(pid: number, core?: number): void {
+  pin(pid, core === undefined ? usable : [core]);
+}
+
 /** Give this process all its cores back. */
 export function unpinBench(): void {
   if (!cannotPin) pin(process.pid, usable);

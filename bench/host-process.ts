@@ -1,12 +1,13 @@
 /**
  * The process under test, spawned by bench/run.ts so that its memory is its own.
  *
- *   node --import tsx bench/host-process.ts --storage memory|disk --config '<json>'
+ *   node --import tsx bench/host-process.ts --storage memory|disk --config '<json>' [--studio]
  *   node --import tsx bench/host-process.ts --floor express
  *   node --import tsx bench/host-process.ts --floor es256 --duration S --warmup S --in-flight N
  *
  * Starts the host (service, provider, mailbox) on free loopback ports — or, with `--floor express`,
- * an empty Express 5 app — and prints one line `READY {"service":…,"provider":…,"mailbox":…}`.
+ * an empty Express 5 app — and prints one line `READY {"service":…,"provider":…,"mailbox":…}`
+ * (with `--studio` also the studio API's URL and its per-launch token, `studio` and `studioToken`).
  * `--floor es256` runs the jose verification loop (bench/floor.ts) first and puts its result in READY.
  * Then it obeys one-word lines on stdin:
  *   rss   → prints `RSS {"peakRssBytes", "sampledPeakRssBytes", "rssBytes", "cpuUs", "systemCpuUs", "minorPageFaults"}`
@@ -31,13 +32,17 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     warmup: { type: 'string' },
     'in-flight': { type: 'string' },
+    studio: { type: 'boolean', default: false },
   },
 });
 
 let sampledPeak = process.memoryUsage.rss();
+let peakHeap = 0;
 const sampler = setInterval(() => {
   const rss = process.memoryUsage.rss();
   if (rss > sampledPeak) sampledPeak = rss;
+  const heap = process.memoryUsage().heapTotal;
+  if (heap > peakHeap) peakHeap = heap;
 }, 50);
 sampler.unref();
 
@@ -55,6 +60,10 @@ function rssLine(): string {
     cpuUs: use.userCPUTime + use.systemCPUTime,
     systemCpuUs: use.systemCPUTime,
     minorPageFaults: use.minorPageFault,
+    // Where the memory is: V8's heap (and its high-water mark, sampled), and Buffers / ArrayBuffers outside it.
+    heapTotalBytes: process.memoryUsage().heapTotal,
+    peakHeapTotalBytes: peakHeap,
+    externalBytes: process.memoryUsage().external,
   };
   return `RSS ${JSON.stringify(report)}\n`;
 }
@@ -79,7 +88,7 @@ async function startExpressFloor(): Promise<{ urls: Record<string, string>; stop
   };
 }
 
-async function startBenchHost(storage: string, configJson: string | undefined) {
+async function startBenchHost(storage: string, configJson: string | undefined, withStudio: boolean) {
   const { startHost } = await import('../src-servers/host/host.js');
   const dataDir = storage === 'disk' ? mkdtempSync(join(tmpdir(), 'ars-bench-')) : undefined;
   const host = await startHost({
@@ -89,9 +98,17 @@ async function startBenchHost(storage: string, configJson: string | undefined) {
     ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 },
     log: (line) => process.stderr.write(`[host] ${line}\n`),
   });
+  // --studio: the studio API on a free port too (bench/studioCheck.ts drives a run through it).
+  const studio = withStudio
+    ? await (await import('../src-servers/host/studio.js')).startStudioServer(host, 0, { log: (line) => process.stderr.write(`[studio] ${line}\n`) })
+    : undefined;
   return {
-    urls: { service: host.urls.service, provider: host.urls.provider, mailbox: host.urls.mailbox, smtp: host.urls.smtp },
+    urls: {
+      service: host.urls.service, provider: host.urls.provider, mailbox: host.urls.mailbox, smtp: host.urls.smtp,
+      ...(studio ? { studio: studio.url, studioToken: studio.token } : {}),
+    },
     async stop() {
+      await studio?.stop();
       await host.stop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
@@ -114,7 +131,7 @@ async function main() {
       ? await startExpressFloor()
       : values.floor === 'es256'
         ? await startVerifyFloor()
-        : await startBenchHost(values.storage ?? 'memory', values.config);
+        : await startBenchHost(values.storage ?? 'memory', values.config, values.studio ?? false);
 
   let stopping = false;
   const stop = async () => {

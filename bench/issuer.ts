@@ -10,7 +10,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { ID_JAG_TYP, PROVIDER_PATHS } from '../src-servers/protocol/constants.js';
 
 export interface BenchIssuer {
@@ -24,11 +26,39 @@ export interface BenchIssuer {
   close(): Promise<void>;
 }
 
-const KID = 'bench-es256-1';
+/**
+ * The signing key: fresh each run (its own kid), or kept in `keyFile` (0600) when given — for
+ * `--against`, whose other service lives on between runs and may cache the issuer's JWKS without
+ * refetching (the v0.1 reference refused the next run's ID-JAGs as invalid_signature).
+ */
+async function signingKey(keyFile?: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
+  if (keyFile) {
+    try {
+      const saved = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
+      const { d: _d, ...pub } = saved;
+      return { privateKey: (await importJWK(saved, 'ES256')) as CryptoKey, jwk: pub };
+    } catch {
+      /* absent or unreadable: a new one below */
+    }
+  }
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = `bench-${randomUUID().slice(0, 8)}`;
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  if (keyFile) {
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' }), { mode: 0o600 });
+  }
+  return { privateKey, jwk };
+}
 
-export async function startBenchIssuer(): Promise<BenchIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
+/**
+ * `port` 0 (the default) picks a free one. A fixed port lets another service be told to trust the
+ * issuer before the bench starts (`npm run bench -- --against`, bench/against.ts).
+ */
+export async function startBenchIssuer(port = 0, keyFile?: string): Promise<BenchIssuer> {
+  const { privateKey, jwk } = await signingKey(keyFile);
+  const KID = jwk.kid!;
+  const publicKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
 
   let origin = '';
   const documents = (): Record<string, unknown> => ({
@@ -66,7 +96,10 @@ export async function startBenchIssuer(): Promise<BenchIssuer> {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
     res.end(JSON.stringify(doc));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = `${origin}${PROVIDER_PATHS.cimd}`;
 

@@ -11,6 +11,11 @@
  *   npm run bench -- --duration S --warmup S --connections N --runs N --rounds N
  *   npm run bench -- --profile DIR      CPU-profile each host child (then: npx tsx bench/profile-summary.ts DIR/<row>)
  *   npm run bench -- --unpinned         let the scheduler place the host (default: its own core, the fastest; bench/cores.ts)
+ *   npm run bench -- --against URL [--against-pid PID] [--issuer-port N] [--no-studio-check]   (--against repeatable)
+ *                                       our host (on disk) beside another service, rows interleaved, a ratio per row
+ *                                       (bench/against.ts); its ID-JAG issuer listens on 127.0.0.1:N (default 5340),
+ *                                       which the other must trust. --duration/--warmup/--rounds/--connections/--only/
+ *                                       --quick/--smoke/--profile/--out/--json apply (default 32 connections, 5 rounds)
  *
  * Every row starts its own host (service + provider + mailbox) in a child process
  * (bench/host-process.ts) — once with in-memory databases, once with on-disk databases in a temp
@@ -40,6 +45,7 @@ import { combineRounds, startSharedHosts, stopSharedHosts, type RoundResult, typ
 import { percentile } from './flows.js';
 import { formatMachine, formatTables, machineInfo } from './report.js';
 import { cannotPin, placeHost, unpinBench } from './cores.js';
+import { runAgainst } from './against.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +61,10 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     rounds: { type: 'string' },
     unpinned: { type: 'boolean', default: false },
+    against: { type: 'string', multiple: true },
+    'against-pid': { type: 'string', multiple: true },
+    'issuer-port': { type: 'string' },
+    'no-studio-check': { type: 'boolean', default: false },
   },
 });
 
@@ -92,7 +102,39 @@ const settings: Settings = {
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
+/** --against: ours beside another service (bench/against.ts). */
+async function against(urls: string[]) {
+  for (const url of urls) {
+    try {
+      new URL(url);
+    } catch {
+      progress(`bench: --against needs a URL (the other service's base, e.g. http://localhost:8340), not "${url}"`);
+      process.exit(2);
+    }
+  }
+  const pids = (values['against-pid'] ?? []).map((p) => numberFlag('against-pid', p, 0));
+  if (pids.length > urls.length) {
+    progress('bench: more --against-pid than --against: give each pid after its URL');
+    process.exit(2);
+  }
+  await runAgainst({
+    others: urls.map((url, i) => ({ url, ...(pids[i] !== undefined ? { pid: pids[i] } : {}) })),
+    issuerPort: values['issuer-port'] === undefined ? 5340 : numberFlag('issuer-port', values['issuer-port'], 5340),
+    connections: numberFlag('connections', values.connections, 32),
+    durationS: numberFlag('duration', values.duration, pick(20, 4, 0.4)),
+    warmupS: numberFlag('warmup', values.warmup, pick(3, 1, 0.1)),
+    rounds: Math.round(numberFlag('rounds', values.rounds, quick ? 1 : 5)),
+    only: values.only,
+    pin: !values.unpinned && !smoke,
+    profileDir: values.profile,
+    out: values.out === 'bench-results.json' ? 'bench-against.json' : values.out!,
+    json: values.json,
+    studioCheck: !values['no-studio-check'],
+  });
+}
+
 async function main() {
+  if (values.against !== undefined) return against(values.against);
   const machine = machineInfo();
   const loadAtStart = os.loadavg()[0];
   const rows = allRows().filter((r) => !values.only || r.id.includes(values.only));

@@ -1,14 +1,16 @@
 // Interop check (issue 17, "Done when"): our bundled provider against a v0.6 service — the public
 // reference's, or ours with --profile v0.6. Plain Node, no dependencies; not part of `npm test`.
-// It signs alice in at our provider, grants the service's issuer with its events_endpoint as
+// It signs a user (default alice) in at our provider, grants the service's issuer with its events_endpoint as
 // events_uri, mints an ID-JAG, registers it (POST identity_endpoint), exchanges the service
 // assertion at the token endpoint (RFC 7523), calls the API, then deletes the grant — our provider
 // pushes an RFC 8417 SET to the service — and shows that the service now refuses.
 //
-//   node scripts/interop-v06-provider.mjs [provider=http://127.0.0.1:4120] [service=http://localhost:8320]
+//   node scripts/interop-v06-provider.mjs [provider=http://127.0.0.1:4120] [service=http://localhost:8320] [email=alice@example.com]
 //
-// The service must trust the provider's issuer (the reference: REFERENCE_TRUSTED_ISSUERS).
-const [provider = 'http://127.0.0.1:4120', service = 'http://localhost:8320'] = process.argv.slice(2);
+// The service must trust the provider's issuer (the reference: REFERENCE_TRUSTED_ISSUERS). A service
+// that already has an account with that email answers the step-up (401 interaction_required) instead
+// of a clean match — right in v0.6 (§2); pick another user (bob@example.com) for the clean path.
+const [provider = 'http://127.0.0.1:4120', service = 'http://localhost:8320', email = 'alice@example.com'] = process.argv.slice(2);
 const ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -48,7 +50,7 @@ if (failed) process.exit(1);
 const resource = `${prm.json.resource.replace(/\/+$/, '')}/resource`;
 
 // 2. Sign in at our provider and grant the service, naming its events_endpoint (PROTOCOL-v0.6.md §6).
-const login = await call('POST', `${provider}/login`, { json: { email: 'alice@example.com' } });
+const login = await call('POST', `${provider}/login`, { json: { email } });
 show('provider POST /login', login, `user ${login.json?.user?.email}`);
 const session = login.json?.session_token;
 const grant = await call('POST', `${provider}/grants`, { bearer: session, json: { audience: issuer, mode: 'always', events_uri: agentAuth.events_endpoint } });
@@ -63,7 +65,8 @@ expect(typeof jagClaims.auth_time === 'number', 'auth_time in the ID-JAG');
 
 // 4. Register it (§2), exchange the service assertion (§5), call the API (§1).
 const reg = await call('POST', agentAuth.identity_endpoint, { json: { type: 'identity_assertion', assertion_type: ID_JAG, assertion: jag.json?.assertion } });
-show('service POST identity_endpoint', reg, `${reg.json?.registration_id} ${reg.json?.registration_type} scopes ${reg.json?.scopes}`);
+show('service POST identity_endpoint', reg, `${reg.json?.registration_id} ${reg.json?.registration_type} ${reg.json?.error ?? `scopes ${reg.json?.scopes}`}`);
+if (reg.json?.error === 'interaction_required') console.log(`  (the service has an account for ${email} already: the v0.6 step-up; run again with another user for the clean path)`);
 expect(reg.status === 200 && reg.json?.identity_assertion, '200 with an identity_assertion');
 const tok = await call('POST', tokenEndpoint, { form: { grant_type: JWT_BEARER, assertion: reg.json?.identity_assertion ?? '' } });
 show('service POST token_endpoint', tok, `token_type ${tok.json?.token_type} scope ${tok.json?.scope}`);

@@ -4,9 +4,13 @@ import { BrowserPane } from './components/BrowserPane';
 import { ConsentPane } from './components/ConsentPane';
 import { ResetAllDialog, ResetRunDialog, ShortcutsDialog } from './components/Dialogs';
 import { ExportMenu } from './components/ExportMenu';
+import { ConformanceView, TestServiceButton } from './components/ConformanceView';
 import { FlowPicker } from './components/FlowPicker';
+import { HistoryBanner, HistoryMenu } from './components/History';
 import { nextHint } from './components/hints';
 import { InboxPane } from './components/InboxPane';
+import { LessonBriefing } from './components/LessonBriefing';
+import { presentedPane, PresenterToggle } from './components/Presenter';
 import { ProfileBadge } from './components/ProfileSwitch';
 import { Inspector } from './components/Inspector';
 import { SequenceDiagram } from './components/SequenceDiagram';
@@ -55,6 +59,12 @@ function RightColumn() {
 function UserPanes() {
   const pane = useStudio((s) => nextHint(s).pane);
   const flow = useStudio((s) => s.run?.flow ?? s.pendingFlow);
+  const presenting = useStudio((s) => (s.presenter ? presentedPane(s) : null));
+  if (presenting === 'provider') return null;
+  if (presenting) {
+    const Only = { agent: AgentPane, consent: ConsentPane, inbox: InboxPane, browser: BrowserPane }[presenting];
+    return <section className="user-panes" aria-label="You (the user)"><Only /></section>;
+  }
   const widths = { agent: 1.1, consent: flow === 'id-jag' || flow === 'revocation' ? 1 : 0.72, inbox: 1, browser: 1.1 };
   if (pane === 'agent' || pane === 'consent' || pane === 'inbox' || pane === 'browser') widths[pane] = 1.55;
   // minmax(0, …): a pane's content (a long URL, a wide form) never widens the page past the window.
@@ -81,8 +91,11 @@ export function App() {
 
   // When it is the person's turn, their panes get the room; otherwise the diagram and inspector do.
   const userTurn = useStudio((s) => ['agent', 'consent', 'inbox', 'browser'].includes(nextHint(s).pane ?? ''));
+  // Presenter mode lays the page out by its own CSS (.app.presenter): diagram beside one pane.
+  const presenter = useStudio((s) => (s.presenter ? presentedPane(s) : null));
   return (
-    <div className="app" style={{ gridTemplateRows: `52px minmax(0, 1fr) minmax(0, ${userTurn ? 0.95 : 0.68}fr)` }}>
+    <div className={`app${presenter ? ' presenter' : ''}`}
+      style={presenter ? undefined : { gridTemplateRows: `52px minmax(0, 1fr) minmax(0, ${userTurn ? 0.95 : 0.68}fr)` }}>
       <header className="topbar">
         <div className="brand">
           <span className="logo" aria-hidden="true">◆</span>
@@ -91,6 +104,9 @@ export function App() {
         <ProfileBadge />
         <StepControls />
         <div className="topbar-end">
+          <PresenterToggle />
+          <HistoryMenu />
+          <TestServiceButton />
           <ExportMenu />
           <button type="button" className="ghost" onClick={() => setDialog('reset')}>Reset all data…</button>
           <button type="button" className="ghost icon" onClick={showHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
@@ -103,15 +119,18 @@ export function App() {
           <StepList />
         </aside>
         <div className="center">
+          <HistoryBanner />
+          <LessonBriefing />
           <SequenceDiagram />
           <StepNotes />
         </div>
-        <RightColumn />
+        {(!presenter || presenter === 'provider') && <RightColumn />}
       </main>
       <UserPanes />
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
       <ResetAllDialog open={dialog === 'reset'} onClose={() => setDialog(null)} />
       <ResetRunDialog open={dialog === 'reset-run'} onClose={() => setDialog(null)} />
+      <ConformanceView />
       <Toast />
     </div>
   );

@@ -1,6 +1,6 @@
 import { STUDIO_API_PATH, STUDIO_TOKEN_HEADER, STUDIO_TOKEN_META, STUDIO_TOKEN_PARAM } from '../src-servers/protocol/studio';
 import type {
-  ActRequest, AutopilotRequest, CreateRunRequest, OtpRequest, PlayRequest, ResetResult, RevokeGrantResult, RoleTables,
+  ActRequest, AutopilotRequest, CreateRunRequest, DeleteTraceResult, OtpRequest, PlayRequest, ResetResult, RevokeGrantResult, RoleTables,
   StudioErrorBody, StudioTraces,
 } from '../src-servers/protocol/studio';
 import type {
@@ -26,7 +26,7 @@ export const apiUrl = (path: string) => `${ORIGIN}${STUDIO_API_PATH}${path}`;
 /** This launch's secret, written into the page by the studio (host/studioGuard.ts); the API answers nothing without it. */
 const TOKEN = document.querySelector<HTMLMetaElement>(`meta[name="${STUDIO_TOKEN_META}"]`)?.content ?? '';
 /** For URLs the browser fetches by itself (EventSource, a download link), which cannot carry the header. */
-const withTokenParam = (url: string) => `${url}${url.includes('?') ? '&' : '?'}${STUDIO_TOKEN_PARAM}=${encodeURIComponent(TOKEN)}`;
+export const withTokenParam = (url: string) => `${url}${url.includes('?') ? '&' : '?'}${STUDIO_TOKEN_PARAM}=${encodeURIComponent(TOKEN)}`;
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -34,7 +34,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(apiUrl(path), {
     method,
     headers: { [STUDIO_TOKEN_HEADER]: TOKEN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -75,6 +75,7 @@ export const api = {
   act: (id: string, choice?: ConsentChoice) => run(id, 'act', (choice ? { choice } : {}) satisfies ActRequest),
   traces: () => call<StudioTraces>('GET', '/traces'),
   exchanges: (traceId: string) => call<Exchange[]>('GET', `/traces/${encodeURIComponent(traceId)}/exchanges`),
+  deleteTrace: (traceId: string) => call<DeleteTraceResult>('DELETE', `/traces/${encodeURIComponent(traceId)}`),
   exportUrl: (traceId: string, format: ExportFormat) =>
     withTokenParam(apiUrl(`/traces/${encodeURIComponent(traceId)}/export?format=${format}`)),
   /** The roles' tables; the service's is that of `profile`'s service (default: the primary). */

@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
-import { nextStep, resetRun, toggleAutopilot, togglePlay } from './store/actions';
+import { nextStep, resetRun, toggleAutopilot, togglePlay, togglePresenter } from './store/actions';
 import { isTerminal, useStudio } from './store/studio';
 
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
 
 /**
- * Global keys (→/n next, space play/pause, a autopilot, r reset, ? help) — never while typing or in
+ * Global keys (→/n next, space play/pause, a autopilot, p presenter mode, r reset, ? help) — never while typing or in
  * a dialog. R throws away a run in progress, so then it asks first (`confirmReset`).
  */
 export function useShortcuts(showHelp: () => void, confirmReset: () => void) {
@@ -30,6 +30,10 @@ export function useShortcuts(showHelp: () => void, confirmReset: () => void) {
         case 'a':
         case 'A':
           void toggleAutopilot();
+          break;
+        case 'p':
+        case 'P':
+          togglePresenter();
           break;
         case 'r':
         case 'R': {

@@ -12,7 +12,7 @@ export type FlowId = AgentFlowId;
 export type FlowInfo = AnyFlowInfo<AgentFlowId>;
 export type RunState = AnyRunState<AgentFlowId>;
 export type { Mail } from '../src-servers/protocol/mail';
-export type { StudioEventName, StudioEvents, StudioInfo, StudioRun } from '../src-servers/protocol/studio';
+export type { StudioEventName, StudioEvents, StudioInfo, StudioRun, TraceEntry } from '../src-servers/protocol/studio';
 
 export type Speed = 'slow' | 'normal' | 'fast';
 export const SPEED_DELAY_MS: Record<Speed, number> = { slow: 1500, normal: 700, fast: 150 };

@@ -96,15 +96,33 @@ export function AgentPane() {
   const handover = run?.waitingFor && USER_CODE_CHAIN.has(run.waitingFor.kind) ? run.waitingFor : undefined;
   const narration = run?.narration ?? [];
 
+  // Following the newest entry: the log stays pinned to its end while the pane resizes (the panes
+  // below grow and shrink as the person's turn comes and goes), until the person scrolls it themselves.
+  const pinned = useRef(true);
   useEffect(() => {
     const el = log.current;
     if (!el) return;
     const mark = review !== null ? el.querySelector<HTMLElement>('.reviewed') : null;
+    pinned.current = !mark && review === null;
     if (mark) el.scrollTo({ top: mark.offsetTop - el.offsetTop - 8, behavior: 'smooth' });
     else if (review === null) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
-    // Also when the run ends: the outcome box above the log grows after the last line came, and
-    // would push that line out of view.
-  }, [narration.length, review, run?.status, Boolean(run?.outcome)]);
+  }, [narration.length, review]);
+  useEffect(() => {
+    const el = log.current;
+    if (!el) return;
+    const byPerson = () => requestAnimationFrame(() => { pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8; });
+    const ro = new ResizeObserver(() => { if (pinned.current) el.scrollTop = el.scrollHeight; });
+    ro.observe(el);
+    el.addEventListener('wheel', byPerson, { passive: true });
+    el.addEventListener('touchmove', byPerson, { passive: true });
+    el.addEventListener('keydown', byPerson);
+    return () => {
+      ro.disconnect();
+      el.removeEventListener('wheel', byPerson);
+      el.removeEventListener('touchmove', byPerson);
+      el.removeEventListener('keydown', byPerson);
+    };
+  }, []);
 
   return (
     <Pane

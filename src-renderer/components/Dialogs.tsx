@@ -22,6 +22,7 @@ const SHORTCUTS: [string, string][] = [
   ['→  or  N', 'Next step'],
   ['Space', 'Play / pause'],
   ['A', 'Autopilot on / off'],
+  ['P', 'Presenter mode on / off'],
   ['R', 'Reset the run'],
   ['?', 'Show these shortcuts'],
   ['Esc', 'Close a dialog'],

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { checkMail, openInBrowser, openMail, openNewestMail } from '../store/actions';
+import { checkMail, openInBrowser, openMail } from '../store/actions';
 import { liveProfile } from '../store/profile';
 import { useStudio } from '../store/studio';
-import type { Exchange, Mail } from '../types';
+import type { Mail } from '../types';
 import { nextHint } from './hints';
 import { Pane } from './Pane';
 
@@ -74,26 +74,20 @@ function MailView({ mail }: { mail: Mail }) {
   );
 }
 
-/** The subject of a mail the service handed to the inbox over SMTP (recorded as subject + text). */
-function subjectOf(e: Exchange): string {
-  const first = (e.requestBody ?? '').split('\n').find((l) => l.trim()) ?? '';
-  return first.replace(/^subject:\s*/i, '').trim() || 'New message';
-}
-
 /**
- * The person's inbox: real mails from the mailbox, newest first. A mail arriving over SMTP shows
- * as "new" at once (the mail server tells us); reading the inbox is the person's act, recorded.
+ * The person's inbox: real mails from the mailbox, newest first. It refreshes by itself: a mail
+ * arriving over SMTP joins the list as new the moment the studio announces it (store/mailArrivals.ts),
+ * with no request of ours. Opening a mail (its page in the frame) and "Check mail" are the person's
+ * acts, recorded.
  */
 export function InboxPane() {
   const mails = useStudio((s) => s.mails);
+  const unread = useStudio((s) => s.unreadMailIds);
   const openId = useStudio((s) => s.openMailId);
-  const checkedAt = useStudio((s) => s.mailCheckedAt);
-  const exchanges = useStudio((s) => s.exchanges);
   const run = useStudio((s) => s.run);
   const progress = useStudio((s) => s.progress);
   const busy = useStudio((s) => s.busy);
   const hint = nextHint({ run, progress, busy });
-  const arrivals = exchanges.filter((e) => e.method === 'SMTP' && e.to === 'Inbox' && (!checkedAt || e.startedAt > checkedAt));
   const sorted = [...mails].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
   const open = sorted.find((m) => m.id === openId);
   // PROTOCOL-v0.6.md §8: v0.6 sends no mail; the person confirms at the service's own pages.
@@ -114,35 +108,30 @@ export function InboxPane() {
         </div>
       ) : open ? (
         <MailView mail={open} />
+      ) : sorted.length ? (
+        <ul className="mail-list" aria-label="Messages">
+          {sorted.map((m) => (
+            <li key={m.id}>
+              {unread.includes(m.id) ? (
+                <button type="button" className="new-mail" onClick={() => openMail(m.id)}>
+                  <span className="new-dot" aria-hidden="true" />
+                  <span className="mail-subject">{m.subject}</span>
+                  <span className="mail-meta">New mail · {when(m.date)} · open it</span>
+                </button>
+              ) : (
+                <button type="button" className="mail-item" onClick={() => openMail(m.id)}>
+                  <span className="mail-subject">{m.subject}</span>
+                  <span className="mail-meta">{m.from} · {when(m.date)}</span>
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
       ) : (
-        <>
-          {arrivals.length > 0 && (
-            <button type="button" className="new-mail" onClick={() => void openNewestMail()}>
-              <span className="new-dot" aria-hidden="true" />
-              <span className="mail-subject">{arrivals.length === 1 ? subjectOf(arrivals[0]) : `${arrivals.length} new messages`}</span>
-              <span className="mail-meta">New mail · {when(arrivals[arrivals.length - 1].startedAt)} · open it</span>
-            </button>
-          )}
-          {sorted.length ? (
-            <ul className="mail-list" aria-label="Messages">
-              {sorted.map((m) => (
-                <li key={m.id}>
-                  <button type="button" className="mail-item" onClick={() => openMail(m.id)}>
-                    <span className="mail-subject">{m.subject}</span>
-                    <span className="mail-meta">{m.from} · {when(m.date)}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            !arrivals.length && (
-              <div className="placeholder">
-                <p className="empty-title">No mail yet</p>
-                <p className="muted">This is your inbox. Mail the service sends you (claim links) arrives here.</p>
-              </div>
-            )
-          )}
-        </>
+        <div className="placeholder">
+          <p className="empty-title">No mail yet</p>
+          <p className="muted">This is your inbox. Mail the service sends you (claim links) arrives here by itself.</p>
+        </div>
       )}
     </Pane>
   );

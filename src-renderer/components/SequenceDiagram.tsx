@@ -1,10 +1,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
+import { shownSteps } from '../store/shownSteps';
 import { isTerminal, useStudio } from '../store/studio';
-import { liveProfile, plannedSteps } from '../store/profile';
-import type { Actor, StepState } from '../types';
+import type { Actor } from '../types';
 import {
-  actorsOf, buildBands, fit, requestLabel, responseLabel, toneOf, type Band, type Row,
+  actorsOf, buildBands, fit, placeLabel, requestLabel, responseLabel, toneOf, type Band, type Row,
 } from './diagramModel';
 
 const HEADS = 36; // the sticky lifeline heads sit over the top of the svg
@@ -59,21 +59,24 @@ const STATUS_WORD: Record<string, string> = {
 
 /** The live sequence diagram, drawn as SVG from the recorded trace. */
 export function SequenceDiagram() {
-  const run = useStudio((s) => s.run);
+  const history = useStudio((s) => s.history);
+  const profile = useStudio((s) => s.profile);
+  const run = useStudio((s) => (s.history ? null : s.run));
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
   const exchanges = useStudio((s) => s.exchanges);
   const stepOf = useStudio((s) => s.stepOf);
   const selected = useStudio((s) => s.selectedExchangeId);
   const review = useStudio((s) => s.reviewStep);
+  // Presenter mode draws the labels at 16 px (styles.css .presenter .arrow), so they are measured so.
+  const labelPx = useStudio((s) => (s.presenter ? 16 : 11));
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
   const [viewHeight, setViewHeight] = useState(0);
 
-  const profile = useStudio(liveProfile);
-  const steps: Pick<StepState, 'name' | 'title' | 'status'>[] = useMemo(
-    () => run?.steps ?? plannedSteps(info, pendingFlow, profile).map((s) => ({ ...s, status: 'pending' as const })),
-    [run?.steps, info, pendingFlow, profile],
+  const steps = useMemo(
+    () => shownSteps({ history, run, info, pendingFlow, exchanges, profile }),
+    [history, run, info, pendingFlow, exchanges, profile],
   );
   const bands = useMemo(() => buildBands(exchanges, steps, stepOf), [exchanges, steps, stepOf]);
   const actors = actorsOf(exchanges);
@@ -166,7 +169,7 @@ export function SequenceDiagram() {
                     width={8} height={item.activation.to - item.activation.from} rx={2} />
                 ))}
                 {rows.map(({ y, item }) => (
-                  <Arrow key={`${item.row.key}-${item.part}`} row={item.row} part={item.part} y={y}
+                  <Arrow key={`${item.row.key}-${item.part}`} row={item.row} part={item.part} y={y} width={width} labelPx={labelPx}
                     x1={x(item.row.exchange.from)} x2={x(item.row.exchange.to)}
                     selected={item.row.exchange.id === selected} onKey={onKey} />
                 ))}
@@ -180,7 +183,8 @@ export function SequenceDiagram() {
 }
 
 function Arrow(props: {
-  row: Row; part: Drawn['part']; y: number; x1: number; x2: number; selected: boolean; onKey: (e: KeyboardEvent, act: () => void) => void;
+  row: Row; part: Drawn['part']; y: number; x1: number; x2: number; width: number; labelPx: number; selected: boolean;
+  onKey: (e: KeyboardEvent, act: () => void) => void;
 }) {
   const { row, part, x1, x2, selected } = props;
   // The answer half takes a half row: drawn as if its row started 22 px higher, its label and arrow
@@ -198,6 +202,8 @@ function Arrow(props: {
   const select = () => selectExchange(e.id);
   const head = (hx: number, hy: number, d: number) => `${hx},${hy} ${hx - 8 * d},${hy - 4.5} ${hx - 8 * d},${hy + 4.5}`;
   const self = span < 1;
+  const reqAt = placeLabel(req, mid, props.width, SIDE, props.labelPx);
+  const resAt = placeLabel(res, mid, props.width, SIDE, props.labelPx);
   // One button per exchange: the answer half of a split exchange is clickable but not a second button.
   const button = part !== 'response';
   return (
@@ -225,13 +231,13 @@ function Arrow(props: {
         </>
       )}
       {drawReq && (
-        <text className="req-label" x={self ? x1 + 42 : mid} y={y + 14} textAnchor={self ? 'start' : 'middle'}>
-          {fit(req, Math.max(span, 150) - 12)}
+        <text className="req-label" x={self ? x1 + 42 : reqAt.x} y={y + 14} textAnchor={self ? 'start' : 'middle'}>
+          {self ? fit(req, props.width - x1 - 42 - SIDE, props.labelPx) : reqAt.text}
         </text>
       )}
       {drawRes && (
-        <text className="res-label" x={self ? x1 + 42 : mid} y={y + 36} textAnchor={self ? 'start' : 'middle'}>
-          {fit(res, Math.max(span, 150) - 12)}
+        <text className="res-label" x={self ? x1 + 42 : resAt.x} y={y + 36} textAnchor={self ? 'start' : 'middle'}>
+          {self ? fit(res, props.width - x1 - 42 - SIDE, props.labelPx) : resAt.text}
         </text>
       )}
     </g>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { revokeGrant } from '../store/actions';
 import { liveProfile } from '../store/profile';
+import { AuditLog } from './AuditLog';
 import { useStudio } from '../store/studio';
 
 /** Read-only views of what the service and provider hold now (their inspect() snapshots). */
@@ -47,17 +48,6 @@ function Card({ rec, onRevoke }: { rec: Rec; onRevoke?: () => void }) {
   );
 }
 
-function AuditLine({ rec }: { rec: Rec }) {
-  const at = Object.values(rec).find((v) => typeof v === 'string' && ISO.test(v)) as string | undefined;
-  const rest = Object.entries(rec).filter(([, v]) => v !== at && v !== null && v !== undefined);
-  return (
-    <li className="audit-line">
-      {at && <time dateTime={at}>{new Date(at).toLocaleTimeString([], { hourCycle: 'h23' })}</time>}
-      <span>{rest.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</span>
-    </li>
-  );
-}
-
 export function StatePane({ role }: { role: 'service' | 'provider' }) {
   const version = useStudio((s) => s.stateVersion);
   // The service tab shows the service of the live protocol version (one per profile runs).
@@ -86,10 +76,10 @@ export function StatePane({ role }: { role: 'service' | 'provider' }) {
       {snap && Object.entries(snap).sort(([a], [b]) => rank(a) - rank(b)).map(([key, list]) => (
         <section key={key} className="state-section" aria-label={TITLES[key] ?? key}>
           <h3>{TITLES[key] ?? key} <span className="count">{list.length}</span></h3>
-          {!list.length ? (
+          {key === 'audit' ? (
+            <AuditLog rows={list as Rec[]} />
+          ) : !list.length ? (
             <p className="muted">None yet.</p>
-          ) : key === 'audit' ? (
-            <ol className="audit">{[...list].reverse().map((r, i) => <AuditLine key={i} rec={r as Rec} />)}</ol>
           ) : (
             <ul className="cards">
               {list.map((r, i) => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
-import { liveProfile, plannedSteps } from '../store/profile';
+import { shownSteps } from '../store/shownSteps';
 import { get, isTerminal, useStudio } from '../store/studio';
 import type { StepState } from '../types';
 
@@ -10,13 +10,14 @@ const ICON: Record<StepState['status'], string> = {
 
 /** The run's steps. Click one to review it: the diagram and the narration jump to that step. */
 export function StepList() {
-  const run = useStudio((s) => s.run);
+  const history = useStudio((s) => s.history);
+  const profile = useStudio((s) => s.profile);
+  const run = useStudio((s) => (s.history ? null : s.run));
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
+  const exchanges = useStudio((s) => s.exchanges);
   const review = useStudio((s) => s.reviewStep);
-  const profile = useStudio(liveProfile);
-  const steps: Pick<StepState, 'name' | 'title' | 'status'>[] =
-    run?.steps ?? plannedSteps(info, pendingFlow, profile).map((s) => ({ ...s, status: 'pending' as const }));
+  const steps = shownSteps({ history, run, info, pendingFlow, exchanges, profile });
   const live = run && !isTerminal(run) ? run.current : -1;
   const list = useRef<HTMLOListElement>(null);
   // Keep the step being worked on (or reviewed) in view as the run moves on.
@@ -65,12 +66,21 @@ export function StepList() {
 
 /** What the current (or reviewed) step is about: the agent's own explanation, for learners. */
 export function StepNotes() {
-  const run = useStudio((s) => s.run);
+  const history = useStudio((s) => s.history);
+  const run = useStudio((s) => (s.history ? null : s.run));
   const review = useStudio((s) => s.reviewStep);
   const info = useStudio((s) => s.info);
   const pendingFlow = useStudio((s) => s.pendingFlow);
   const index = review ?? run?.current ?? null;
   const step = index !== null ? run?.steps[index] : undefined;
+  if (history) {
+    const flow = info?.flows.find((f) => f.id === history.flow);
+    return flow ? (
+      <aside className="step-notes" aria-label="About this flow">
+        <strong>{flow.title}</strong> <span>{flow.summary}</span>
+      </aside>
+    ) : null;
+  }
   if (!step) {
     const flow = info?.flows.find((f) => f.id === (run?.flow ?? pendingFlow));
     return flow ? (

@@ -123,11 +123,29 @@ export function responseLabel(e: Exchange): string {
 }
 
 /** "POST /agent/auth" — the path is what a reader of PROTOCOL.md recognises. */
+/**
+ * A random id in a path (cr_DRofxy8pcKMhgCTonvRrQA): after an optional short prefix, 16+ url-safe
+ * characters in mixed case — so words such as "oauth-protected-resource" are never taken for one.
+ */
+function opaqueId(seg: string): { prefix: string; id: string } | null {
+  const prefix = /^[a-z]{1,6}_/.exec(seg)?.[0] ?? '';
+  const id = seg.slice(prefix.length);
+  return /^[A-Za-z0-9_-]{16,}$/.test(id) && /[A-Z]/.test(id) && /[a-z]/.test(id) ? { prefix, id } : null;
+}
+
+/**
+ * "METHOD /path" for the diagram: a query is shown as "?…" and a random id by its first characters
+ * ("cr_DRof…"), so the label says which endpoint at any width; the inspector shows the whole URL.
+ */
 export function requestLabel(e: Exchange): string {
   if (e.method === 'SMTP') return 'SMTP mail';
   try {
     const u = new URL(e.url);
-    return `${e.method} ${u.pathname}${u.search ? '?…' : ''}`;
+    const path = u.pathname.split('/').map((seg) => {
+      const m = opaqueId(seg);
+      return m ? `${m.prefix}${m.id.slice(0, 4)}…` : seg;
+    }).join('/');
+    return `${e.method} ${path}${u.search ? '?…' : ''}`;
   } catch {
     return `${e.method} ${e.url}`;
   }
@@ -154,4 +172,16 @@ export function toneOf(status: number): Tone {
 export function fit(text: string, px: number, fontPx = 11): string {
   const max = Math.max(4, Math.floor(px / (fontPx * 0.61)));
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * Where an arrow's label goes: centred on the arrow, but free to run past its two lifelines (it
+ * has its row to itself, and a halo keeps it legible over the lines), shifted to stay inside the
+ * diagram; cut with "…" only when it is wider than the whole diagram.
+ */
+export function placeLabel(text: string, mid: number, width: number, side: number, fontPx = 11): { text: string; x: number } {
+  const shown = fit(text, width - 2 * side, fontPx);
+  const half = (shown.length * fontPx * 0.61) / 2;
+  const x = Math.min(Math.max(mid, side + half), width - side - half);
+  return { text: shown, x };
 }

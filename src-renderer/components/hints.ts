@@ -1,3 +1,4 @@
+import { briefingOf } from '../lessons/briefings';
 import type { StudioState } from '../store/studio';
 import type { UserActionKind } from '../types';
 
@@ -30,8 +31,9 @@ export function nextHint(s: Pick<StudioState, 'run' | 'progress' | 'busy'>): Hin
   if (wait) {
     switch (wait.kind) {
       case 'approve_consent':
+        // A lesson may need one answer in particular (Deny in "Consent denied"): its briefing says which.
         return wait.url
-          ? { pane: 'consent', text: 'The agent is waiting for you to approve in the consent prompt: choose "Allow once" or "Always allow" (or "Deny").' }
+          ? { pane: 'consent', text: briefingOf(run.scenario)?.consentHint ?? 'The agent is waiting for you to approve in the consent prompt: choose "Allow once" or "Always allow" (or "Deny").' }
           : { pane: 'agent', text: 'The agent asks whether it may use your email address. Answer below.' };
       case 'revoke_grant':
         return { pane: 'provider', text: 'Revoke the agent\'s grant: open the "Provider" tab on the right and press "Revoke".' };

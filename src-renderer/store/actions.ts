@@ -1,8 +1,9 @@
 import { api, ApiError } from '../api';
-import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun } from '../types';
+import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun, type TraceEntry } from '../types';
 import { followAutopilot, noAutopilotView } from './autopilotView';
 import { equivalentFlow, pickedProfile, scenarioProfiles, type ProfileId } from './profile';
 import { rememberProfile } from './profileMemory';
+import { withArrivals } from './mailArrivals';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
@@ -32,6 +33,13 @@ export async function showTrace(traceId: string | null) {
   if (!traceId) return;
   const list = await guarded(() => api.exchanges(traceId));
   if (list && get().traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, list) });
+  if (list && !get().history) noteArrivals(list);
+}
+
+/** The inbox refreshes itself: mails the trace shows arriving join the list as new, at once. */
+function noteArrivals(list: Exchange[]) {
+  const { mails, arrived } = withArrivals(get().mails, list);
+  if (arrived.length) set({ mails, unreadMailIds: [...get().unreadMailIds, ...arrived] });
 }
 
 export function applyRun(run: StudioRun | null) {
@@ -57,25 +65,31 @@ export function applyRun(run: StudioRun | null) {
       ? { reviewStep: null, progress: { mailOpened: false, linkOpened: false }, openMailId: null, browser: { url: null, nonce: get().browser.nonce + 1 }, autopilotView: noAutopilotView }
       : {}),
   });
+  // A past run reopened from the history stays on screen until the person goes back (or starts a run).
+  if (get().history) return;
   if (run.traceId && run.traceId !== get().traceId) void showTrace(run.traceId);
   else if (fresh && !run.traceId) set({ traceId: null, exchanges: [], selectedExchangeId: null });
 }
 
 export function applyExchange(e: Exchange) {
+  noteArrivals([e]);
   const { traceId, run } = get();
   const live = run && !isTerminal(run) && run.traceId === e.traceId ? run.steps[run.current]?.name : undefined;
   if (!e.step && live) set({ stepOf: { ...get().stepOf, [e.id]: live } });
   if (e.traceId === traceId) set({ exchanges: mergeExchanges(get().exchanges, [e]) });
   const shown = followAutopilot(e, run, get());
-  if (shown) set(shown);
-  else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
+  if (shown) set({ ...shown, ...(shown.openMailId ? { unreadMailIds: get().unreadMailIds.filter((id) => id !== shown.openMailId) } : {}) });
+  else if (get().history) {
+    // Reading a past run: the live traffic waits for "Back to the live run".
+  } else if (!run || !run.traceId || run.traceId === e.traceId) void showTrace(e.traceId);
+  else if (isTerminal(run)) set({ betweenRuns: { ...get().betweenRuns, [e.traceId]: (get().betweenRuns[e.traceId] ?? 0) + 1 } });
   set({ stateVersion: get().stateVersion + 1 });
 }
 
 /** After a reset of all data: forget everything the roles held, keep the person's preferences. */
 export function applyReset() {
-  const { autopilot, speed, info, connection, pendingFlow, profile } = get();
-  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, profile, stateVersion: get().stateVersion + 1 });
+  const { autopilot, speed, info, connection, pendingFlow, presenter, profile } = get();
+  set({ ...initialState, autopilot, speed, info, connection, pendingFlow, presenter, profile, stateVersion: get().stateVersion + 1 });
   void resync();
 }
 
@@ -99,8 +113,9 @@ export async function resync() {
  */
 export async function checkMail(): Promise<boolean> {
   try {
-    const mails = await api.inbox();
-    set({ mails, mailCheckedAt: new Date().toISOString() });
+    const fetched = await api.inbox();
+    const ids = new Set(fetched.map((m) => m.id));
+    set({ mails: [...fetched, ...get().mails.filter((m) => !ids.has(m.id))], mailCheckedAt: new Date().toISOString() });
     return true;
   } catch (err) {
     toast(`Could not read the inbox (${(err as Error).message}).`);
@@ -108,17 +123,10 @@ export async function checkMail(): Promise<boolean> {
   }
 }
 
-/** Open the newest mail (after checking the inbox), as a person does when a new mail arrives. */
-export async function openNewestMail() {
-  if (!(await checkMail())) return;
-  const newest = [...get().mails].sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
-  if (newest) openMail(newest.id);
-}
-
 // ── run control ────────────────────────────────────────────────────────────────────────────
 
 export async function startRun(flow: FlowId, scenario?: string) {
-  set({ pendingFlow: flow, pendingScenario: scenario });
+  set({ pendingFlow: flow, pendingScenario: scenario, history: null, betweenRuns: {} });
   const run = await guarded(() => api.createRun(flow, scenario, get().autopilot, pickedProfile(get())));
   if (run) applyRun(run);
   return run;
@@ -160,6 +168,7 @@ async function withBusy(work: () => Promise<void>) {
 
 export const nextStep = () =>
   withBusy(async () => {
+    if (get().history) await leaveHistory(); // the past is read-only: stepping is the live run's
     const run = await ensureRun();
     if (!run) return;
     set({ reviewStep: null });
@@ -174,6 +183,7 @@ export async function togglePlay() {
     if (paused) applyRun(paused);
     return;
   }
+  if (get().history) await leaveHistory();
   const run = await ensureRun();
   if (!run) return;
   set({ reviewStep: null });
@@ -207,6 +217,8 @@ export function resetRun() {
   return startRun(run?.flow ?? pendingFlow, run ? run.scenario : pendingScenario);
 }
 
+export const togglePresenter = () => set({ presenter: !get().presenter });
+
 export async function resetAllData() {
   const ok = await guarded(() => api.resetAll());
   if (ok) {
@@ -236,6 +248,34 @@ export async function revokeGrant(id: string) {
   set({ stateVersion: get().stateVersion + 1 });
 }
 
+// ── run history ────────────────────────────────────────────────────────────────────────────
+
+/** Reopen a past run (or the traffic between runs) read-only: its diagram, steps and inspector. */
+export async function openHistory(entry: TraceEntry) {
+  const live = get().run?.traceId;
+  if (entry.id === live) return leaveHistory();
+  set({ history: entry, reviewStep: null, traceId: entry.id, exchanges: [], selectedExchangeId: null, betweenRuns: { ...get().betweenRuns, [entry.id]: 0 } });
+  const list = await guarded(() => api.exchanges(entry.id));
+  if (list && get().history?.id === entry.id) set({ exchanges: list });
+}
+
+/** Back to the live run (or, with none, to where the traffic is recorded now). */
+export async function leaveHistory() {
+  set({ history: null, reviewStep: null });
+  const run = get().run;
+  if (run?.traceId) return showTrace(run.traceId);
+  const traces = await guarded(() => api.traces());
+  if (traces) await showTrace(traces.current);
+}
+
+export async function deleteTrace(entry: TraceEntry): Promise<boolean> {
+  const ok = await guarded(() => api.deleteTrace(entry.id));
+  if (!ok) return false;
+  if (get().history?.id === entry.id) await leaveHistory();
+  toast(`Deleted “${entry.title}” from the history.`, 'info');
+  return true;
+}
+
 // ── selection and the person's panes ───────────────────────────────────────────────────────
 
 export function selectExchange(id: string | null) {
@@ -249,7 +289,10 @@ export function reviewStep(index: number | null) {
 export const setRightTab = (rightTab: RightTab) => set({ rightTab });
 
 export function openMail(id: string | null) {
-  set({ openMailId: id, ...(id ? { progress: { ...get().progress, mailOpened: true } } : {}) });
+  set({
+    openMailId: id,
+    ...(id ? { progress: { ...get().progress, mailOpened: true }, unreadMailIds: get().unreadMailIds.filter((m) => m !== id) } : {}),
+  });
 }
 
 export function openInBrowser(url: string) {

@@ -1,6 +1,7 @@
 import { api, onStudioEvents } from '../api';
 import { applyExchange, applyReset, applyRun, resync } from './actions';
 import { get, mergeExchanges, set } from './studio';
+import { applyConformanceCheck, applyConformanceNews, forgetConformance, resyncConformance } from './conformance';
 
 /**
  * The live link: Server-Sent Events from /studio/api/events. EventSource retries by itself while
@@ -23,6 +24,7 @@ export function connectEvents(): () => void {
       backoff = 500;
       set({ connection: 'live' });
       void resync();
+      void resyncConformance();
     });
     onStudioEvents(es, {
       run: applyRun,
@@ -30,7 +32,12 @@ export function connectEvents(): () => void {
       'exchange-updated': (ex) => {
         if (ex.traceId === get().traceId) set({ exchanges: mergeExchanges(get().exchanges, [ex]) });
       },
-      reset: () => applyReset(),
+      reset: () => {
+        applyReset();
+        forgetConformance();
+      },
+      'conformance-run': applyConformanceNews,
+      'conformance-check': applyConformanceCheck,
     });
     es.addEventListener('error', () => {
       set({ connection: 'offline' });

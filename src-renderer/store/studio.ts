@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun } from '../types';
+import type { Exchange, FlowId, Mail, Speed, StudioInfo, StudioRun, TraceEntry } from '../types';
 import { noAutopilotView, type AutopilotView } from './autopilotView';
 import type { ProfileId } from './profile';
 import { rememberedProfile } from './profileMemory';
@@ -29,6 +29,10 @@ export interface StudioState {
   selectedExchangeId: string | null;
   /** A step being reviewed (null = follow the live run). */
   reviewStep: number | null;
+  /** A past trace reopened from the run history, shown read-only (null = the live run). */
+  history: TraceEntry | null;
+  /** Requests recorded after the shown run ended ("between runs"), by trace: they are not drawn in it. */
+  betweenRuns: Record<string, number>;
   connection: Connection;
   autopilot: boolean;
   speed: Speed;
@@ -38,12 +42,16 @@ export interface StudioState {
   /** When the person last checked their inbox (mail recorded after that shows as new). */
   mailCheckedAt: string | null;
   openMailId: string | null;
+  /** Mails that arrived (announced by the studio) and the person has not opened yet: shown as new. */
+  unreadMailIds: string[];
   /** What the person has done for the current claim (drives the "what to do next" hints). */
   progress: { mailOpened: boolean; linkOpened: boolean };
   browser: { url: string | null; nonce: number };
   /** What autopilot, playing the person, has shown in their panes this run (./autopilotView.ts). */
   autopilotView: AutopilotView;
   rightTab: RightTab;
+  /** Presenter mode (components/Presenter.tsx): big type, the diagram and the person's active pane only. */
+  presenter: boolean;
   /** Bumped when the roles' state may have changed, so the state view refetches. */
   stateVersion: number;
 }
@@ -60,6 +68,8 @@ export const initialState: StudioState = {
   narrationSteps: [],
   selectedExchangeId: null,
   reviewStep: null,
+  history: null,
+  betweenRuns: {},
   connection: 'connecting',
   autopilot: false,
   speed: 'normal',
@@ -68,10 +78,12 @@ export const initialState: StudioState = {
   mails: [],
   mailCheckedAt: null,
   openMailId: null,
+  unreadMailIds: [],
   progress: { mailOpened: false, linkOpened: false },
   browser: { url: null, nonce: 0 },
   autopilotView: noAutopilotView,
   rightTab: 'inspector',
+  presenter: false,
   stateVersion: 0,
 };
 

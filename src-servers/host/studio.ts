@@ -16,7 +16,7 @@ import {
   PROFILE_FLOWS, STUDIO_API_PATH,
   type ActRequest, type AutopilotRequest, type CreateRunRequest, type OtpRequest, type PlayRequest, type ResetResult,
   type RoleTables, type StudioErrorBody, type StudioEventName, type StudioEvents, type StudioInfo,
-  type StudioTraces,
+  type StudioTraces, type DeleteTraceResult,
 } from '../protocol/studio.js';
 import type { Exchange, ExportFormat } from '../protocol/trace.js';
 import type { Host } from './host.js';
@@ -27,6 +27,7 @@ import { RunController, StudioError, type StudioEmit } from './studioRuns.js';
 import { profileFlows, serviceForProfile } from './studioServices.js';
 import { userRoutes } from './studioUser.js';
 import { createStudioToken, studioGuard, withToken } from './studioGuard.js';
+import { createConformanceApi } from './studioConformance.js';
 
 /**
  * The studio API (its contract: protocol/studio.ts): the renderer's only door into the host.
@@ -74,6 +75,7 @@ export function createStudio(opts: StudioOptions): Studio {
   bus.setMaxListeners(0);
   const emit: StudioEmit = (event, data) => bus.emit('event', event, data);
   const runs = new RunController(host, emit, log);
+  const conformance = createConformanceApi({ host, emit, log, agentRunGoing: () => runs.goingAs() });
   const userFetch = () => host.trace.fetchAs('User', { getStep: () => runs.currentStepName() });
 
   // Forward the recorder's exchanges (the renderer follows a new trace through the run's traceId
@@ -122,6 +124,8 @@ export function createStudio(opts: StudioOptions): Studio {
     const body = parseBody(createRunBody, req.body);
     const scenario = body.scenario ? SCENARIOS.find((s) => s.id === body.scenario) : undefined;
     if (body.scenario && !scenario) throw new StudioError(400, 'invalid_request', `Unknown scenario "${body.scenario}".`);
+    // One trace records at a time: a conformance run's requests would land in this run's trace.
+    if (conformance.running()) throw new StudioError(409, 'conformance_running', 'A conformance run is going ("Test a service"): wait for it or cancel it, then start the agent.');
     const flow = scenario?.flow ?? body.flow;
     if (!flow) throw new StudioError(400, 'invalid_request', 'Give a flow (or a scenario).');
     if (scenario && body.flow && body.flow !== scenario.flow)
@@ -170,8 +174,20 @@ export function createStudio(opts: StudioOptions): Studio {
     res.json(current());
   });
 
+  // The run history: every trace, with how its run ended when this launch saw it.
   api.get('/traces', (_req, res) => {
-    res.json({ current: host.trace.currentTraceId(), traces: host.trace.listTraces() } satisfies StudioTraces);
+    const traces = host.trace.listTraces().map((t) => ({ ...t, ...runs.endings.get(t.id) }));
+    const recording = host.trace.currentTraceId();
+    res.json({ current: runs.run?.state().traceId ?? recording, recording, traces } satisfies StudioTraces);
+  });
+  api.delete('/traces/:id', (req, res) => {
+    const id = String(req.params.id);
+    if (!host.trace.listTraces().some((t) => t.id === id)) throw new StudioError(404, 'not_found', `No trace with id ${id}.`);
+    if (id === host.trace.currentTraceId() || id === runs.run?.state().traceId)
+      throw new StudioError(409, 'trace_in_use', 'That trace is still being recorded (the current run or the traffic between runs): it can be deleted once another run begins.');
+    host.trace.deleteTrace(id);
+    runs.endings.delete(id);
+    res.json({ deleted: id } satisfies DeleteTraceResult);
   });
   api.get('/traces/:id/exchanges', (req, res) => {
     res.json(host.trace.exchanges(String(req.params.id)));
@@ -199,7 +215,9 @@ export function createStudio(opts: StudioOptions): Studio {
 
   api.post('/reset', async (_req, res) => {
     runs.cancel();
+    conformance.reset();
     await host.reset(); // wipes every role's data and the trace
+    runs.endings.clear();
     bindTrace();
     emit('reset', {});
     res.json({ reset: true } satisfies ResetResult);
@@ -231,6 +249,7 @@ export function createStudio(opts: StudioOptions): Studio {
     res.on('close', cleanup);
   });
 
+  api.use('/conformance', conformance.router); // "Test a service" (issue 18): studioConformance.ts
   api.use((_req, _res, next) => next(new StudioError(404, 'not_found', 'No such studio API endpoint.')));
   api.use(jsonErrorHandler({ role: 'studio', log, ownError: (err) => (err instanceof StudioError ? err : undefined) }));
   app.use(STUDIO_API_PATH, api);
@@ -256,6 +275,7 @@ export function createStudio(opts: StudioOptions): Studio {
     token,
     stop() {
       runs.cancel();
+      conformance.cancel();
       unbindTrace();
       for (const res of streams) res.end();
       streams.clear();

@@ -1,5 +1,5 @@
 import { AgentRun, type AgentFlowId, type RunState } from '../agent/index.js';
-import type { StudioEvents, StudioRun } from '../protocol/studio.js';
+import type { StudioEvents, StudioRun, TraceEntry } from '../protocol/studio.js';
 import type { Host } from './host.js';
 import { hostPowers } from './lessonHost.js';
 import type { HostService } from './services.js';
@@ -42,8 +42,17 @@ export class RunController {
   private busy = false;
   private playToken = 0;
   private rev = 0;
+  /** How each run of this launch ended, by its trace (the run history reopens them read-only). */
+  readonly endings = new Map<string, Pick<TraceEntry, 'outcome' | 'steps'>>();
 
   constructor(private host: Host, private emit: StudioEmit, private log: (l: string) => void) {}
+
+  /** A run that ended keeps its trace as it was: later traffic goes "between runs", not into it. */
+  private noteEnd(s: RunState, outcome: 'succeeded' | 'failed' | 'stopped') {
+    if (this.endings.has(s.traceId)) return;
+    this.endings.set(s.traceId, { outcome, steps: s.steps.map(({ name, title, status }) => ({ name, title, status })) });
+    this.host.trace.endTrace(s.traceId);
+  }
 
   snapshot(): StudioRun | null {
     if (!this.run || !this.service) return null;
@@ -59,7 +68,11 @@ export class RunController {
       flow, scenario, autopilot, trace: host.trace, powers: hostPowers(host, service),
       serviceUrl: service.url, providerUrl: host.urls.provider, mailboxUrl: host.urls.mailbox,
     });
-    run.on('state', () => this.run === run && this.emit('run', this.snapshot()!));
+    run.on('state', (s: RunState) => {
+      if (this.run !== run) return;
+      if (TERMINAL.has(s.status)) this.noteEnd(s, s.status as 'succeeded' | 'failed');
+      this.emit('run', this.snapshot()!);
+    });
     this.run = run;
     this.service = service;
     const snap = this.snapshot()!;
@@ -126,12 +139,20 @@ export class RunController {
   }
 
   cancel() {
+    const s = this.run?.state();
+    if (s && s.status !== 'ready' && !TERMINAL.has(s.status)) this.endings.set(s.traceId, { outcome: 'stopped', steps: s.steps.map(({ name, title, status }) => ({ name, title, status })) });
     this.playToken++;
     this.playing = false;
     this.run?.cancel();
     this.run?.removeAllListeners('state');
     this.run = null;
     this.busy = false;
+  }
+
+  /** The current run's status while it is not finished ("ready", "waiting", …), else undefined. */
+  goingAs(): string | undefined {
+    const s = this.run?.state();
+    return s && !TERMINAL.has(s.status) ? s.status : undefined;
   }
 
   /** The name of the step the person's own actions belong to (recorded on their requests). */

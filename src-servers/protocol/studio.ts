@@ -1,6 +1,7 @@
-import type { AgentFlowId, ConsentChoice, FlowInfo, RunState, ScenarioInfo } from './run.js';
+import type { AgentFlowId, ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo, StepState } from './run.js';
 import type { ProfileId } from './profiles.js';
 import type { Exchange, TraceMeta } from './trace.js';
+import type { CheckResult, PlannedCheck, RunReport } from './conformance.js';
 
 /**
  * The studio API (DESIGN.md rule 2: the renderer's only door into the host, HTTP + SSE, the same
@@ -101,10 +102,27 @@ export interface ActRequest {
 
 // ---- Other answers ----
 
-/** GET /traces */
+/**
+ * One entry of the run history: a trace and, when this launch saw its run end, how it ended
+ * ("stopped": another run replaced it midway) and its steps as they stood, so it reopens read-only
+ * with the same bands. A trace without a flow is traffic outside any run ("Session", "Between runs").
+ */
+export interface TraceEntry extends TraceMeta {
+  outcome?: 'succeeded' | 'failed' | 'stopped';
+  steps?: Pick<StepState, 'name' | 'title' | 'status'>[];
+}
+/**
+ * GET /traces — every trace, oldest first. `current`: the trace the studio shows (its run's, finished
+ * or not; else where traffic goes); `recording`: where new traffic goes (after a run: "Between runs").
+ */
 export interface StudioTraces {
   current: string;
-  traces: TraceMeta[];
+  recording: string;
+  traces: TraceEntry[];
+}
+/** DELETE /traces/:id (a past trace; the current one answers 409 trace_in_use) */
+export interface DeleteTraceResult {
+  deleted: string;
 }
 /** GET /state[?profile=] — each role's tables as its inspect() shows them (secrets hashed); the service is that profile's. */
 export interface RoleTables {
@@ -125,6 +143,68 @@ export interface StudioErrorBody {
   message: string;
 }
 
+// ---- Conformance runs (issue 18, "Test a service"): host/studioConformance.ts ----
+
+/** The profile to judge by: one of them, or `auto` — detected from the AS metadata, as the CLI does without --profile. */
+export type ConformanceProfileChoice = ProfileId | 'auto';
+export const CONFORMANCE_PROFILE_CHOICES: readonly ConformanceProfileChoice[] = ['auto', 'v0.1', 'v0.6'];
+/** Report downloads: GET /conformance/runs/:id/report?format= (the runner's own renderers). */
+export type ConformanceReportFormat = 'json' | 'markdown' | 'html';
+export const CONFORMANCE_REPORT_FORMATS: readonly ConformanceReportFormat[] = ['json', 'markdown', 'html'];
+
+/**
+ * POST /conformance/runs. A URL left out is this host's own role; `null` leaves that role out
+ * (no provider checks; the checks that need a mailbox are SKIPPED, as under --non-interactive).
+ */
+export interface ConformanceRunRequest {
+  serviceUrl?: string;
+  providerUrl?: string | null;
+  mailboxUrl?: string | null;
+  /** Default `auto`. */
+  profile?: ConformanceProfileChoice;
+  /** Check ids, or id prefixes ending in "." or "*" (as --only); none = every check of the profile. */
+  only?: string[];
+}
+
+/** GET /conformance/info — what the form starts from, and every check of each profile. */
+export interface ConformanceInfo {
+  defaults: { serviceUrl: string; providerUrl: string; mailboxUrl: string };
+  checks: Record<ProfileId, PlannedCheck[]>;
+}
+
+/**
+ * A conformance run as the studio sends it: `running` until the last check, then `finished`
+ * (with the summary; `passed` is the CLI's exit status 0), `cancelled`, or `error` when the run
+ * could not start (e.g. `only` names no check of the detected profile).
+ */
+export interface ConformanceRun {
+  id: string;
+  status: 'running' | 'finished' | 'cancelled' | 'error';
+  request: { serviceUrl: string; providerUrl?: string; mailboxUrl?: string; profile: ConformanceProfileChoice; only: string[] };
+  /** The profile judged by, once known (detected or chosen), and how it was chosen. */
+  profile?: ProfileId;
+  profileSource?: RunReport['profileSource'];
+  /** The runner's test issuer, and the config line that makes a service trust it (PROTOCOL.md §9). */
+  issuer?: string;
+  trustLine?: string;
+  /** Every check the run will run, in order; `current` is the one running now. */
+  planned: PlannedCheck[];
+  current?: string;
+  results: CheckResult[];
+  summary?: RunReport['summary'];
+  passed?: boolean;
+  error?: string;
+  /** The trace its exchanges are recorded in; each exchange's `step` is its check's id. */
+  traceId: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** Increases with every snapshot (an HTTP answer older than an SSE event is dropped). */
+  rev: number;
+}
+
+/** The SSE form of a run: everything but the results (they come one by one), and how many there are. */
+export type ConformanceRunNews = Omit<ConformanceRun, 'results'> & { resultCount: number };
+
 // ---- Server-Sent Events: GET /events ----
 
 /**
@@ -138,6 +218,10 @@ export interface StudioEvents {
   exchange: Exchange;
   /** A recorded exchange changed (its JWT signatures were checked after the fact). */
   'exchange-updated': Exchange;
+  /** The conformance run changed (started, its plan known, the next check begun, finished, cancelled). */
+  'conformance-run': ConformanceRunNews;
+  /** A conformance check finished: its result, in run order (the `index`-th). */
+  'conformance-check': { runId: string; index: number; result: CheckResult };
   /** All data was reset: forget every run, trace and mail. */
   reset: Record<string, never>;
 }

@@ -56,14 +56,15 @@ const STYLE = `
   /* A small frame (the studio's consent pane): the page fills it and the answer is one row of buttons
      fixed to the frame's bottom edge (sticky cannot rise above the top of its form there). */
   @media (max-height: 560px) {
-    body { background: #fff; padding-bottom: 64px; }
+    body { background: #fff; padding-bottom: 76px; }
     main { margin: 0 auto; padding: 12px 16px; border: 0; border-radius: 0; box-shadow: none; }
     h1 { font-size: 18px; margin: 10px 0 4px; }
     h2 { margin: 12px 0 4px; }
     .who { margin: 10px 0; padding: 6px 10px; }
     ul.share li { padding: 4px 0 4px 26px; }
     .actions.answer { position: fixed; left: 0; right: 0; bottom: 0; margin: 0; padding: 10px 16px; grid-template-columns: repeat(3, 1fr); border-top: 1px solid var(--line); box-shadow: 0 -4px 10px rgba(20,30,50,.06); }
-    .actions.answer button { padding: 8px 6px; font-size: 14px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    /* In a narrow frame (the studio at 1024 px, presenter mode) a label wraps rather than being cut ("Allow on…"). */
+    .actions.answer button { padding: 6px 4px; font-size: 14px; line-height: 1.2; white-space: normal; overflow-wrap: anywhere; }
   }
 `;
 

@@ -115,7 +115,10 @@ export function createService(deps: ServiceDeps): ServiceHandle {
   return {
     app,
     sweep,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      store.rateLimits.flush(); // the counts of the last tick (store/rateLimits.ts), before the caller closes the db
+    },
     inspect: () => profile.inspect(ctx),
   };
 }

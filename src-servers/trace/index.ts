@@ -1,5 +1,5 @@
 /** The trace module's public face; its wire types are declared in protocol/trace.ts (DESIGN.md rule 4). */
-export { createTraceRecorder, SESSION_TRACE_TITLE, TraceNotFoundError } from './recorder.js';
+export { BETWEEN_RUNS_TITLE, createTraceRecorder, SESSION_TRACE_TITLE, TraceInUseError, TraceNotFoundError } from './recorder.js';
 export { traceMigrations } from './store.js';
 export { explainClaim, EXPLAINED_CLAIMS, tokenKind, type TokenKind } from './claims.js';
 export { identifyCaller } from './middleware.js';

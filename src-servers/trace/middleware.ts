@@ -18,7 +18,9 @@ export interface MiddlewareContext {
    * Queues an exchange: `build` runs later, off the request path (the recorder's next tick or a
    * read), so only what went over the wire is kept until then.
    */
-  capture(from: Actor, build: () => RecordInput): void;
+  capture(from: Actor, build: () => RecordInput, startedIn?: string): void;
+  /** The trace current now: a request is filed where it arrived, even if a run ends before it is answered. */
+  currentTrace(): string;
   /** True for the recorder's own background requests (JWKS fetches), which are not part of any flow. */
   isInternal(headers: IncomingHttpHeaders): boolean;
   now(): number;
@@ -90,6 +92,7 @@ export function createRecordingMiddleware(
     let recorded = false;
     let end = start;
     const done = ctx.handling(role, step);
+    const startedIn = ctx.currentTrace();
     const record = (error?: string) => {
       if (recorded) return;
       recorded = true;
@@ -115,7 +118,7 @@ export function createRecordingMiddleware(
             timing,
             ...(error ? { error } : {}),
           };
-        });
+        }, startedIn);
       } catch {
         // Recording is an observer: a failure here must not break the role.
       }

@@ -26,6 +26,8 @@ import { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { Actor, Exchange, ExportFormat, TraceMeta, TraceRecorder } from './types.js';
 
 export const SESSION_TRACE_TITLE = 'Session';
+/** Where traffic goes once a run has ended (curl against the service, a page left open): never into the finished run. */
+export const BETWEEN_RUNS_TITLE = 'Between runs';
 /** Marks the recorder's own JWKS fetches so no middleware records them (they belong to no flow). */
 const INTERNAL_HEADER = 'x-studio-trace-internal';
 
@@ -33,6 +35,14 @@ export class TraceNotFoundError extends Error {
   constructor(readonly traceId: string) {
     super(`No trace with id "${traceId}".`);
     this.name = 'TraceNotFoundError';
+  }
+}
+
+/** The current trace is where the next exchange goes: it cannot be deleted. */
+export class TraceInUseError extends Error {
+  constructor(readonly traceId: string) {
+    super(`Trace "${traceId}" is the current one: it is still being recorded.`);
+    this.name = 'TraceInUseError';
   }
 }
 
@@ -101,8 +111,10 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
 
   function beginTrace(meta: { title: string; flow?: string; scenario?: string }): string {
     drain(); // what was recorded before is announced before the new trace
+    dropIfEmptyBetweenRuns(current);
     const trace = compact({ id: newId('trc'), title: meta.title, flow: meta.flow, scenario: meta.scenario, startedAt: new Date(now()).toISOString() });
     store.addTrace(trace);
+    known.add(trace.id);
     current = trace.id;
     emitter.emit('trace', { ...trace, exchangeCount: 0 } satisfies TraceMeta);
     return trace.id;
@@ -114,8 +126,18 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     if (latest && latest.title === SESSION_TRACE_TITLE && !latest.flow && latest.exchangeCount === 0) return latest.id;
     return beginTrace({ title: SESSION_TRACE_TITLE });
   }
+  /** Ids of the traces that exist, so an exchange filed under a deleted one goes to the current trace instead. */
+  const known = new Set(store.listTraces().map((t) => t.id));
   let current = '';
   current = openingTrace();
+
+  /** A "Between runs" bucket nothing reached is not history: it goes when the next trace begins. */
+  function dropIfEmptyBetweenRuns(id: string) {
+    const meta = id ? store.getTrace(id) : undefined;
+    if (meta?.title !== BETWEEN_RUNS_TITLE || meta.flow || seqs.has(id) || meta.exchangeCount) return;
+    store.deleteTrace(id);
+    known.delete(id);
+  }
 
   /**
    * The request path only queues what went over the wire (bounded bytes, already captured) and a
@@ -142,8 +164,9 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     for (const [id, e] of checking) if (!writes.has(id)) writes.set(id, e);
   }
 
-  function capture(from: Actor, build: () => RecordInput) {
-    captured.push({ build, traceId: current, senderStep: stepOfSender(from) });
+  /** `startedIn`: the trace that was current when the request arrived (it belongs there even if a run ended meanwhile). */
+  function capture(from: Actor, build: () => RecordInput, startedIn?: string) {
+    captured.push({ build, traceId: startedIn ?? current, senderStep: stepOfSender(from) });
     // Memory stays bounded under sustained load even if ticks come late: past this, build now.
     if (captured.length >= MAX_QUEUED) drain();
     schedule();
@@ -157,7 +180,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
         for (const c of captured.splice(0)) {
           try {
             const input = c.build();
-            publish(input, build(input, c.traceId, c.senderStep));
+            publish(input, build(input, known.has(c.traceId) ? c.traceId : current, c.senderStep));
           } catch {
             // Recording is an observer: one exchange it cannot build must not stop the others.
           }
@@ -187,7 +210,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   }
 
   function build(input: RecordInput, currentTrace: string, senderStep: string | undefined): Exchange & { found: FoundJwt[] } {
-    const traceId = input.traceId && store.getTrace(input.traceId) ? input.traceId : currentTrace;
+    const traceId = input.traceId && known.has(input.traceId) ? input.traceId : currentTrace;
     const requestHeaders = flattenHeaders(input.requestHeaders);
     const responseHeaders = flattenHeaders(input.responseHeaders);
     const wire = { url: input.url, requestHeaders, requestBody: input.requestBody ?? null, responseHeaders, responseBody: input.responseBody ?? null };
@@ -277,6 +300,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
         now,
         stepContext,
         handling: startHandling,
+        currentTrace: () => current,
       }, o),
     fetchAs: (actor: Actor, o?: { getStep?: () => string | undefined; profile?: string }) =>
       createFetchAs(actor, o ?? {}, { roleAt: (origin) => origins.get(origin), record, now, stepContext }),
@@ -290,6 +314,17 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     verifiedSignatures,
     beginTrace,
     currentTraceId: () => current,
+    endTrace(traceId: string) {
+      if (traceId === current) beginTrace({ title: BETWEEN_RUNS_TITLE });
+    },
+    deleteTrace(traceId: string) {
+      if (!known.has(traceId)) throw new TraceNotFoundError(traceId);
+      if (traceId === current) throw new TraceInUseError(traceId);
+      settle(); // its queued exchanges are written before the rows go
+      store.deleteTrace(traceId);
+      known.delete(traceId);
+      seqs.delete(traceId);
+    },
     listTraces: () => {
       settle();
       return store.listTraces();
@@ -307,6 +342,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
       seqs.clear();
       generation++;
       store.clear();
+      known.clear();
       checker.reset();
       verifiedSignatures.clear();
       beginTrace({ title: SESSION_TRACE_TITLE });

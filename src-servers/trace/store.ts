@@ -57,6 +57,8 @@ export interface TraceStore {
   /** Writes (inserts, or rewrites by id) these exchanges in one transaction. */
   putExchanges(list: readonly Exchange[]): void;
   exchanges(traceId: string): Exchange[];
+  /** Removes one trace and its exchanges. */
+  deleteTrace(id: string): void;
   clear(): void;
   isOpen(): boolean;
 }
@@ -87,7 +89,15 @@ export function createTraceStore(db: Db): TraceStore {
     putExchange: db.prepare(`INSERT INTO exchanges (id, trace_id, seq, data) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET data = excluded.data`),
     exchanges: db.prepare('SELECT data FROM exchanges WHERE trace_id = ? ORDER BY seq'),
+    exchangeIds: db.prepare('SELECT id FROM exchanges WHERE trace_id = ?'),
+    deleteExchanges: db.prepare('DELETE FROM exchanges WHERE trace_id = ?'),
+    deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
   };
+  const deleteTrace = db.transaction((id: string) => {
+    for (const r of q.exchangeIds.all(id) as { id: string }[]) live.delete(r.id);
+    q.deleteExchanges.run(id);
+    q.deleteTrace.run(id);
+  });
   // One commit (one WAL fsync on disk) per batch, not per exchange.
   const putExchanges = db.transaction((list: readonly Exchange[]) => {
     for (const e of list) {
@@ -116,6 +126,7 @@ export function createTraceStore(db: Db): TraceStore {
         const stored = JSON.parse(r.data) as Exchange;
         return live.get(stored.id) ?? stored;
       }),
+    deleteTrace,
     clear() {
       db.exec('DELETE FROM exchanges; DELETE FROM traces;');
       live.clear();

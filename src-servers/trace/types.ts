@@ -34,6 +34,13 @@ export interface TraceRecorder extends EventEmitter {
   /** Starts a new trace and makes it the current one. Returns its id. */
   beginTrace(meta: { title: string; flow?: string; scenario?: string }): string;
   currentTraceId(): string;
+  /**
+   * The run that owns `traceId` has ended: what arrives from now on goes to a fresh "Between runs"
+   * trace, not into the finished run (a no-op when another trace is current already).
+   */
+  endTrace(traceId: string): void;
+  /** Deletes a past trace and its exchanges (TraceNotFoundError; TraceInUseError for the current one). */
+  deleteTrace(traceId: string): void;
   listTraces(): TraceMeta[];
   /** The trace's exchanges in recorded order ([] for an unknown id). */
   exchanges(traceId: string): Exchange[];

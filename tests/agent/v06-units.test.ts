@@ -87,7 +87,7 @@ describe('profile detection from the AS metadata', () => {
   it('records the profile it discovered in the run state, and says it', async () => {
     const s = await runAgainst('v0.6', { flow: 'anonymous' });
     expect(s.profile).toBe('v0.6');
-    expect(s.steps.find((x) => x.name === 'fetch_as_metadata')?.detail).toMatch(/^v0\.6: identity_endpoint http/);
+    expect(s.steps.find((x) => x.name === 'fetch_as_metadata')?.detail).toMatch(/^identity_endpoint http/);
     expect(s.narration.some((n) => /speaks protocol v0\.6/.test(n.text))).toBe(true);
   });
 

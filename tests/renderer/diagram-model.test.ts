@@ -182,6 +182,10 @@ describe('lifelines and labels', () => {
     expect(requestLabel(ex({ method: 'POST', url: 'http://127.0.0.1:8000/agent/auth' }))).toBe('POST /agent/auth');
     expect(requestLabel(ex({ url: 'http://127.0.0.1:4000/consent?id=1' }))).toBe('GET /consent?…');
     expect(requestLabel(ex({ method: 'SMTP', url: 'smtp://127.0.0.1:2525' }))).toBe('SMTP mail');
+    // A random id says nothing to a reader: its first characters name it, the inspector has it whole.
+    expect(requestLabel(ex({ method: 'POST', url: 'http://127.0.0.1:4000/consent/requests/cr_DRofxy8pcKMhgCTonvRrQA' }))).toBe('POST /consent/requests/cr_DRof…');
+    expect(requestLabel(ex({ url: 'http://127.0.0.1:8025/messages/msg_abcdefghijkl/html?links=post' }))).toBe('GET /messages/msg_abcdefghijkl/html?…');
+    expect(requestLabel(ex({ url: 'http://127.0.0.1:8000/.well-known/oauth-protected-resource' }))).toBe('GET /.well-known/oauth-protected-resource');
     expect(responseLabel(ex({ status: 400, responseBody: '{"error":"invalid_issuer"}' }))).toBe('400 invalid_issuer');
     expect(responseLabel(ex({ status: 401, responseBody: 'not json' }))).toBe('401 Unauthorized');
     expect(responseLabel(ex({ status: 200 }))).toBe('200 OK');

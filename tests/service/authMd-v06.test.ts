@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_ERRORS_V06,
+  HTTP_ERROR_STATUS_V06,
   IDENTITY_ERROR_STATUS_V06,
   RESOURCE_ERROR_STATUS_V06,
   TOKEN_ERROR_STATUS_V06,
@@ -39,6 +40,7 @@ const surfaces = {
   '### Token errors': Object.entries(TOKEN_ERROR_STATUS_V06),
   '### Event errors': EVENT_ERRORS_V06.map((code) => [code, 400]),
   '### API errors': Object.entries(RESOURCE_ERROR_STATUS_V06),
+  '### Any endpoint': Object.entries(HTTP_ERROR_STATUS_V06),
 } as Record<string, [string, number][]>;
 
 describe('the v0.6 AUTH.md error tables match protocol/v0.6/errors.ts exactly', () => {
@@ -51,7 +53,7 @@ describe('the v0.6 AUTH.md error tables match protocol/v0.6/errors.ts exactly', 
     });
   }
 
-  it('together they name exactly the union of the four maps, one status per code', () => {
+  it('together they name exactly the union of the five maps, one status per code', () => {
     const documented = new Map<string, number>();
     for (const heading of Object.keys(surfaces)) for (const [code, status] of tableAfter(heading)) documented.set(code, status);
     const contract = new Map<string, number>(Object.values(surfaces).flat());

@@ -181,6 +181,27 @@ describe('anonymous registration and its claim (PROTOCOL.md §2–§3)', () => {
     expect(audit.filter((a) => a.type === 'registration.expired' && a.registration_id === reg.registration_id)).toHaveLength(1);
   });
 
+  it('a registration made after a lookup that found none pending still expires at its TTL (issue 19: the expiry check is a comparison until one is due)', async () => {
+    const c = clock();
+    const svc = await service({ now: c.now, config: { registrationTtlSeconds: 60 } });
+    expectError(await getResource(svc, 'sk_test_nobody'), 401, 'invalid_token'); // looked for due registrations: none
+    const reg = await registerAnonymous(svc);
+    c.advance(30);
+    const later = await registerAnonymous(svc);
+    expect((await getResource(svc, reg.credential)).status).toBe(200);
+    c.advance(31);
+    expectError(await getResource(svc, reg.credential), 401, 'invalid_token');
+    const status = (id: string) => (svc.handle.inspect().registrations as any[]).find((r) => r.id === id).status;
+    expect(status(reg.registration_id)).toBe('expired');
+    expect(status(later.registration_id)).toBe('pending');
+    expect((await getResource(svc, later.credential)).status).toBe(200);
+    c.advance(30);
+    expectError(await getResource(svc, later.credential), 401, 'invalid_token');
+    expect(status(later.registration_id)).toBe('expired');
+    const audit = svc.handle.inspect().audit as any[];
+    expect(audit.filter((a) => a.type === 'registration.expired').map((a) => a.registration_id).sort()).toEqual([reg.registration_id, later.registration_id].sort());
+  });
+
   it('sweep() expires due registrations without any request', async () => {
     const c = clock();
     const svc = await service({ now: c.now, config: { registrationTtlSeconds: 60 } });

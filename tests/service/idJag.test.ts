@@ -200,6 +200,16 @@ describe('ID-JAG checks, in the order of PROTOCOL.md §2', () => {
     expectError(await register(jwt), 400, 'replay_detected');
   });
 
+  it('a token refused by a rule after the replay check has still spent its jti: sent again, it is replay_detected (issue 19: the jti now commits with the registration)', async () => {
+    const jwt = await issuer.mintIdJag(svc.url, { sub: 'carol', email: 'carol@example.com', email_verified: false });
+    expectError(await register(jwt), 400, 'missing_verified_email');
+    expectError(await register(jwt), 400, 'replay_detected');
+    // …and a registration's jti, committed with it, is spent too.
+    const ok = await issuer.mintIdJag(svc.url);
+    expect((await register(ok)).status).toBe(200);
+    expectError(await register(ok), 400, 'replay_detected');
+  });
+
   it('missing_verified_email: neither email nor phone verified (carol)', async () => {
     expectError(await register(await issuer.mintIdJag(svc.url, { sub: 'carol', email: 'carol@example.com', email_verified: false })), 400, 'missing_verified_email');
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  challenge, claimLink, complete, expectError, getResource, postResource, registerAnonymous, registerWithIdJag,
+  challenge, claimLink, complete, expectError, getResource, postJson, postResource, registerAnonymous, registerWithIdJag,
   startClaim, startService, startTestIssuer, type TestIssuer,
 } from './helpers.js';
 
@@ -42,6 +42,23 @@ describe('restart keeps state (file database)', () => {
       // The code revealed before the restart completes the claim after it.
       expect((await complete(second, reg.claim_token, code)).status).toBe(200);
       expect((await postResource(second, reg.credential)).status).toBe(201);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('rate-limit counts survive a restart: they are written once per tick and when the service stops (issue 19)', async () => {
+    const dbFile = join(dir, 'limits.db');
+    const config = { rateLimits: { anonymousPerIpPerHour: 3 } };
+    const first = await startService({ dbFile, config });
+    expect((await registerAnonymous(first)).registration_id).toBeTruthy();
+    expect((await registerAnonymous(first)).registration_id).toBeTruthy();
+    await first.close(); // right after the answers (what a tick has not written yet, stop() writes)
+    const second = await startService({ dbFile, config });
+    try {
+      expect((await registerAnonymous(second)).registration_id).toBeTruthy();
+      const limited = await postJson(`${second.url}/agent/auth`, { type: 'anonymous', requested_credential_type: 'api_key' });
+      expectError(limited, 429, 'rate_limited');
     } finally {
       await second.close();
     }

@@ -99,8 +99,8 @@ export const fetchAsMetadata: AgentStepDef = async (ctx) => {
   );
   const cannot = ctx.spoke(profile);
   if (cannot) throw new AgentStop(false, cannot);
-  const where = profile === 'v0.6' ? `identity_endpoint ${r.json.agent_auth.identity_endpoint}` : `register_uri ${r.json.agent_auth.register_uri}`;
-  return { status: 'done', detail: `${profile}: ${where}` };
+  // The step's one line names the endpoint that tells the profile apart (RunState.profile names the profile itself).
+  return { status: 'done', detail: profile === 'v0.6' ? `identity_endpoint ${r.json.agent_auth.identity_endpoint}` : `register_uri ${r.json.agent_auth.register_uri}` };
 };
 
 /** The agent_auth `skill`: AUTH.md, written for agents. */

@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { failed, runConformance } from './run.js';
 import { toHtml } from './html.js';
+import { DEFAULT_ISSUER_KEY_FILE, DEFAULT_ISSUER_PORT } from './issuer.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { consoleLine, summaryLine, toMarkdown } from './report.js';
 import { PROFILES, type Profile } from './types.js';
@@ -22,8 +21,6 @@ const USAGE = `usage: npm run conformance -- --service URL [--provider URL] [--m
   --expected FILE  a JSON array of check ids expected to fail: reported as expected, not failing
                    the run; one that passes now fails the run until it is removed from the file`;
 
-/** A fixed default port keeps the printed trustedIssuers line valid from one run to the next. */
-const DEFAULT_ISSUER_PORT = 4610;
 
 function usage(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -79,7 +76,7 @@ async function main(): Promise<void> {
     report = await runConformance(
       {
         serviceUrl, providerUrl: url(values.provider, '--provider'), providerUser: values['provider-user'], mailboxUrl: url(values.mailbox, '--mailbox'), profile: values.profile as Profile | undefined,
-        interactive, issuerKeyFile: join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json'), expected, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
+        interactive, issuerKeyFile: DEFAULT_ISSUER_KEY_FILE, expected, only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean), issuerPort, ask: rl && ((q) => rl.question(q)),
       },
       (r) => process.stdout.write(`${consoleLine(r)}\n`),
     );

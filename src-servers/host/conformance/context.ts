@@ -113,9 +113,9 @@ export function endpoint06(d: Discovered, field: 'identity_endpoint' | 'claim_en
  * The profile a service speaks, from its AS metadata: `agent_auth.identity_endpoint` is v0.6's
  * (PROTOCOL-v0.6.md §11), anything else v0.1. Undefined when discovery fails (the run says why).
  */
-export async function detectProfile(serviceUrl: string): Promise<Profile | undefined> {
+export async function detectProfile(serviceUrl: string, fetchFn: typeof fetch = fetch): Promise<Profile | undefined> {
   try {
-    const d = await discover(new Client([]), serviceUrl);
+    const d = await discover(new Client([], fetchFn), serviceUrl);
     return typeof (d.as.agent_auth as Record<string, unknown> | undefined)?.identity_endpoint === 'string' ? 'v0.6' : 'v0.1';
   } catch {
     return undefined;

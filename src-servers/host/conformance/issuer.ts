@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { EVENT_ASSERTION_REVOKED, ID_JAG_TYP, LOGOUT_TOKEN_TYP } from '../../protocol/constants.js';
@@ -66,6 +67,11 @@ async function signingKey(keyFile?: string): Promise<{ privateKey: CryptoKey; jw
   }
   return { privateKey, jwk };
 }
+
+/** A fixed default port keeps the printed trustedIssuers line valid from one run to the next (CLI and studio alike). */
+export const DEFAULT_ISSUER_PORT = 4610;
+/** Where the CLI and the studio keep the issuer's key, so a service that caches its JWKS keeps verifying. */
+export const DEFAULT_ISSUER_KEY_FILE = join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json');
 
 export async function startTestIssuer(port = 0, keyFile?: string): Promise<TestIssuer> {
   const { privateKey, jwk } = await signingKey(keyFile);

@@ -2,25 +2,24 @@ import { Client } from './http.js';
 import { Shared, detectProfile, type RunOptions } from './context.js';
 import { startTestIssuer } from './issuer.js';
 import { selectChecks } from './checks/index.js';
-import { Outcome, type CheckResult, type Exchange, type Profile } from './types.js';
+import { Outcome, type CheckResult, type Exchange, type PlannedCheck, type Profile } from './types.js';
+import type { RunReport } from '../../protocol/conformance.js';
 
-export interface RunReport {
-  /** Format version of this JSON (documented in report.ts). */
-  schema: 'agentic-registration-conformance/1';
-  profile: Profile;
-  /** How the profile was chosen: the caller's flag, detected from the AS metadata, or the default when discovery failed. */
-  profileSource: 'flag' | 'detected' | 'default';
-  service: string;
-  provider?: string;
-  issuer: string;
-  startedAt: string;
-  finishedAt: string;
-  results: CheckResult[];
+export type { RunReport } from '../../protocol/conformance.js';
+
+/** What a caller that shows the run live (the studio) hooks into; the CLI needs none of it. */
+export interface RunHooks {
+  /** Once the profile is known: the checks about to run, in order (a view lists them before they go). */
+  onPlan?(plan: { profile: Profile; profileSource: RunReport['profileSource']; issuer: string; checks: PlannedCheck[] }): void;
+  /** A check begins (its requests are sent from now until its result). */
+  onCheckStart?(check: PlannedCheck): void;
+  /** The fetch of every check's client and of the profile detection (the studio passes one that records into its trace). */
+  fetch?: typeof fetch;
   /**
-   * Counts per status; `expectedFailures` of the FAILUREs are in the baseline, `nowPasses` baseline
-   * entries ran and did not fail. Both are present only with a baseline.
+   * Aborting stops the run before the next check; the check in flight is not reported (its
+   * requests are the caller's fetch's to abort). The report then holds the checks that finished.
    */
-  summary: Record<CheckResult['status'], number> & { total: number; expectedFailures?: number; nowPasses?: number };
+  signal?: AbortSignal;
 }
 
 /**
@@ -44,10 +43,10 @@ export function failed(report: RunReport): boolean {
  * discovery first). A check that throws anything but an Outcome is a FAILURE naming the error —
  * the runner never crashes on a target's odd answer. `onResult` streams results (CLI, studio).
  */
-export async function runConformance(input: RunOptions, onResult?: (r: CheckResult) => void): Promise<RunReport> {
+export async function runConformance(input: RunOptions, onResult?: (r: CheckResult) => void, hooks: RunHooks = {}): Promise<RunReport> {
   const startedAt = new Date().toISOString();
   // --profile, else what the service's metadata says (PROTOCOL-v0.6.md §11), else v0.1 (discovery.* then says why).
-  const detected = input.profile ? undefined : await detectProfile(input.serviceUrl);
+  const detected = input.profile ? undefined : await detectProfile(input.serviceUrl, hooks.fetch);
   const profileSource = input.profile ? 'flag' : detected ? 'detected' : 'default';
   const opts = { ...input, profile: input.profile ?? detected ?? 'v0.1' };
   const issuer = opts.issuer ?? (await startTestIssuer(opts.issuerPort, opts.issuerKeyFile));
@@ -56,12 +55,17 @@ export async function runConformance(input: RunOptions, onResult?: (r: CheckResu
   try {
     const unknown = opts.only.filter((o) => !o.endsWith('*') && !o.endsWith('.') && !selectChecks(opts.profile, [o]).length);
     if (unknown.length) throw new Error(`--only names no check of profile ${opts.profile}: ${unknown.join(', ')}`);
-    for (const check of selectChecks(opts.profile, opts.only)) {
+    const checks = selectChecks(opts.profile, opts.only);
+    const planned = (c: (typeof checks)[number]): PlannedCheck => ({ id: c.id, title: c.title, group: c.group, target: c.target, spec: c.spec });
+    hooks.onPlan?.({ profile: opts.profile, profileSource, issuer: issuer.url, checks: checks.map(planned) });
+    for (const check of checks) {
+      if (hooks.signal?.aborted) break;
+      hooks.onCheckStart?.(planned(check));
       const exchanges: Exchange[] = [];
-      const base = { id: check.id, title: check.title, group: check.group, target: check.target, spec: check.spec, exchanges };
+      const base = { ...planned(check), exchanges };
       let result: CheckResult;
       try {
-        const verdict = await check.run({ shared, opts, http: new Client(exchanges) });
+        const verdict = await check.run({ shared, opts, http: new Client(exchanges, hooks.fetch) });
         result = { ...base, status: verdict?.status ?? 'SUCCESS', message: verdict?.message ?? check.title };
       } catch (err) {
         const status = err instanceof Outcome ? err.status : 'FAILURE';
@@ -69,6 +73,7 @@ export async function runConformance(input: RunOptions, onResult?: (r: CheckResu
         const message = err instanceof TypeError || err instanceof RangeError ? `the check could not finish: ${(err as Error).message}` : (err as Error).message;
         result = { ...base, status, message };
       }
+      if (hooks.signal?.aborted) break; // cut short by the caller: not a verdict on the target
       if (result.status === 'FAILURE' && check.remedy) result.remedy = check.remedy;
       applyBaseline(result, expected);
       shared.results.push(result);

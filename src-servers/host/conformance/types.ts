@@ -1,47 +1,20 @@
+import type { ConformanceExchange, ConformanceStatus, ConformanceTarget } from '../../protocol/conformance.js';
+import { PROFILE_IDS, type ProfileId } from '../../protocol/profiles.js';
+
 /**
  * The conformance runner's vocabulary (issue 18): a check judges a service or provider from
  * outside, over HTTP only, and reports one status with the spec text it enforces and the
  * exchanges it saw. Profiles are a parameter so v0.6 (issue 17) is adding checks, not a rewrite.
+ * The result shapes are the wire contract (protocol/conformance.ts), named here as the runner says them.
  */
 
-export type Status = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'INFO';
-export type Profile = 'v0.1' | 'v0.6';
-export const PROFILES: readonly Profile[] = ['v0.1', 'v0.6'];
-export type Target = 'service' | 'provider';
-
+export type { CheckResult, PlannedCheck } from '../../protocol/conformance.js';
+export type Status = ConformanceStatus;
+export type Profile = ProfileId;
+export const PROFILES: readonly Profile[] = PROFILE_IDS;
+export type Target = ConformanceTarget;
 /** One request the runner sent and what came back, kept as evidence (bodies truncated). */
-export interface Exchange {
-  method: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody?: string;
-  status?: number;
-  responseHeaders?: Record<string, string>;
-  responseBody?: string;
-  /** Set when no answer came (refused connection, timeout). */
-  error?: string;
-}
-
-export interface CheckResult {
-  id: string;
-  title: string;
-  group: string;
-  target: Target;
-  /** PROTOCOL.md section and RFC / draft section this check enforces. */
-  spec: { protocol: string; rfc?: string };
-  status: Status;
-  message: string;
-  /** On failure: what to change in the implementation. */
-  remedy?: string;
-  /** The exchanges of this check (included in reports for FAILURE and WARNING). */
-  exchanges: Exchange[];
-  /**
-   * Set when the check is in the expected-failures baseline (`--expected FILE`): `expected` — it
-   * failed as the baseline says, so it does not fail the run; `now-passes` — it no longer fails,
-   * so the baseline entry is stale and should be removed.
-   */
-  baseline?: 'expected' | 'now-passes';
-}
+export type Exchange = ConformanceExchange;
 
 export interface Check<C> {
   id: string;

@@ -64,3 +64,15 @@ export const CLAIM_PAGE_OUTCOMES_V06 = {
   user_code_locked: 429, // beyond
 } as const;
 export type ClaimPageOutcomeV06 = keyof typeof CLAIM_PAGE_OUTCOMES_V06;
+
+/**
+ * Every JSON surface, both profiles: the host's HTTP plumbing (PROTOCOL.md §9, which
+ * PROTOCOL-v0.6.md §9 keeps), in the surface's own envelope.
+ */
+export const HTTP_ERROR_STATUS_V06 = {
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  misdirected_request: 421,
+} as const;

@@ -36,6 +36,16 @@ export interface VerifiedIdJag {
  * the signature (tenantRateLimit.ts says why there).
  */
 export async function verifyIdJag(jwt: string, env: CheckEnv): Promise<VerifiedIdJag> {
+  return (await verifyIdJagUntilReplay(jwt, env))();
+}
+
+/**
+ * verifyIdJag in two parts: the rules up to the last one that waits (the client's metadata), then a
+ * function running the rest, from the replay check on, synchronously — so that a caller can run it
+ * inside the transaction that registers, and the jti commits with the registration: one commit
+ * per request, not two (issue 19).
+ */
+export async function verifyIdJagUntilReplay(jwt: string, env: CheckEnv): Promise<() => VerifiedIdJag> {
   const token = checkFormat(jwt);
   const iss = checkIssuer(token, env);
   checkHeader(token, ID_JAG_TYP);
@@ -44,11 +54,15 @@ export async function verifyIdJag(jwt: string, env: CheckEnv): Promise<VerifiedI
   checkTimes(token, env);
   checkAudience(token, env, { checkResource: true });
   await checkClientId(token, iss, env);
-  checkReplay(token, iss, env);
-  checkVerifiedIdentity(token);
-  checkPolicy(token, env);
+  return () => {
+    checkReplay(token, iss, env);
+    checkVerifiedIdentity(token);
+    checkPolicy(token, env);
+    return verifiedClaims(token.claims, iss);
+  };
+}
 
-  const c = token.claims;
+function verifiedClaims(c: Record<string, unknown>, iss: string): VerifiedIdJag {
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
   return {
     iss,

@@ -16,6 +16,8 @@ export { serviceMigrations } from './migrations.js';
 
 /** All of the service's SQL, grouped by table. Nothing outside store/ writes SQL. */
 export function createStore(db: Db) {
+  // One transaction function, made once: db.transaction(fn) builds four wrappers per call (issue 19).
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
     db,
     users: usersStore(db),
@@ -34,7 +36,7 @@ export function createStore(db: Db) {
       accounts: v06AccountsStore(db),
     },
     /** better-sqlite3 transactions are synchronous: nothing else runs in this process meanwhile. */
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
   };
 }
 

@@ -43,12 +43,25 @@ export function registrationsStore(db: Db) {
   const due = db.prepare<[number], RegistrationRow>(
     `SELECT * FROM registrations WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ?`,
   );
+  const nextPendingExpiry = db.prepare<[number], { at: number | null }>(
+    `SELECT MIN(expires_at) AS at FROM registrations WHERE status = 'pending' AND expires_at > ?`,
+  );
+  /**
+   * No pending registration expires before this (ms): dueForExpiry runs before every credential
+   * lookup (lifecycle.ts), and with this bound it is a comparison, not a query, until one is due
+   * (issue 19). Only ever too early, never too late: an insert lowers it, and whatever else
+   * touches a pending registration (a claim, a revocation) can only make it due later or never.
+   */
+  let noneDueBefore = -Infinity;
   const end = db.prepare(`UPDATE registrations SET status = @status, ended_at = @at WHERE id = @id`);
   const remove = db.prepare('DELETE FROM registrations WHERE id = ?');
   const all = db.prepare<[], RegistrationRow>('SELECT * FROM registrations ORDER BY created_at DESC');
 
   return {
-    insert: (row: Omit<RegistrationRow, 'claimed_at' | 'ended_at'>) => void insert.run(row),
+    insert: (row: Omit<RegistrationRow, 'claimed_at' | 'ended_at'>) => {
+      insert.run(row);
+      if (row.status === 'pending' && row.expires_at !== null) noneDueBefore = Math.min(noneDueBefore, row.expires_at);
+    },
     byId: (id: string) => byId.get(id),
     byClaimTokenHash: (hash: string) => byClaimToken.get(hash),
     activeForDelegation: (iss: string, sub: string) => activeForDelegation.get(iss, sub),
@@ -56,7 +69,13 @@ export function registrationsStore(db: Db) {
     markClaimed: (id: string, userId: string, at: number) =>
       markClaimed.run({ id, user_id: userId, at }).changes === 1,
     /** Unclaimed registrations whose TTL has passed (PROTOCOL.md §3, last paragraph). */
-    dueForExpiry: (now: number) => due.all(now),
+    dueForExpiry: (now: number): RegistrationRow[] => {
+      if (now < noneDueBefore) return [];
+      const rows = due.all(now);
+      // Once none is due, the next one bounds the wait; while some are, ask again next time (the caller ends them).
+      if (rows.length === 0) noneDueBefore = nextPendingExpiry.get(now)?.at ?? Infinity;
+      return rows;
+    },
     end: (id: string, status: 'expired' | 'revoked', at: number) => void end.run({ id, status, at }),
     remove: (id: string) => void remove.run(id),
     all: () => all.all(),

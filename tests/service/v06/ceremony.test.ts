@@ -152,6 +152,16 @@ describe('the pages (PROTOCOL-v0.6.md §3 table)', () => {
     expect(get.status).toBe(403);
     expect(get.text).toContain('Wrong account');
     expect((await wrong.post('/agent/identity/claim/complete', { claim_attempt_token: token, user_code: code, csrf_token: csrf })).status).toBe(403);
+
+    // The way out: the page's sign-out comes back to this link, so the person can sign in as the right account.
+    const signOut = /<form method="post" action="\/logout">([\s\S]*?)<\/form>/.exec(get.text);
+    expect(signOut, 'the wrong-account page has a sign-out form').not.toBeNull();
+    const fields = Object.fromEntries([...signOut![1].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replaceAll('&amp;', '&')]));
+    expect(fields.return_to).toBe(`/claim?claim_attempt_token=${token}`);
+    const out = await wrong.post('/logout', fields);
+    expect(out.status).toBe(302);
+    expect(out.headers.get('location')).toBe(`/login?return_to=${encodeURIComponent(`/claim?claim_attempt_token=${token}`)}`);
+    expect((await wrong.get(`/claim?claim_attempt_token=${token}`)).status).toBe(302); // signed out: the link asks to sign in again
   });
 
   it('wrong codes are 401 with the form again; after userCodeMaxAttempts the attempt is locked (429), right code included; the grant is expired_token; a restart unlocks', async () => {

@@ -16,12 +16,12 @@ const TOKEN = /^cvt_[A-Za-z0-9_-]{32}$/;
 const completeBinding = (token: string) => `complete\n${token}`;
 
 /** One HTML outcome of §3, by the name PROTOCOL-v0.6.md §10 gives it; the status is the outcome. */
-function outcome(res: Response, name: ClaimPageOutcomeV06, title: string, text: string): void {
-  sendPage(res, CLAIM_PAGE_OUTCOMES_V06[name], { title, forms: true, body: `<p data-outcome="${name}">${escapeHtml(text)}</p>` });
+function outcome(res: Response, name: ClaimPageOutcomeV06, title: string, text: string, extraHtml = ''): void {
+  sendPage(res, CLAIM_PAGE_OUTCOMES_V06[name], { title, forms: true, body: `<p data-outcome="${name}">${escapeHtml(text)}</p>${extraHtml}` });
 }
 
-const loginRedirect = (token: string) =>
-  `${SERVICE_PATHS_V06.login}?return_to=${encodeURIComponent(`${SERVICE_PATHS_V06.claimPage}?claim_attempt_token=${encodeURIComponent(token)}`)}`;
+const claimLink = (token: string) => `${SERVICE_PATHS_V06.claimPage}?claim_attempt_token=${encodeURIComponent(token)}`;
+const loginRedirect = (token: string) => `${SERVICE_PATHS_V06.login}?return_to=${encodeURIComponent(claimLink(token))}`;
 
 interface Located { attempt: ClaimAttemptRowV06; reg: RegistrationRowV06 }
 
@@ -70,8 +70,10 @@ ${hidden('claim_attempt_token', token)}${hidden(FORM_TOKEN_FIELD, issueFormToken
   });
 }
 
-const wrongAccount = (res: Response, attempt: ClaimAttemptRowV06, user: UserRow) =>
-  outcome(res, 'wrong_account', 'Wrong account', `You are signed in as ${user.email ?? 'another account'}, but this agent asked to be linked to ${attempt.email}. Sign out and sign in as ${attempt.email}.`);
+/** §3 wrong account: a hard 403 — with the way out, a sign-out that comes back to this link (else the person is stuck). */
+const wrongAccount = (ctx: ServiceContext, res: Response, token: string, attempt: ClaimAttemptRowV06, user: UserRow) =>
+  outcome(res, 'wrong_account', 'Wrong account', `You are signed in as ${user.email ?? 'another account'}, but this agent asked to be linked to ${attempt.email}. Sign out and sign in as ${attempt.email}.`,
+    logoutForm(ctx, claimLink(token), `Sign out, then sign in as ${attempt.email}`));
 
 /** PROTOCOL-v0.6.md §3: `GET /claim` and the form's `POST /agent/identity/claim/complete`, each outcome its status. */
 export function claimPageRoutesV06(router: Router, ctx: ServiceContext): void {
@@ -87,7 +89,7 @@ export function claimPageRoutesV06(router: Router, ctx: ServiceContext): void {
     if (reg.status === 'claimed' || attempt.status === 'completed') return sendPage(res, 200, { title: 'Already claimed', body: '<p data-outcome="previously_claimed">This agent is already linked. You can close this page.</p>' });
     if (reg.status === 'expired') return outcome(res, 'claim_expired', 'This registration has expired', 'Ask your agent to register again.');
     if (attempt.link_expires_at <= ctx.now()) return outcome(res, 'link_expired', 'This link has expired', 'Ask your agent to start the claim again for a new link and code.');
-    if (attempt.email !== user.email?.toLowerCase()) return wrongAccount(res, attempt, user);
+    if (attempt.email !== user.email?.toLowerCase()) return wrongAccount(ctx, res, token, attempt, user);
     if (isLocked(ctx, attempt)) return outcome(res, 'user_code_locked', 'Too many wrong codes', 'This code is locked (user_code_locked). Ask your agent to start the claim again.');
     claimForm(ctx, res, 200, token, reg, user);
   });
@@ -107,7 +109,7 @@ export function claimPageRoutesV06(router: Router, ctx: ServiceContext): void {
     const { attempt, reg } = found;
     if (reg.status === 'claimed' || attempt.status === 'completed') return outcome(res, 'previously_claimed', 'Already claimed', 'This agent is already linked.');
     if (reg.status === 'expired') return outcome(res, 'claim_expired', 'This registration has expired', 'Ask your agent to register again.');
-    if (attempt.email !== user.email?.toLowerCase()) return wrongAccount(res, attempt, user);
+    if (attempt.email !== user.email?.toLowerCase()) return wrongAccount(ctx, res, token, attempt, user);
     if (isLocked(ctx, attempt)) return outcome(res, 'user_code_locked', 'Too many wrong codes', 'This code is locked (user_code_locked). Ask your agent to start the claim again.');
     if (attempt.code_expires_at <= ctx.now()) return outcome(res, 'user_code_expired', 'This code has expired', 'Ask your agent to start the claim again for a new code.');
     if (!matchesHash(code, attempt.user_code_hash)) {

@@ -85,12 +85,14 @@ export function loginRoutesV06(router: Router, ctx: ServiceContext): void {
       return sendPage(res, 400, { title: 'Could not sign out', body: '<p>This form did not come from this service\'s page. Reload the page and try again.</p>' });
     }
     endSession(ctx, req, res);
-    res.redirect(302, SERVICE_PATHS_V06.login);
+    // §3: `302 /login`; a form that says where to come back (the wrong-account page's) keeps it for the next sign-in.
+    const back = safeReturnTo(body.return_to);
+    res.redirect(302, back === '/' ? SERVICE_PATHS_V06.login : `${SERVICE_PATHS_V06.login}?return_to=${encodeURIComponent(back)}`);
   });
 }
 
-/** The sign-out form every signed-in page shows. */
-export const logoutForm = (ctx: ServiceContext) =>
-  `<form method="post" action="${SERVICE_PATHS_V06.logout}">${hidden(FORM_TOKEN_FIELD, issueFormToken(ctx, 'logout'))}<button type="submit" class="secondary">Sign out</button></form>`;
+/** The sign-out form every signed-in page shows; `returnTo` (a local path) is where the next sign-in lands. */
+export const logoutForm = (ctx: ServiceContext, returnTo?: string, label = 'Sign out') =>
+  `<form method="post" action="${SERVICE_PATHS_V06.logout}">${hidden(FORM_TOKEN_FIELD, issueFormToken(ctx, 'logout'))}${returnTo ? hidden('return_to', returnTo) : ''}<button type="submit" class="secondary">${escapeHtml(label)}</button></form>`;
 
 export { hidden };

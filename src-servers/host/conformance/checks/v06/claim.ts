@@ -23,6 +23,8 @@ interface Ceremony {
   /** The attempt token (cvt_…) and user_code of the latest start. */
   attemptToken: string;
   userCode: string;
+  /** The hidden fields of the last code form the service showed (a 401 shows it again), as a browser keeps its open page. */
+  lastForm?: Record<string, string>;
 }
 
 /** A fresh anonymous registration, a session for a fresh email, and a started claim (§3 POST claim_endpoint). */
@@ -57,11 +59,14 @@ const claimPage = (ctx: CheckContext, c: Ceremony, attemptToken = c.attemptToken
 /** The person's form post (§3 POST /agent/identity/claim/complete), with the page's hidden fields. */
 async function submit(ctx: CheckContext, c: Ceremony, userCode: string) {
   const page = await claimPage(ctx, c);
-  const fields = page.status === 200 ? hiddenFields(page.text) : { claim_attempt_token: c.attemptToken };
-  return ctx.http.post(`${endpoint06(c.d, 'claim_endpoint')}/complete`, {
+  const fields = page.status === 200 ? hiddenFields(page.text, '/claim/complete') : (c.lastForm ?? { claim_attempt_token: c.attemptToken });
+  const res = await ctx.http.post(`${endpoint06(c.d, 'claim_endpoint')}/complete`, {
     body: new URLSearchParams({ claim_attempt_token: c.attemptToken, ...fields, user_code: userCode }).toString(), contentType: 'application/x-www-form-urlencoded',
     headers: { accept: 'text/html', cookie: c.cookie, origin: new URL(c.d.asUrl).origin },
   });
+  const shownAgain = hiddenFields(res.text ?? '', '/claim/complete');
+  if (Object.keys(shownAgain).length) c.lastForm = shownAgain;
+  return res;
 }
 
 const wrong = (code: string, i: number) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0');

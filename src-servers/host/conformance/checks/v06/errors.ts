@@ -1,4 +1,4 @@
-import { EVENT_ERRORS_V06, IDENTITY_ERROR_STATUS_V06, RESOURCE_ERROR_STATUS_V06, TOKEN_ERROR_STATUS_V06 } from '../../../../protocol/v0.6/errors.js';
+import { EVENT_ERRORS_V06, HTTP_ERROR_STATUS_V06, IDENTITY_ERROR_STATUS_V06, RESOURCE_ERROR_STATUS_V06, TOKEN_ERROR_STATUS_V06 } from '../../../../protocol/v0.6/errors.js';
 import type { CheckContext } from '../../context.js';
 import { fail, info, ok, warn, type Check } from '../../types.js';
 import { endpoint06 } from '../../context.js';
@@ -55,8 +55,10 @@ export const errorChecks06: Check<CheckContext>[] = [
             continue;
           }
           seen.add(`${surface.name}:${code}`);
-          if (!(code in surface.codes)) wrong.set(`${surface.name}:${code}`, wrong.get(`${surface.name}:${code}`) ?? `${code} is not documented for the ${surface.name} surface (${where})`);
-          else if (surface.codes[code] !== ex.status) wrong.set(`${surface.name}:${code}@${ex.status}`, `${code} came with ${ex.status}, documented ${surface.codes[code]} (${where})`);
+          // PROTOCOL.md §9 (kept by PROTOCOL-v0.6.md §9): the HTTP plumbing's codes hold on every surface.
+          const codes: Record<string, number> = { ...HTTP_ERROR_STATUS_V06, ...surface.codes };
+          if (!(code in codes)) wrong.set(`${surface.name}:${code}`, wrong.get(`${surface.name}:${code}`) ?? `${code} is not documented for the ${surface.name} surface (${where})`);
+          else if (codes[code] !== ex.status) wrong.set(`${surface.name}:${code}@${ex.status}`, `${code} came with ${ex.status}, documented ${codes[code]} (${where})`);
         }
       if (wrong.size) fail([...wrong.values()].join('; '));
       if (quirks.size) return warn(`all other codes documented; ${[...quirks.values()].join('; ')} — the reference's quirk for malformed input`);

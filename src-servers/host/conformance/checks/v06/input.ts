@@ -3,6 +3,7 @@ import { brief } from '../../http.js';
 import { endpoint06, type CheckContext, type Discovered } from '../../context.js';
 import { ok, warn, type Check } from '../../types.js';
 import { expectClientError, expectError } from '../expect.js';
+import { expectTokenError } from './support.js';
 
 /**
  * PROTOCOL-v0.6.md preamble: bad input is a 4xx in the surface's envelope, never a 5xx. The
@@ -12,7 +13,8 @@ import { expectClientError, expectError } from '../expect.js';
 const P = ['v0.6'] as const;
 const SPEC = { protocol: 'PROTOCOL-v0.6.md preamble (never a 5xx for bad input)', rfc: 'RFC 9110 §15.5' };
 
-function malformed(id: string, title: string, where: (d: Discovered) => string, body: string, contentType: string, code: string): Check<CheckContext> {
+/** `envelope`: the surface's error body (PROTOCOL-v0.6.md top table) — `{error, message}`, or RFC 6749 §5.2 at /oauth2/*. */
+function malformed(id: string, title: string, where: (d: Discovered) => string, body: string, contentType: string, code: string, envelope: 'message' | 'oauth' = 'message'): Check<CheckContext> {
   return {
     id, title, group: 'bad-input', target: 'service', profiles: P, spec: SPEC,
     remedy: `Turn the parser's error into 400 {"error":"${code}",…} instead of letting it reach a 500 handler.`,
@@ -20,7 +22,8 @@ function malformed(id: string, title: string, where: (d: Discovered) => string, 
       const res = await http.post(where(await shared.discovered(http)), { body, contentType });
       if (res.status === 500 && res.json?.error === 'internal_error')
         return warn(`${title}: 500 internal_error — the reference's quirk (PROTOCOL-v0.6.md preamble **Quirk:**); the contract has 400 ${code}: ${brief(res)}`);
-      expectError(res, 400, code, title);
+      if (envelope === 'oauth') expectTokenError(res, code, title);
+      else expectError(res, 400, code, title);
     },
   };
 }
@@ -30,7 +33,7 @@ export const inputChecks06: Check<CheckContext>[] = [
   malformed('input.claim_malformed_json', 'Malformed JSON to the claim endpoint → 400 invalid_request', (d) => endpoint06(d, 'claim_endpoint'), '{"claim_token":', 'application/json', 'invalid_request'),
   malformed('input.not_an_object', 'A JSON array to the identity endpoint → 400 invalid_request', (d) => endpoint06(d, 'identity_endpoint'), '[]', 'application/json', 'invalid_request'),
   malformed('input.unknown_type', 'An unknown registration type → 400 invalid_request', (d) => endpoint06(d, 'identity_endpoint'), '{"type":"telepathy"}', 'application/json', 'invalid_request'),
-  malformed('input.token_malformed_json', 'Malformed JSON to the token endpoint → 400 invalid_request', (d) => endpoint06(d, 'token_endpoint'), '{"grant_type":', 'application/json', 'invalid_request'),
+  malformed('input.token_malformed_json', 'Malformed JSON to the token endpoint → 400 invalid_request', (d) => endpoint06(d, 'token_endpoint'), '{"grant_type":', 'application/json', 'invalid_request', 'oauth'),
   {
     id: 'input.oversized',
     title: `A body over ${MAX_BODY_BYTES / 1024} KiB to the identity endpoint → 4xx JSON (413)`,

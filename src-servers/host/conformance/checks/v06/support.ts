@@ -78,9 +78,19 @@ export function expectEventError(res: Res, code: string | readonly string[], wha
   if (typeof res.json?.description !== 'string') fail(`${what}: the RFC 8935 §2.4 body has no "description" — ${brief(res)}`);
 }
 
-/** The hidden fields of every form on an HTML page (the page's own tokens, sent back as a browser would). */
-export function hiddenFields(html: string): Record<string, string> {
-  return Object.fromEntries([...html.matchAll(/<input\b[^>]*>/gi)].map((m) => m[0])
+/**
+ * The hidden fields of the form a browser would submit (the page's own tokens, sent back as it would):
+ * the form whose `action` ends with `action` when given — a page may hold several forms, each with
+ * its own token (a claim page's sign-out form beside the code form) — else every form on the page.
+ */
+export function hiddenFields(html: string, action?: string): Record<string, string> {
+  const form = action
+    ? [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].find((m) => {
+        const a = /action\s*=\s*["']([^"']*)/i.exec(m[1])?.[1];
+        return a !== undefined && a.split('?')[0].endsWith(action);
+      })?.[2]
+    : undefined;
+  return Object.fromEntries([...(form ?? html).matchAll(/<input\b[^>]*>/gi)].map((m) => m[0])
     .filter((tag) => /type\s*=\s*["']?hidden/i.test(tag))
     .map((tag) => [/name\s*=\s*["']([^"']+)/i.exec(tag)?.[1], /value\s*=\s*["']([^"']*)/i.exec(tag)?.[1] ?? ''])
     .filter((kv): kv is [string, string] => typeof kv[0] === 'string'));
@@ -100,7 +110,7 @@ export async function signIn(ctx: CheckContext, d: Discovered, email: string): P
   const page = await ctx.http.get(`${login}?return_to=%2F`, { headers: { accept: 'text/html' } });
   const pageCookie = cookiesOf(page);
   const res = await ctx.http.post(login, {
-    body: new URLSearchParams({ ...hiddenFields(page.text), email, return_to: '/' }).toString(), contentType: 'application/x-www-form-urlencoded',
+    body: new URLSearchParams({ ...hiddenFields(page.text, '/login'), email, return_to: '/' }).toString(), contentType: 'application/x-www-form-urlencoded',
     headers: { accept: 'text/html', origin: new URL(login).origin, ...(pageCookie ? { cookie: pageCookie } : {}) },
   });
   if (res.status !== 302 && res.status !== 303 && res.status !== 200) fail(`signing in ${email} at ${login} → ${brief(res)}`);

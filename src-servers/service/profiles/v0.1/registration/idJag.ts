@@ -1,6 +1,6 @@
 import { PREFIX, type CredentialType } from '../../../../protocol/constants.js';
 import { ProtocolError } from '../../../../protocol/errors.js';
-import { verifyIdJag } from '../../../checks/index.js';
+import { verifyIdJagUntilReplay, type VerifiedIdJag } from '../../../checks/index.js';
 import type { ServiceContext } from '../../../context.js';
 import { clientIp } from '../../../http.js';
 import { matchUser } from '../identity.js';
@@ -33,10 +33,19 @@ export async function registerWithIdJag(
   assertion: string,
   credentialType: CredentialType,
 ): Promise<{ registrationId: string; userId: string; issued: IssuedCredential }> {
-  const idJag = await verifyIdJag(assertion, ctx);
-  return ctx.store.transaction(() => {
-    // Inside the transaction: a revocation that lands while the signature was being checked still counts.
-    refuseRevokedIdJag(ctx, { iss: idJag.iss, sub: idJag.sub, iat: idJag.claims.iat as number });
+  const finishChecks = await verifyIdJagUntilReplay(assertion, ctx);
+  // One transaction: the jti (the replay rule) commits with the registration (issue 19). A rule that
+  // refuses the token leaves what the rules before it recorded — the jti, as when it committed on
+  // its own — so the transaction commits, and the refusal is thrown after it.
+  const outcome = ctx.store.transaction(() => {
+    let idJag: VerifiedIdJag;
+    try {
+      idJag = finishChecks();
+      // Inside the transaction: a revocation that lands while the signature was being checked still counts.
+      refuseRevokedIdJag(ctx, { iss: idJag.iss, sub: idJag.sub, iat: idJag.claims.iat as number });
+    } catch (refusal) {
+      return { refusal };
+    }
     const existing = ctx.store.registrations.activeForDelegation(idJag.iss, idJag.sub);
     const registrationId = existing?.id ?? newId(PREFIX.registration);
     const userId = matchUser(ctx, { ...idJag }, registrationId);
@@ -49,6 +58,8 @@ export async function registerWithIdJag(
       ctx.audit('registration.created', registrationId, { kind: 'agent-provider', iss: idJag.iss, sub: idJag.sub, client_id: idJag.clientId });
     }
     const issued = issueCredential(ctx, registrationId, credentialType, ctx.config.postClaimScopes);
-    return { registrationId, userId, issued };
+    return { registered: { registrationId, userId, issued } };
   });
+  if ('refusal' in outcome) throw outcome.refusal;
+  return outcome.registered;
 }
