@@ -48,7 +48,7 @@ export function ProfileBadge() {
   const live = useStudio(liveProfile);
   return (
     <span className={`profile-live profile-${live.replace('.', '')}`} role="status" aria-label={`Protocol ${live} live`} title={ABOUT[live]}>
-      Protocol <strong>{live}</strong>
+      <span className="sr-only">Protocol </span><strong>{live}</strong>
     </span>
   );
 }
