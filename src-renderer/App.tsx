@@ -108,7 +108,9 @@ export function App() {
           <HistoryMenu />
           <TestServiceButton />
           <ExportMenu />
-          <button type="button" className="ghost" onClick={() => setDialog('reset')}>Reset all data…</button>
+          <button type="button" className="ghost" onClick={() => setDialog('reset')} aria-label="Reset all data…" title="Reset all data: registrations, grants, mails and traces">
+            <span className="label-long">Reset all data…</span><span className="label-short" aria-hidden="true">Wipe…</span>
+          </button>
           <button type="button" className="ghost icon" onClick={showHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
           <Connection />
         </div>

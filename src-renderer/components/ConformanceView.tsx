@@ -172,7 +172,9 @@ function RunForm({ running }: { running: ConformanceRun | null }) {
 
 /** The view's one entry point, in the studio's header. */
 export function TestServiceButton() {
-  return <button type="button" onClick={() => void openConformance()} title="Run the conformance checks against a service and provider">Test a service</button>;
+  return <button type="button" onClick={() => void openConformance()} title="Run the conformance checks against a service and provider" aria-label="Test a service">
+    <span className="label-long">Test a service</span><span className="label-short" aria-hidden="true">Test</span>
+  </button>;
 }
 
 export function ConformanceView() {

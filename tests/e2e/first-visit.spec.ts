@@ -51,3 +51,20 @@ test('fits the smallest desktop window (1024×700): the page never scrolls sidew
   expect(await overflow()).toBe(0);
   await studio.shot('fit-1024x700');
 });
+
+test('the header keeps every tool in view at 1280×800 and 1440×900 (a laptop, a projector): nothing cut at its right edge', async ({ studio }) => {
+  const { page } = studio;
+  for (const [width, height] of [[1280, 800], [1440, 900]] as const) {
+    await page.setViewportSize({ width, height });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${width} px`).toBe(0);
+    for (const name of ['Reset all data…', 'Keyboard shortcuts', 'Test a service']) {
+      const box = await page.getByRole('banner').getByRole('button', { name }).boundingBox();
+      expect(box, `${name} at ${width} px`).not.toBeNull();
+      expect(box!.x + box!.width, `${name} ends inside the ${width} px window`).toBeLessThanOrEqual(width);
+    }
+    // Every tool of the header's right end (menus and the connection light included) ends inside the window.
+    const rightEdges = await page.locator('.topbar-end > *').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+    expect(Math.max(...rightEdges), `the header's last tool at ${width} px`).toBeLessThanOrEqual(width);
+  }
+  await studio.shot('header-1280x800');
+});
