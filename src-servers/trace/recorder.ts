@@ -17,6 +17,7 @@ import { toJson } from './export/json.js';
 import { toMarkdown } from './export/markdown.js';
 import { toMermaid } from './export/mermaid.js';
 import { createFetchAs } from './fetch.js';
+import { parseBody } from './body.js';
 import { findJwts, toDecodedJwt, type FoundJwt } from './jwt.js';
 import { createRecordingMiddleware, type RecordInput } from './middleware.js';
 import { markSecrets, redactSecrets } from './secrets.js';
@@ -43,7 +44,9 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64ur
 
 /** Drops undefined fields so an exchange reads back from JSON exactly as it was recorded. */
 function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const rec = o as Record<string, unknown>;
+  for (const k in rec) if (rec[k] === undefined) delete rec[k]; // in place: o is always a fresh literal
+  return o;
 }
 
 export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedIssuers?: readonly string[] }): TraceRecorder {
@@ -191,9 +194,15 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     const requestHeaders = flattenHeaders(input.requestHeaders);
     const responseHeaders = flattenHeaders(input.responseHeaders);
     const wire = { url: input.url, requestHeaders, requestBody: input.requestBody ?? null, responseHeaders, responseBody: input.responseBody ?? null };
-    const found = input.jwts ? [] : findJwts(wire);
+    // Each body parsed once for both looks at it.
+    const bodies = {
+      request: parseBody(wire.requestBody, requestHeaders['content-type']),
+      response: parseBody(wire.responseBody, responseHeaders['content-type']),
+    };
+    const found = input.jwts ? [] : findJwts(wire, bodies);
     const jwts = input.jwts ?? found.map((f) => toDecodedJwt(f, checker.immediate(f.header, f.claims) ?? PENDING));
-    const secrets = [...new Set([...(input.secrets ?? []), ...markSecrets(wire)])];
+    const marked = markSecrets(wire, bodies);
+    const secrets = input.secrets?.length ? [...new Set([...input.secrets, ...marked])] : marked;
     const draft = compact({
       id: input.id ?? newId('exc'), traceId, seq: 0,
       from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, step: input.step ?? senderStep,
