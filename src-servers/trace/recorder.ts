@@ -40,7 +40,19 @@ export class TraceNotFoundError extends Error {
 /** How many captured exchanges (and built ones awaiting their write) may wait for the next tick. */
 const MAX_QUEUED = 1_000;
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
+/**
+ * Ids unique across restarts (a trace file outlives the process): a random part drawn once per
+ * process, then a counter — not 9 random bytes per exchange.
+ */
+const ID_BASE = randomBytes(9).toString('base64url');
+let idCounter = 0;
+const newId = (prefix: string) => `${prefix}_${ID_BASE}${(idCounter++).toString(36)}`;
+/**
+ * Exchanges are announced every tick (the live diagram) but written at most this often: on disk
+ * every commit is a WAL fsync, and per tick that was one for every few requests. Every read of
+ * the trace writes what is waiting first (settle), and the host's stop flushes.
+ */
+const WRITE_EVERY_MS = 50;
 
 /** Drops undefined fields so an exchange reads back from JSON exactly as it was recorded. */
 function compact<T extends object>(o: T): T {
@@ -126,13 +138,21 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
    * storing happen once per tick for the whole queue (drain, flushWrites), and before any read.
    */
 
+  let writeTimer: NodeJS.Timeout | undefined;
+  const scheduleWrite = () => {
+    if (writeTimer || !writes.size) return;
+    writeTimer = setTimeout(() => {
+      writeTimer = undefined;
+      flushWrites();
+    }, WRITE_EVERY_MS);
+  };
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
       drain();
-      flushWrites();
+      scheduleWrite();
     });
   };
   /** Everything recorded so far built, announced and stored (every read goes through here first). */
@@ -172,6 +192,10 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   }
 
   function flushWrites() {
+    if (writeTimer) {
+      clearTimeout(writeTimer);
+      writeTimer = undefined;
+    }
     if (!writes.size) return;
     const list = [...writes.values()];
     writes.clear();
