@@ -35,6 +35,15 @@ export interface HostChild {
 /** Pids of the children alive now: their CPU is ours, not "other processes'" (bench/machineLoad.ts). */
 export const liveChildPids = new Set<number>();
 
+/**
+ * The V8 flags `npm run serve` / `npm run web` start the host with (package.json), so the bench
+ * measures the host as shipped. Under load the host's live heap after a full GC is ~30 MB, but V8
+ * let its old space grow ~4× past that between major GCs (peak RSS ~270 MB on reads); with a
+ * 512 MB ceiling it grows about half as far (peak ~190 MB, CPU per request unchanged) — and 512 MB
+ * is still ~17× what the host keeps.
+ */
+export const HOST_NODE_FLAGS = ['--max-old-space-size=512'];
+
 const HOST_PROCESS = fileURLToPath(new URL('./host-process.ts', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
@@ -44,7 +53,7 @@ const START_TIMEOUT_MS = 30_000;
  */
 export function spawnHostChild(args: string[], opts: { cpuProfileDir?: string; /** run it on this core only */ core?: number } = {}): Promise<HostChild> {
   // --cpu-prof writes a .cpuprofile when the child exits (open it in Chrome DevTools, or bench/profile-summary.ts).
-  const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const nodeArgs = [...HOST_NODE_FLAGS, ...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [])];
   // taskset execs node in place, so the pid is still the measured process's (bench/cores.ts).
   const argv = [...(opts.core !== undefined ? pinnedCommand(opts.core) : []), process.execPath, ...nodeArgs, '--import', 'tsx', HOST_PROCESS, ...args];
   const [cmd, ...rest] = argv;

@@ -11,6 +11,7 @@ import { IssuerKeys } from '../keys/issuerKeys.js';
 import type { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import { hostAllowList } from '../http/hostCheck.js';
 import { framedBy } from '../http/framing.js';
+import { answerAfterCommit } from '../http/afterCommit.js';
 import { methodNotAllowed } from './http.js';
 
 export { createSmtpMailer } from './mail.js';
@@ -88,6 +89,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
   app.disable('x-powered-by');
   app.use(hostAllowList(deps.config.allowedHosts), framedBy(deps.frameAncestors)); // DESIGN.md rule 10
   if (deps.recorder) app.use(deps.recorder.middleware('Service'));
+  app.use(answerAfterCommit(store.group, ctx.log)); // no answer before the writes it reports are durable
   app.use(bodyParsers());
 
   const router = Router();
@@ -118,6 +120,7 @@ export function createService(deps: ServiceDeps): ServiceHandle {
     stop: () => {
       clearInterval(timer);
       store.rateLimits.flush(); // the counts of the last tick (store/rateLimits.ts), before the caller closes the db
+      store.group.flush(); // and the tick's open group of writes
     },
     inspect: () => profile.inspect(ctx),
   };

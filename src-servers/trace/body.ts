@@ -25,6 +25,12 @@ export function isJsonType(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
+/** Both bodies of one exchange, parsed once for everyone who looks at them (JWT finding, secret marking). */
+export interface ParsedBodies {
+  request: ParsedBody;
+  response: ParsedBody;
+}
+
 export function parseBody(body: string | null | undefined, contentType: string | undefined): ParsedBody {
   if (body === null || body === undefined || body === '') return { kind: 'empty' };
   const type = mediaType(contentType);

@@ -3,7 +3,7 @@
  * Decoding is synchronous and never verifies anything; signature.ts checks signatures afterwards.
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { headerValue, namedValues, parseBody } from './body.js';
+import { headerValue, namedValues, parseBody, type ParsedBodies } from './body.js';
 import type { DecodedJwt } from './types.js';
 
 /** RFC 7515 §7.1 compact serialization: three base64url parts (the signature is empty for alg "none"). */
@@ -44,7 +44,7 @@ export interface JwtSource {
 }
 
 /** Every JWT in headers (Bearer or bare), the URL query, and JSON / form / text bodies, each once per place. */
-export function findJwts(source: JwtSource): FoundJwt[] {
+export function findJwts(source: JwtSource, bodies?: ParsedBodies): FoundJwt[] {
   const found: FoundJwt[] = [];
   const seen = new Set<string>();
   const add = (where: string, token: string) => {
@@ -73,7 +73,7 @@ export function findJwts(source: JwtSource): FoundJwt[] {
     ['request', source.requestBody, source.requestHeaders],
     ['response', source.responseBody, source.responseHeaders],
   ] as const) {
-    const parsed = parseBody(body, headerValue(headers, 'content-type'));
+    const parsed = bodies?.[side] ?? parseBody(body, headerValue(headers, 'content-type'));
     for (const { path, value } of namedValues(parsed, `${side}.body`)) add(path, value.trim());
     if (parsed.kind === 'text') {
       // A logout token (application/logout+jwt) is the whole body; an HTML page may embed one.

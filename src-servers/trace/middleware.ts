@@ -79,15 +79,18 @@ export function createRecordingMiddleware(
 
     const startedAt = ctx.now();
     const start = wireTime();
-    const requestBody = watchRequestBody(req);
+    // RFC 9112 §6.3: a request with neither Content-Length nor Transfer-Encoding has no body, so
+    // there is nothing to tap (most reads): no per-event wrapper on its stream.
+    const requestBody = hasBody(req) ? watchRequestBody(req) : null;
     const response = watchResponse(res);
     const { from, fromLabel } = identifyCaller(req.headers);
     const serviceProfile = serviceProfileOf(role, opts.profile, from, req.headers);
     const step = decodeStep(headerString(req.headers[STEP_HEADER]));
+    const method = req.method;
+    // Taken now: Express rewrites req.url while routing (originalUrl stays); the rest is joined later.
+    const path = req.originalUrl || req.url;
     const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     const host = req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
-    const url = `${scheme}://${host}${req.originalUrl || req.url}`;
-    const method = req.method;
 
     let recorded = false;
     let end = start;
@@ -105,11 +108,12 @@ export function createRecordingMiddleware(
         ctx.capture(from, () => {
           const requestHeaders = flattenHeaders(req.headers);
           const responseHeaders = flattenHeaders(sentHeaders);
+          const url = `${scheme}://${host}${path}`;
           return {
             from, ...(fromLabel ? { fromLabel } : {}), to: role, ...(step ? { step } : {}),
             ...(serviceProfile ? { serviceProfile } : {}),
             method, url, requestHeaders,
-            requestBody: requestBody.text(requestHeaders) ?? parsedBodyFallback(req),
+            requestBody: requestBody?.text(requestHeaders) ?? parsedBodyFallback(req),
             // A client that hung up before any answer was sent got none: status 0, as for a failed fetch.
             status, responseHeaders,
             responseBody: response.body.text(responseHeaders),
@@ -144,6 +148,11 @@ export function createRecordingMiddleware(
     });
     ctx.stepContext.run({ step }, next);
   };
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Taps 'data' events as the request stream emits them to whoever consumes it; consumes nothing itself. */

@@ -17,6 +17,7 @@ import { toJson } from './export/json.js';
 import { toMarkdown } from './export/markdown.js';
 import { toMermaid } from './export/mermaid.js';
 import { createFetchAs } from './fetch.js';
+import { parseBody } from './body.js';
 import { findJwts, toDecodedJwt, type FoundJwt } from './jwt.js';
 import { createRecordingMiddleware, type RecordInput } from './middleware.js';
 import { markSecrets, redactSecrets } from './secrets.js';
@@ -49,11 +50,25 @@ export class TraceInUseError extends Error {
 /** How many captured exchanges (and built ones awaiting their write) may wait for the next tick. */
 const MAX_QUEUED = 1_000;
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
+/**
+ * Ids unique across restarts (a trace file outlives the process): a random part drawn once per
+ * process, then a counter — not 9 random bytes per exchange.
+ */
+const ID_BASE = randomBytes(9).toString('base64url');
+let idCounter = 0;
+const newId = (prefix: string) => `${prefix}_${ID_BASE}${(idCounter++).toString(36)}`;
+/**
+ * Exchanges are announced every tick (the live diagram) but written at most this often: on disk
+ * every commit is a WAL fsync, and per tick that was one for every few requests. Every read of
+ * the trace writes what is waiting first (settle), and the host's stop flushes.
+ */
+const WRITE_EVERY_MS = 50;
 
 /** Drops undefined fields so an exchange reads back from JSON exactly as it was recorded. */
 function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const rec = o as Record<string, unknown>;
+  for (const k in rec) if (rec[k] === undefined) delete rec[k]; // in place: o is always a fresh literal
+  return o;
 }
 
 export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedIssuers?: readonly string[] }): TraceRecorder {
@@ -145,13 +160,21 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
    * storing happen once per tick for the whole queue (drain, flushWrites), and before any read.
    */
 
+  let writeTimer: NodeJS.Timeout | undefined;
+  const scheduleWrite = () => {
+    if (writeTimer || !writes.size) return;
+    writeTimer = setTimeout(() => {
+      writeTimer = undefined;
+      flushWrites();
+    }, WRITE_EVERY_MS);
+  };
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
       drain();
-      flushWrites();
+      scheduleWrite();
     });
   };
   /** Everything recorded so far built, announced and stored (every read goes through here first). */
@@ -192,6 +215,10 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   }
 
   function flushWrites() {
+    if (writeTimer) {
+      clearTimeout(writeTimer);
+      writeTimer = undefined;
+    }
     if (!writes.size) return;
     const list = [...writes.values()];
     writes.clear();
@@ -214,9 +241,15 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     const requestHeaders = flattenHeaders(input.requestHeaders);
     const responseHeaders = flattenHeaders(input.responseHeaders);
     const wire = { url: input.url, requestHeaders, requestBody: input.requestBody ?? null, responseHeaders, responseBody: input.responseBody ?? null };
-    const found = input.jwts ? [] : findJwts(wire);
+    // Each body parsed once for both looks at it.
+    const bodies = {
+      request: parseBody(wire.requestBody, requestHeaders['content-type']),
+      response: parseBody(wire.responseBody, responseHeaders['content-type']),
+    };
+    const found = input.jwts ? [] : findJwts(wire, bodies);
     const jwts = input.jwts ?? found.map((f) => toDecodedJwt(f, checker.immediate(f.header, f.claims) ?? PENDING));
-    const secrets = [...new Set([...(input.secrets ?? []), ...markSecrets(wire)])];
+    const marked = markSecrets(wire, bodies);
+    const secrets = input.secrets?.length ? [...new Set([...input.secrets, ...marked])] : marked;
     const draft = compact({
       id: input.id ?? newId('exc'), traceId, seq: 0,
       from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, serviceProfile: input.serviceProfile,

@@ -3,7 +3,7 @@
  * studio can mask them and exports can redact them. PROTOCOL.md §7 lists what is secret: plaintext
  * leaves the server once, and the trace is the one place it is seen again.
  */
-import { headerValue, namedValues, parseBody } from './body.js';
+import { headerValue, namedValues, parseBody, type ParsedBodies } from './body.js';
 import type { Exchange } from './types.js';
 
 /** Headers that carry credentials (RFC 6750 §2.1, RFC 6265). */
@@ -32,7 +32,7 @@ export function containsSecretToken(text: string): boolean {
 
 type SecretSource = Pick<Exchange, 'url'> & Partial<Pick<Exchange, 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseBody'>>;
 
-export function markSecrets(e: SecretSource): string[] {
+export function markSecrets(e: SecretSource, bodies?: ParsedBodies): string[] {
   const paths = new Set<string>();
 
   for (const [side, headers] of [['request', e.requestHeaders], ['response', e.responseHeaders]] as const) {
@@ -44,13 +44,14 @@ export function markSecrets(e: SecretSource): string[] {
 
   // The claim link carries its cv_ token in the query (PROTOCOL.md §3): mark the parameter and the URL.
   try {
-    for (const [name, value] of new URL(e.url).searchParams) {
+    const url = new URL(e.url);
+    for (const [name, value] of url.searchParams) {
       if (SECRET_FIELDS.has(name) || containsSecretToken(value)) {
         paths.add(`request.query.${name}`);
         paths.add('request.url');
       }
     }
-    if (containsSecretToken(decodeURIComponent(new URL(e.url).pathname))) paths.add('request.url');
+    if (containsSecretToken(decodeURIComponent(url.pathname))) paths.add('request.url');
   } catch {
     if (containsSecretToken(e.url)) paths.add('request.url');
   }
@@ -59,7 +60,7 @@ export function markSecrets(e: SecretSource): string[] {
     ['request', e.requestBody, e.requestHeaders],
     ['response', e.responseBody, e.responseHeaders],
   ] as const) {
-    const parsed = parseBody(body, headerValue(headers, 'content-type'));
+    const parsed = bodies?.[side] ?? parseBody(body, headerValue(headers, 'content-type'));
     for (const { path, key, value } of namedValues(parsed, `${side}.body`)) {
       if ((key !== undefined && SECRET_FIELDS.has(key) && value !== '') || containsSecretToken(value)) paths.add(path);
     }
@@ -73,6 +74,7 @@ export function markSecrets(e: SecretSource): string[] {
 
 /** A copy of the exchange with every marked value replaced by "[redacted]" (for sharing an export). */
 export function redactSecrets(e: Exchange): Exchange {
+  if (e.secrets.length === 0) return e; // nothing marked: nothing to copy
   // Only the headers, the URL and the bodies change (strings are immutable): a shallow copy is
   // enough, and cheap enough to run for every exchange written to the database.
   const out: Exchange = { ...e, requestHeaders: { ...e.requestHeaders }, responseHeaders: { ...e.responseHeaders } };

@@ -69,13 +69,16 @@ export interface TraceStore {
  * while traces reopened after a restart show "[redacted]" in its place.
  */
 export function createTraceStore(db: Db): TraceStore {
-  const live = new Map<string, Exchange>();
-  const keepLive = (e: Exchange) => {
-    live.delete(e.id);
-    live.set(e.id, e);
+  // Only what redaction replaced is kept in memory (the plaintext of a header, the URL, a body), not
+  // the whole exchange: under load this map is the trace's largest resident, so it holds bytes of
+  // secrets, not copies of every header and body already in the database.
+  const live = new Map<string, Plaintext>();
+  const keepLive = (id: string, p: Plaintext | undefined) => {
+    live.delete(id);
+    if (!p) return;
+    live.set(id, p);
     if (live.size > LIVE_EXCHANGES) live.delete(live.keys().next().value as string);
   };
-  const atRest = (e: Exchange) => JSON.stringify(redactSecrets(e));
 
   const selectTrace = `SELECT t.id, t.title, t.flow, t.scenario, t.started_at,
       (SELECT COUNT(*) FROM exchanges e WHERE e.trace_id = t.id) AS count FROM traces t`;
@@ -101,8 +104,9 @@ export function createTraceStore(db: Db): TraceStore {
   // One commit (one WAL fsync on disk) per batch, not per exchange.
   const putExchanges = db.transaction((list: readonly Exchange[]) => {
     for (const e of list) {
-      q.putExchange.run(e.id, e.traceId, e.seq, atRest(e));
-      keepLive(e);
+      const redacted = redactSecrets(e);
+      q.putExchange.run(e.id, e.traceId, e.seq, JSON.stringify(redacted));
+      keepLive(e.id, plaintextOf(e, redacted));
     }
   });
 
@@ -124,7 +128,8 @@ export function createTraceStore(db: Db): TraceStore {
     exchanges: (traceId) =>
       (q.exchanges.all(traceId) as { data: string }[]).map((r) => {
         const stored = JSON.parse(r.data) as Exchange;
-        return live.get(stored.id) ?? stored;
+        const p = live.get(stored.id);
+        return p ? withPlaintext(stored, p) : stored;
       }),
     deleteTrace,
     clear() {
@@ -133,4 +138,41 @@ export function createTraceStore(db: Db): TraceStore {
     },
     isOpen: () => db.open,
   };
+}
+
+/** What redaction replaced in one exchange, to put back for this session's inspector. */
+interface Plaintext {
+  url?: string;
+  requestBody?: string | null;
+  responseBody?: string | null;
+  requestHeaders?: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+}
+
+function plaintextOf(e: Exchange, redacted: Exchange): Plaintext | undefined {
+  if (redacted === e) return undefined; // nothing marked secret
+  const p: Plaintext = {};
+  if (redacted.url !== e.url) p.url = e.url;
+  if (redacted.requestBody !== e.requestBody) p.requestBody = e.requestBody;
+  if (redacted.responseBody !== e.responseBody) p.responseBody = e.responseBody;
+  const changed = (plain: Record<string, string>, masked: Record<string, string>) => {
+    let out: Record<string, string> | undefined;
+    for (const k in plain) if (masked[k] !== plain[k]) (out ??= {})[k] = plain[k];
+    return out;
+  };
+  const rh = changed(e.requestHeaders, redacted.requestHeaders);
+  const sh = changed(e.responseHeaders, redacted.responseHeaders);
+  if (rh) p.requestHeaders = rh;
+  if (sh) p.responseHeaders = sh;
+  return p;
+}
+
+function withPlaintext(stored: Exchange, p: Plaintext): Exchange {
+  const out: Exchange = { ...stored };
+  if (p.url !== undefined) out.url = p.url;
+  if (p.requestBody !== undefined) out.requestBody = p.requestBody;
+  if (p.responseBody !== undefined) out.responseBody = p.responseBody;
+  if (p.requestHeaders) out.requestHeaders = { ...stored.requestHeaders, ...p.requestHeaders };
+  if (p.responseHeaders) out.responseHeaders = { ...stored.responseHeaders, ...p.responseHeaders };
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/sqlite.js';
+import { groupCommit } from '../../db/groupCommit.js';
 import { auditStore } from './audit.js';
 import { claimAttemptsStore } from './claimAttempts.js';
 import { credentialsStore } from './credentials.js';
@@ -16,9 +17,10 @@ export { serviceMigrations } from './migrations.js';
 
 /** All of the service's SQL, grouped by table. Nothing outside store/ writes SQL. */
 export function createStore(db: Db) {
-  // One transaction function, made once: db.transaction(fn) builds four wrappers per call (issue 19).
-  const inTransaction = db.transaction((fn: () => unknown) => fn());
+  // One request's writes are atomic (a SAVEPOINT) and share the tick's one commit (db/groupCommit.ts).
+  const group = groupCommit(db);
   return {
+    group,
     db,
     users: usersStore(db),
     registrations: registrationsStore(db),
@@ -35,8 +37,11 @@ export function createStore(db: Db) {
       tokens: v06TokensStore(db),
       accounts: v06AccountsStore(db),
     },
-    /** better-sqlite3 transactions are synchronous: nothing else runs in this process meanwhile. */
-    transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
+    /**
+     * better-sqlite3 transactions are synchronous: nothing else runs in this process meanwhile.
+     * Committed with the rest of the tick's writes; answers wait for it (http/afterCommit.ts).
+     */
+    transaction: <T>(fn: () => T): T => group.run(fn),
   };
 }
 
