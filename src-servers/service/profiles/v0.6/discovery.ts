@@ -1,31 +1,18 @@
 import type { Response, Router } from 'express';
-import { EVENT_ASSERTION_REVOKED, GRANT_TYPE_JWT_BEARER, SCOPES_SUPPORTED, TOKEN_TYPE_ID_JAG } from '../../../protocol/constants.js';
+import { EVENT_ASSERTION_REVOKED, GRANT_TYPE_JWT_BEARER, TOKEN_TYPE_ID_JAG } from '../../../protocol/constants.js';
 import { GRANT_TYPE_CLAIM, SERVICE_PATHS_V06 } from '../../../protocol/v0.6/constants.js';
 import type { ServiceContext } from '../../context.js';
 import { serviceAssertionJwks } from './assertion.js';
 import { urlV06 } from './paths.js';
-
-export const RESOURCE_NAME = 'Agentic Registration Studio demo API';
+import { logoRoute, protectedResourceMetadata } from '../../resourceMetadata.js';
 
 /** PROTOCOL-v0.6.md §1: both metadata documents and the JWKS may be cached for five minutes. */
 const cacheable = (res: Response) => res.set('Cache-Control', 'public, max-age=300');
 
-/** RFC 9728 §2, PROTOCOL-v0.6.md §1: the PRM, exactly these six members. */
-export function protectedResourceMetadataV06(ctx: ServiceContext) {
-  return {
-    resource: ctx.resourceUrl,
-    resource_name: RESOURCE_NAME,
-    resource_logo_uri: `${ctx.issuer}/logo.svg`,
-    authorization_servers: [ctx.issuer],
-    scopes_supported: [...SCOPES_SUPPORTED],
-    bearer_methods_supported: ['header'],
-  };
-}
-
 /** RFC 8414 §2 plus `agent_auth`, as PROTOCOL-v0.6.md §1's table and nothing else. */
 export function authorizationServerMetadataV06(ctx: ServiceContext) {
   const on = ctx.config.identityTypes;
-  const { resource, authorization_servers, scopes_supported, bearer_methods_supported } = protectedResourceMetadataV06(ctx);
+  const { resource, authorization_servers, scopes_supported, bearer_methods_supported } = protectedResourceMetadata(ctx);
   return {
     resource,
     authorization_servers,
@@ -54,16 +41,12 @@ export function authorizationServerMetadataV06(ctx: ServiceContext) {
 }
 
 export function discoveryRoutesV06(router: Router, ctx: ServiceContext): void {
-  router.get(SERVICE_PATHS_V06.protectedResourceMetadata, (_req, res) => void cacheable(res).json(protectedResourceMetadataV06(ctx)));
+  router.get(SERVICE_PATHS_V06.protectedResourceMetadata, (_req, res) => void cacheable(res).json(protectedResourceMetadata(ctx)));
   // RFC 9728 §3.1: the resource has a path, so its metadata may also be asked for with it appended.
-  router.get(`${SERVICE_PATHS_V06.protectedResourceMetadata}/api/`, (_req, res) => void cacheable(res).json(protectedResourceMetadataV06(ctx)));
+  router.get(`${SERVICE_PATHS_V06.protectedResourceMetadata}/api/`, (_req, res) => void cacheable(res).json(protectedResourceMetadata(ctx)));
   router.get(SERVICE_PATHS_V06.authorizationServerMetadata, (_req, res) => void cacheable(res).json(authorizationServerMetadataV06(ctx)));
   // PROTOCOL-v0.6.md §1 (beyond): the public keys that sign service assertions.
   router.get(SERVICE_PATHS_V06.jwks, async (_req, res) => void cacheable(res).json(await serviceAssertionJwks(ctx)));
-  router.get('/logo.svg', (_req, res) => {
-    res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(LOGO);
-  });
+  logoRoute(router);
 }
 
-const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="${RESOURCE_NAME}">
-<rect width="64" height="64" rx="12" fill="#0d7268"/><path d="M18 44V20h14a8 8 0 0 1 0 16h-6m6 0 8 8" fill="none" stroke="#fff" stroke-width="5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;

@@ -3,25 +3,11 @@ import {
   ASSERTION_TYPE_VERIFIED_EMAIL,
   EVENT_ASSERTION_REVOKED,
   GRANT_TYPE_JWT_BEARER,
-  SCOPES_SUPPORTED,
   SERVICE_PATHS,
   TOKEN_TYPE_ID_JAG,
 } from '../../../../protocol/constants.js';
 import { url, type ServiceContext } from '../../../context.js';
-
-export const RESOURCE_NAME = 'Agentic Registration Studio demo API';
-
-/** RFC 9728 §2: what the API is and which authorization servers issue credentials for it. */
-export function protectedResourceMetadata(ctx: ServiceContext) {
-  return {
-    resource: ctx.resourceUrl,
-    resource_name: RESOURCE_NAME,
-    resource_logo_uri: `${ctx.issuer}/logo.svg`,
-    authorization_servers: [ctx.issuer],
-    scopes_supported: [...SCOPES_SUPPORTED],
-    bearer_methods_supported: ['header'],
-  };
-}
+import { logoRoute, protectedResourceMetadata } from '../../../resourceMetadata.js';
 
 /** RFC 8414 §2 plus the `agent_auth` block of PROTOCOL.md §1, reflecting which identity types are on. */
 export function authorizationServerMetadata(ctx: ServiceContext) {
@@ -66,10 +52,6 @@ export function discoveryRoutes(router: Router, ctx: ServiceContext): void {
   router.get(SERVICE_PATHS.authorizationServerMetadata, (_req, res) => {
     res.json(authorizationServerMetadata(ctx));
   });
-  router.get('/logo.svg', (_req, res) => {
-    res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(LOGO);
-  });
+  logoRoute(router);
 }
 
-const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="${RESOURCE_NAME}">
-<rect width="64" height="64" rx="12" fill="#0d7268"/><path d="M18 44V20h14a8 8 0 0 1 0 16h-6m6 0 8 8" fill="none" stroke="#fff" stroke-width="5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
