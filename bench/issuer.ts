@@ -10,9 +10,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { importJWK, SignJWT, type CryptoKey } from 'jose';
+import { testIssuerKey } from '../src-servers/host/conformance/issuerKey.js';
 import { ID_JAG_TYP, PROVIDER_PATHS } from '../src-servers/protocol/constants.js';
 
 export interface BenchIssuer {
@@ -27,36 +26,11 @@ export interface BenchIssuer {
 }
 
 /**
- * The signing key: fresh each run (its own kid), or kept in `keyFile` (0600) when given — for
- * `--against`, whose other service lives on between runs and may cache the issuer's JWKS without
- * refetching (the v0.1 reference refused the next run's ID-JAGs as invalid_signature).
- */
-async function signingKey(keyFile?: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
-  if (keyFile) {
-    try {
-      const saved = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
-      const { d: _d, ...pub } = saved;
-      return { privateKey: (await importJWK(saved, 'ES256')) as CryptoKey, jwk: pub };
-    } catch {
-      /* absent or unreadable: a new one below */
-    }
-  }
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const kid = `bench-${randomUUID().slice(0, 8)}`;
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  if (keyFile) {
-    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
-    writeFileSync(keyFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' }), { mode: 0o600 });
-  }
-  return { privateKey, jwk };
-}
-
-/**
  * `port` 0 (the default) picks a free one. A fixed port lets another service be told to trust the
  * issuer before the bench starts (`npm run bench -- --against`, bench/against.ts).
  */
 export async function startBenchIssuer(port = 0, keyFile?: string): Promise<BenchIssuer> {
-  const { privateKey, jwk } = await signingKey(keyFile);
+  const { privateKey, jwk } = await testIssuerKey('bench', keyFile);
   const KID = jwk.kid!;
   const publicKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
 

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { SignJWT, base64url, type CryptoKey } from 'jose';
+import { testIssuerKey } from './issuerKey.js';
 import { EVENT_ASSERTION_REVOKED, ID_JAG_TYP, LOGOUT_TOKEN_TYP } from '../../protocol/constants.js';
 
 /**
@@ -44,37 +44,13 @@ export interface MintOptions {
   untrusted?: boolean;
 }
 
-/**
- * The signing key: kept in `keyFile` (0600) when given, so a service that caches the issuer's JWKS
- * and does not refetch on an unknown kid still verifies the next run's ID-JAGs; else a fresh one.
- */
-async function signingKey(keyFile?: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
-  if (keyFile) {
-    try {
-      const saved = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
-      const { d: _d, ...pub } = saved;
-      return { privateKey: (await importJWK(saved, 'ES256')) as CryptoKey, jwk: pub };
-    } catch {
-      /* absent or unreadable: make a new one below */
-    }
-  }
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const kid = `conformance-${randomUUID().slice(0, 8)}`;
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  if (keyFile) {
-    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
-    writeFileSync(keyFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' }), { mode: 0o600 });
-  }
-  return { privateKey, jwk };
-}
-
 /** A fixed default port keeps the printed trustedIssuers line valid from one run to the next (CLI and studio alike). */
 export const DEFAULT_ISSUER_PORT = 4610;
 /** Where the CLI and the studio keep the issuer's key, so a service that caches its JWKS keeps verifying. */
 export const DEFAULT_ISSUER_KEY_FILE = join(tmpdir(), 'agentic-registration-conformance', 'issuer-key.json');
 
 export async function startTestIssuer(port = 0, keyFile?: string): Promise<TestIssuer> {
-  const { privateKey, jwk } = await signingKey(keyFile);
+  const { privateKey, jwk } = await testIssuerKey('conformance', keyFile);
   const kid = jwk.kid!;
   let url = '';
   const deliveries: Delivery[] = [];
