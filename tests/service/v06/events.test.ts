@@ -33,6 +33,11 @@ describe('SET checks in PROTOCOL-v0.6.md §4 order, {err, description}', () => {
     expectEventError(await notify(svc, await mintSet(issuer, svc, { exp: Math.floor(Date.now() / 1000) - 600 })), 'authentication_failed');
     expectEventError(await notify(svc, await mintSet(issuer, svc, { nbf: Math.floor(Date.now() / 1000) + 600 })), 'authentication_failed');
   });
+  it('a key the issuer does not publish is a signature failure, never invalid_key (RFC 8935 lists it; PROTOCOL-v0.6.md §4: never sent)', async () => {
+    const r = await notify(svc, await mintSet(issuer, svc, {}, { key: await issuer.unpublishedKey(), header: { kid: 'not-in-the-jwks' } }));
+    expectEventError(r, 'authentication_failed');
+    expect(r.body.err).not.toBe('invalid_key');
+  });
   it('wrong aud → invalid_audience', async () => {
     expectEventError(await notify(svc, await mintSet(issuer, svc, { aud: 'https://other.example' })), 'invalid_audience');
   });
