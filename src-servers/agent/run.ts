@@ -309,10 +309,23 @@ export class AgentRun extends EventEmitter {
     await this.#pauseIfLive();
   }
 
-  /** Between steps: done when the plan is used up, else paused (or still waiting for the person). */
+  /**
+   * Between steps: done when the plan is used up, else paused — or, when the next step is the
+   * person's, their turn starts now, in step mode as in play mode (issue 16: one model of the
+   * person's turn). "Next step" moves the agent, never the person: their step is theirs from the
+   * moment it comes up, and what they already did (opened the mail before the agent asked) counts.
+   */
   async #pauseIfLive() {
-    if (TERMINAL.has(this.#s.status)) return;
-    if (!this.#wait && this.#s.current >= this.#plan.steps.length) return this.#finish();
+    for (;;) {
+      if (TERMINAL.has(this.#s.status)) return;
+      if (!this.#wait && this.#s.current >= this.#plan.steps.length) return this.#finish();
+      const userDef = USER_STEP_DEFS[this.#plan.keys[this.#s.current]];
+      if (this.#wait || this.#s.autopilot || !userDef) break;
+      this.#startWait(this.#s.current, userDef, this.#drives);
+      const w = this.#wait as Wait | undefined;
+      if (!w?.satisfied) break;
+      await this.#finishWait(w);
+    }
     this.#setStatus(this.#wait && !this.#wait.satisfied ? 'waiting' : 'paused');
   }
 

@@ -5,6 +5,7 @@ import { createTraceRecorder, traceMigrations } from '../../src-servers/trace/in
 import { openDatabase } from '../../src-servers/db/sqlite.js';
 import { AgentRun } from '../../src-servers/agent/index.js';
 import { newRun, startTestHost, untilState } from './helpers.js';
+import type { RunState } from '../../src-servers/agent/types.js';
 
 /** Step mode, and a person (this test) acting in the real pages while the agent waits. */
 
@@ -56,6 +57,58 @@ describe('step mode never answers for the person', () => {
   });
 });
 
+/** The run's next state that satisfies `done`, or a clear failure after a few seconds (never a hang). */
+function soon(run: AgentRun, what: string, done: (s: RunState) => boolean): Promise<RunState> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still not ${what}: ${JSON.stringify({ status: run.state().status, waitingFor: run.state().waitingFor?.kind })}`)), 8_000);
+  });
+  return Promise.race([untilState(run, done), late]).finally(() => clearTimeout(timer));
+}
+
+describe("step mode: the person's turn is theirs (issue 16, one model for step and play)", () => {
+  it('their turn starts as soon as their step comes up, and each thing they do completes their step at once', async () => {
+    const run = newRun(host, { flow: 'anonymous', autopilot: false });
+    let s = run.state();
+    for (let i = 0; i < 20 && s.steps[s.current]?.name !== 'open_mail'; i++) s = await run.step();
+    // No extra "Next step" to be asked: the agent is waiting for the person already.
+    expect(s.status).toBe('waiting');
+    expect(s.waitingFor?.kind).toBe('open_mail');
+
+    // Each action of the person moves their turn on by itself; nobody presses Next step.
+    await browser(`${host.urls.mailbox}/messages`);
+    s = await soon(run, 'waiting for the link', (x) => x.status === 'waiting' && x.waitingFor?.kind === 'open_link');
+    expect(s.status).toBe('waiting');
+    expect(s.steps.find((x) => x.name === 'open_mail')?.status).toBe('done');
+    let mail: { text: string; to: unknown } | undefined;
+    for (let i = 0; !mail && i < 50; i++) {
+      const list = (await (await browser(`${host.urls.mailbox}/messages`)).json()) as { text: string; to: unknown }[];
+      mail = list.find((m) => /token=/.test(m.text));
+      if (!mail) await new Promise((r) => setTimeout(r, 50));
+    }
+    const link = /https?:\/\/\S+token=\S+/.exec(mail!.text)![0];
+    await browser(link);
+    s = await soon(run, 'waiting for the code to be revealed', (x) => x.status === 'waiting' && x.waitingFor?.kind === 'reveal_code');
+    const token = new URL(link).searchParams.get('token');
+    const reveal = await browser(new URL('/agent/auth/claim/attempt/challenge', link).toString(), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claim_attempt_token: token }),
+    });
+    const { challenge: code } = (await reveal.json()) as { challenge: string };
+    s = await soon(run, 'waiting for the code', (x) => x.status === 'waiting' && x.waitingFor?.kind === 'enter_otp');
+    expect(s.status).toBe('waiting');
+    for (const name of ['open_mail', 'open_link', 'reveal_code']) expect(s.steps.find((x) => x.name === name)?.status, name).toBe('done');
+
+    // Telling the code is the person's last step; the agent's own next step then waits for Next step.
+    run.provideOtp(code);
+    s = await soon(run, 'paused after the code', (x) => x.status === 'paused');
+    expect(s.steps.find((x) => x.name === 'enter_otp')?.status).toBe('done');
+    expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('pending');
+    s = await run.step();
+    expect(s.steps.find((x) => x.name === 'complete_claim')?.status).toBe('done');
+    run.cancel();
+  });
+});
+
 describe('without autopilot: the person acts in the real pages', () => {
   it('under run(): waits for the code; the person opens the mail, the link, reveals the code; provideOtp completes it', async () => {
     const run = newRun(host, { flow: 'anonymous', autopilot: false });
@@ -81,7 +134,7 @@ describe('without autopilot: the person acts in the real pages', () => {
 
     // The agent saw the person's requests in the trace (their steps are done), but it cannot
     // finish without the code: it is still waiting, now for the code itself.
-    s = await untilState(run, (x) => x.waitingFor?.kind === 'enter_otp');
+    s = await untilState(run, (x) => x.status === 'waiting' && x.waitingFor?.kind === 'enter_otp');
     s = await run.run();
     expect(s.status).toBe('waiting');
     expect(s.waitingFor?.kind).toBe('enter_otp');
