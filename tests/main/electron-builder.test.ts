@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/electron-binary.mjs';
+import { packagedFilters } from './packaged-files.js';
 
 /**
  * electron-builder.yml cannot be exercised end to end here (packaging downloads Electron), so
@@ -47,36 +48,10 @@ describe('electron-builder.yml', () => {
   });
 });
 
-/**
- * Which files land in app.asar and which beside it (app.asar.unpacked), asked of electron-builder's
- * own matchers with electron-builder.yml's `files` and `asarUnpack` (what `npm run dist` copies and
- * unpacks; packaging itself needs Electron's binary). Paths are relative to the project root.
- */
+/** Which files land in app.asar and which beside it, in app.asar.unpacked (packaged-files.ts). */
 describe('electron-builder.yml: what the packaged app holds', () => {
-  const { getMainFileMatchers, getFileMatchers } = require('app-builder-lib/out/fileMatcher.js') as {
-    getMainFileMatchers(appDir: string, dest: string, expand: (s: string) => string, platformOptions: object, packager: object, outDir: string, isElectronCompile: boolean): { createFilter(): Filter }[];
-    getFileMatchers(config: object, name: string, dest: string, options: object): { createFilter(): Filter }[] | null;
-  };
-  type Filter = (file: string, stat: { isDirectory(): boolean; moduleFullFilePath?: string }) => boolean;
-  const asFile = { isDirectory: () => false };
-  const expand = (s: string) => s;
-
-  async function filters() {
-    const config = await getConfig(REPO_ROOT, null, null);
-    const outDir = join(REPO_ROOT, config.directories.output);
-    const info = { projectDir: REPO_ROOT, buildResourcesDir: config.directories.buildResources, isPrepackedAppAsar: false, config, debugLogger: quietLogger };
-    const [main] = getMainFileMatchers(REPO_ROOT, '/app', expand, {}, { info }, outDir, false);
-    const unpack = getFileMatchers(config, 'asarUnpack', '/app', { macroExpander: expand, customBuildOptions: {}, globalOutDir: outDir, defaultSrc: REPO_ROOT });
-    const packed = main!.createFilter();
-    const unpacked = unpack![0]!.createFilter();
-    return {
-      packed: (rel: string) => packed(join(REPO_ROOT, rel), asFile),
-      unpacked: (rel: string) => unpacked(join(REPO_ROOT, rel), asFile),
-    };
-  }
-
   it('ships the bundle and every file the host reads from disk at run time, and no sources', async () => {
-    const { packed } = await filters();
+    const { packed } = await packagedFilters();
     // The main bundle, the sandboxed preload, the renderer; AUTH.md of each profile (service/authMd.ts
     // finds them from the app root); package.json (its name is how findAppRoot knows the root).
     for (const rel of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json', 'AUTH.md', 'src-servers/service/profiles/v0.6/AUTH.md', 'docs/PROTOCOL.md'])
@@ -86,12 +61,12 @@ describe('electron-builder.yml: what the packaged app holds', () => {
   });
 
   it("never ships npm start's Electron build of better-sqlite3 (the package gets electron-builder's own rebuild)", async () => {
-    const { packed } = await filters();
+    const { packed } = await packagedFilters();
     expect(packed('node_modules/.electron-native/better-sqlite3-12.11.1-electron-38.8.6-linux-x64/better_sqlite3.node')).toBe(false);
   });
 
   it('unpacks what the OS must open itself: the SQLite addon (its loader) and the protocol doc (shell.openPath)', async () => {
-    const { unpacked } = await filters();
+    const { unpacked } = await packagedFilters();
     expect(unpacked('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
     expect(unpacked('docs/PROTOCOL.md')).toBe(true);
     expect(unpacked('out/main/index.js')).toBe(false);
