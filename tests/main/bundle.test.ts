@@ -174,6 +174,15 @@ function describeLaunch(layout: string, appDir: () => Promise<string>) {
 describeLaunch('in the checkout (npm start)', async () => REPO_ROOT);
 describeLaunch("from only the files electron-builder packs (app.asar's content)", packagedApp);
 
+describe('the built main bundle (out/main/index.js)', () => {
+  beforeAll(ensureBuilt, 60_000);
+
+  it('never forks a Node child: the packaged app has the RunAsNode fuse off, which breaks process.fork (electron-builder.yml)', () => {
+    const code = readFileSync(join(REPO_ROOT, 'out', 'main', 'index.js'), 'utf8');
+    expect(code).not.toMatch(/from "(node:)?child_process"|require\("(node:)?child_process"\)|process\.execPath/);
+  });
+});
+
 describe('the built preload (out/preload/index.cjs)', () => {
   beforeAll(ensureBuilt, 60_000);
 
