@@ -26,7 +26,13 @@ export function buildPaths(mainDir: string): { preload: string; renderer: string
   return { preload: join(mainDir, '..', 'preload', 'index.cjs'), renderer: join(mainDir, '..', 'renderer') };
 }
 
-/** Where the protocol reference may sit in the app (repository checkout or packaged app root). */
+/**
+ * Where the protocol reference may sit in the app (repository checkout or packaged app root). The
+ * doc is handed to the OS (shell.openPath), and no other program can read inside app.asar (only
+ * Electron's own fs sees into it), so a packaged app opens the copy electron-builder.yml's
+ * asarUnpack puts in app.asar.unpacked.
+ */
 export function protocolDocCandidates(appPath: string): string[] {
-  return [join(appPath, 'PROTOCOL.md'), join(appPath, 'docs', 'PROTOCOL.md')];
+  const root = /\.asar$/i.test(appPath) ? `${appPath}.unpacked` : appPath;
+  return [join(root, 'PROTOCOL.md'), join(root, 'docs', 'PROTOCOL.md')];
 }

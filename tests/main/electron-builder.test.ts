@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/electron-binary.mjs';
+import { packagedFilters } from './packaged-files.js';
 
 /**
  * electron-builder.yml cannot be exercised end to end here (packaging downloads Electron), so
@@ -44,6 +45,31 @@ describe('electron-builder.yml', () => {
     const config = await getConfig(REPO_ROOT, null, null);
     expect(config.asarUnpack).toContain('**/node_modules/better-sqlite3/**/*.node');
     expect(config.npmRebuild).toBe(true);
+  });
+});
+
+/** Which files land in app.asar and which beside it, in app.asar.unpacked (packaged-files.ts). */
+describe('electron-builder.yml: what the packaged app holds', () => {
+  it('ships the bundle and every file the host reads from disk at run time, and no sources', async () => {
+    const { packed } = await packagedFilters();
+    // The main bundle, the sandboxed preload, the renderer; AUTH.md of each profile (service/authMd.ts
+    // finds them from the app root); package.json (its name is how findAppRoot knows the root).
+    for (const rel of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json', 'AUTH.md', 'src-servers/service/profiles/v0.6/AUTH.md', 'docs/PROTOCOL.md'])
+      expect(packed(rel), rel).toBe(true);
+    for (const rel of ['src-servers/host/host.ts', 'src-main/index.ts', 'out/renderer/assets/index.js.map', 'tests/main/paths.test.ts'])
+      expect(packed(rel), rel).toBe(false);
+  });
+
+  it("never ships npm start's Electron build of better-sqlite3 (the package gets electron-builder's own rebuild)", async () => {
+    const { packed } = await packagedFilters();
+    expect(packed('node_modules/.electron-native/better-sqlite3-12.11.1-electron-38.8.6-linux-x64/better_sqlite3.node')).toBe(false);
+  });
+
+  it('unpacks what the OS must open itself: the SQLite addon (its loader) and the protocol doc (shell.openPath)', async () => {
+    const { unpacked } = await packagedFilters();
+    expect(unpacked('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
+    expect(unpacked('docs/PROTOCOL.md')).toBe(true);
+    expect(unpacked('out/main/index.js')).toBe(false);
   });
 });
 

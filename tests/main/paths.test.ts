@@ -26,4 +26,9 @@ describe('desktop paths', () => {
   it('looks for PROTOCOL.md at the app root, then in docs/', () => {
     expect(protocolDocCandidates('/app')).toEqual([join('/app', 'PROTOCOL.md'), join('/app', 'docs', 'PROTOCOL.md')]);
   });
+
+  it('in a packaged app, opens the unpacked copy: no other program can read inside app.asar', () => {
+    const asar = join('/opt', 'Studio', 'resources', 'app.asar');
+    expect(protocolDocCandidates(asar)).toEqual([join(`${asar}.unpacked`, 'PROTOCOL.md'), join(`${asar}.unpacked`, 'docs', 'PROTOCOL.md')]);
+  });
 });
