@@ -9,7 +9,7 @@ export const nativeFallbackLine = (reason) =>
   `better-sqlite3 could not be prepared for Electron (${reason}), so the desktop window cannot open — serving the browser version instead.`;
 
 export const FALLBACK_LINE =
-  "Electron's binary is not installed here (npm could not download it), so the desktop window cannot open — serving the browser version instead.";
+  "Electron's binary is not installed here (its download was skipped or failed), so the desktop window cannot open — serving the browser version instead.";
 
 /** What electron-vite produces; the app cannot start without all three. */
 export const BUILD_OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];

@@ -150,7 +150,7 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(code).toBe(0);
     expect(lines).toEqual([FALLBACK_LINE, 'dry run: the electron package is not installed (its binary could not be downloaded); would run: npm run web']);
     expect(FALLBACK_LINE).toBe(
-      "Electron's binary is not installed here (npm could not download it), so the desktop window cannot open — serving the browser version instead.",
+      "Electron's binary is not installed here (its download was skipped or failed), so the desktop window cannot open — serving the browser version instead.",
     );
   });
 
