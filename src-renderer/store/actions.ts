@@ -126,6 +126,12 @@ export async function checkMail(): Promise<boolean> {
 // ── run control ────────────────────────────────────────────────────────────────────────────
 
 export async function startRun(flow: FlowId, scenario?: string) {
+  // A lesson says where it applies (the studio refuses the rest: lesson_not_applicable); never send one that does not.
+  const lesson = get().info?.scenarios.find((s) => s.id === scenario);
+  if (lesson && !scenarioProfiles(lesson).includes(pickedProfile(get()))) {
+    toast(`The lesson “${lesson.title}” applies to ${scenarioProfiles(lesson).join(', ')} only: switch the protocol, or pick another lesson.`);
+    return undefined;
+  }
   set({ pendingFlow: flow, pendingScenario: scenario, history: null, betweenRuns: {} });
   const run = await guarded(() => api.createRun(flow, scenario, get().autopilot, pickedProfile(get())));
   if (run) applyRun(run);

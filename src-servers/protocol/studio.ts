@@ -76,7 +76,12 @@ export type StudioRun = RunState<AgentFlowId> & {
 
 // ---- Request bodies (POST /runs and /runs/:id/<action>); each answers a StudioRun ----
 
-/** POST /runs — a flow, or a scenario (which names its flow); `profile` picks the service (default: the primary). */
+/**
+ * POST /runs — a flow, or a scenario (which names its flow); `profile` picks the service (default: the primary).
+ * Errors: 400 `invalid_request` (unknown scenario, a flow the profile lacks), 400 `lesson_not_applicable`
+ * (the scenario does not apply to that profile: ScenarioInfo.profiles; the message names where it does),
+ * 409 `conformance_running`.
+ */
 export interface CreateRunRequest {
   flow?: AgentFlowId;
   scenario?: string;
