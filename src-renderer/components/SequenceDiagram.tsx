@@ -1,10 +1,11 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
+import { liveProfile } from '../store/profile';
 import { shownSteps } from '../store/shownSteps';
 import { isTerminal, useStudio } from '../store/studio';
 import type { Actor } from '../types';
 import {
-  actorsOf, buildBands, fit, placeLabel, requestLabel, responseLabel, toneOf, type Band, type Row,
+  actorsOf, buildBands, fit, placeLabel, requestLabel, responseLabel, toneOf, traceProfile, type Band, type Row,
 } from './diagramModel';
 
 const HEADS = 36; // the sticky lifeline heads sit over the top of the svg
@@ -79,7 +80,9 @@ export function SequenceDiagram() {
     [history, run, info, pendingFlow, exchanges, profile],
   );
   const bands = useMemo(() => buildBands(exchanges, steps, stepOf), [exchanges, steps, stepOf]);
-  const actors = actorsOf(exchanges);
+  // Only the roles the run's profile uses (no Inbox on v0.6); a past run, by the profile that answered in it.
+  const lifelineProfile = useStudio((s) => (s.history ? undefined : liveProfile(s)));
+  const actors = useMemo(() => actorsOf(exchanges, lifelineProfile ?? traceProfile(exchanges)), [exchanges, lifelineProfile]);
   const { placed, height } = useMemo(() => layout(bands), [bands]);
   const colW = (width - SIDE * 2) / actors.length;
   const x = (a: Actor) => SIDE + colW * (Math.max(0, actors.indexOf(a)) + 0.5);
