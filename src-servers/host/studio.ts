@@ -154,8 +154,9 @@ export function createStudio(opts: StudioOptions): Studio {
     res.json(await runs.next(runs.get(String(req.params.id))));
   });
   api.post('/runs/:id/play', (req, res) => {
-    const { delayMs } = parseBody(z.object({ delayMs: z.number().int().min(0).max(10_000).optional() }) satisfies z.ZodType<PlayRequest>, req.body);
-    res.json(runs.play(runs.get(String(req.params.id)), delayMs ?? 700));
+    const playBody = z.object({ delayMs: z.number().int().min(0).max(10_000).optional(), holdAtMoments: z.boolean().optional() });
+    const { delayMs, holdAtMoments } = parseBody(playBody satisfies z.ZodType<PlayRequest>, req.body);
+    res.json(runs.play(runs.get(String(req.params.id)), delayMs ?? 700, { holdAtMoments }));
   });
   api.post('/runs/:id/pause', (req, res) => {
     runs.get(String(req.params.id));
