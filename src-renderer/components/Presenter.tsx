@@ -1,14 +1,19 @@
-import { togglePresenter } from '../store/actions';
+import { useEffect, type MouseEvent } from 'react';
+import { setPresenter, togglePresenter } from '../store/actions';
+import { presenterScreen } from '../store/presenterScreen';
 import type { StudioState } from '../store/studio';
-import { useStudio } from '../store/studio';
+import { isTerminal, useStudio } from '../store/studio';
 import type { UserActionKind } from '../types';
 import { nextHint } from './hints';
+import './presenter.css';
 
 /**
- * Presenter mode (issue 16), for a projector: type at about 1.5×, the sidebar, inspector and state
- * panes hidden, and the room split between the sequence diagram and the one pane of the person that
- * matters now — where it is their turn (or where autopilot is acting for them), else the agent's
- * narration, which captions each step. Toggle: this button or P.
+ * Presenter mode (issue 16), for a projector: full screen, type at 1.5× or more, the sidebar,
+ * inspector and state panes hidden, and the room split between the sequence diagram — its newest
+ * exchange under a laser pointer (Laser.tsx) — and the one pane of the person that matters now:
+ * where it is their turn (or where autopilot is acting for them), else the agent's narration.
+ * A caption under the diagram narrates the step; Play waits at the key moments (a credential
+ * issued, a lesson's failure, its remedy working) until Space. Toggle: this button or P.
  */
 export type UserPaneId = 'agent' | 'consent' | 'inbox' | 'browser';
 
@@ -29,10 +34,70 @@ export function presentedPane(s: Pick<StudioState, 'run' | 'progress' | 'busy'>)
 
 export function PresenterToggle() {
   const on = useStudio((s) => s.presenter);
+  const click = (e: MouseEvent<HTMLButtonElement>) => {
+    togglePresenter();
+    // Space is "continue" in presenter mode: it must not press this button again (leaving the mode).
+    e.currentTarget.blur();
+  };
   return (
-    <button type="button" className="toggle presenter-toggle" aria-pressed={on} onClick={togglePresenter}
-      title="Presenter mode: big type, the diagram and your active pane only (P)">
+    <button type="button" className="toggle presenter-toggle" aria-pressed={on} onClick={click}
+      title="Presenter mode: full screen, big type, the diagram and your active pane only (P; Esc leaves full screen)">
       <span className="switch" aria-hidden="true" /> Presenter
     </button>
+  );
+}
+
+/** Full screen and presenter mode in step: leaving full screen (Esc) leaves presenter mode. */
+export function usePresenterScreen() {
+  useEffect(() => presenterScreen.watch(() => setPresenter(false)), []);
+}
+
+/** At most `n` sentences, URLs without their query (tokens, ids): captions are read from afar. */
+export function captionText(text: string, n = 2): string {
+  const plain = text.replace(/\s*\((https?:\/\/[^)]*)\)/g, '').replace(/(https?:\/\/[^\s?)]+)\?[^\s)]+/g, '$1?…').trim();
+  const sentences = plain.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g) ?? [plain];
+  return sentences.slice(0, n).join('').trim();
+}
+
+type CaptionState = Pick<StudioState, 'run' | 'progress' | 'busy' | 'info' | 'pendingFlow' | 'narrationSteps'>;
+
+/** What the caption says now: the key moment play waits at, the person's turn, the step as the agent tells it, or the outcome. */
+export function caption(s: CaptionState): { title: string; text: string } | null {
+  const { run } = s;
+  if (!run) {
+    const flow = s.info?.flows.find((f) => f.id === s.pendingFlow);
+    return flow ? { title: flow.title, text: captionText(flow.summary) } : null;
+  }
+  if (isTerminal(run)) return { title: run.outcome?.ok ? 'Done' : 'Stopped', text: captionText(run.outcome?.summary ?? '') };
+  const at = run.held?.step ?? run.current;
+  const step = run.steps[Math.min(at, run.steps.length - 1)];
+  const title = step ? `Step ${Math.min(at, run.steps.length - 1) + 1} · ${step.title}` : '';
+  if (run.held && !run.playing) return { title, text: run.held.text };
+  if (run.waitingFor) return { title, text: captionText(nextHint(s).text) };
+  // The agent's latest line in this step, else what the step is for.
+  const said = run.narration.filter((_, i) => s.narrationSteps[i] === run.current).at(-1);
+  return { title, text: captionText(said?.text ?? step?.explanation ?? '') };
+}
+
+/** The caption bar under the diagram, and the pace hint when Play waits at a key moment. */
+export function PresenterCaption() {
+  const on = useStudio((s) => s.presenter);
+  // Strings, not a fresh object, so the store sees no change when nothing changed.
+  const title = useStudio((s) => (s.presenter ? caption(s)?.title ?? null : null));
+  const text = useStudio((s) => (s.presenter ? caption(s)?.text ?? null : null));
+  const held = useStudio((s) => Boolean(s.presenter && s.run?.held && !s.run.playing && !isTerminal(s.run)));
+  const kind = useStudio((s) => s.run?.held?.kind);
+  if (!on || title === null) return null;
+  return (
+    <section className={`caption${held ? ` caption-held moment-${kind}` : ''}`} aria-label="Caption">
+      <p aria-live="polite">
+        <strong>{title}</strong> {text}
+      </p>
+      {held && (
+        <p className="pace-hint" role="status">
+          Press <kbd>Space</kbd> to continue
+        </p>
+      )}
+    </section>
   );
 }

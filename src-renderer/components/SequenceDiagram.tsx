@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
 import { liveProfile } from '../store/profile';
+import { Laser, type LaserSpot } from './Laser';
 import { shownSteps } from '../store/shownSteps';
 import { isTerminal, useStudio } from '../store/studio';
 import type { Actor } from '../types';
@@ -15,6 +16,18 @@ const ROW_H = 50;
 const HALF_H = 28;
 const EMPTY_H = 20;
 const SIDE = 16;
+const PRESENTER_LABEL_PX = 17;
+
+/** Where the laser points: the newest arrow drawn (the last answer, once its nested calls are in). */
+function laserSpot(placed: ReturnType<typeof layout>['placed'], x: (a: Actor) => number): LaserSpot | null {
+  const newest = [...placed].reverse().find((p) => p.rows.length)?.rows.at(-1);
+  if (!newest) return null;
+  const { y, item } = newest;
+  const e = item.row.exchange;
+  const [from, to] = [x(e.from), x(e.to)];
+  if (Math.abs(to - from) < 1) return { from, to: from + 36, y: y + 28, exchangeId: e.id }; // a call to itself: its loop
+  return item.part === 'response' ? { from: to, to: from, y: y + 19, exchangeId: e.id } : { from, to, y: y + 20, exchangeId: e.id };
+}
 
 interface Placed<T> { y: number; item: T }
 /** One drawn arrow: a whole exchange, or the request or answer half of one with nested calls. */
@@ -69,8 +82,9 @@ export function SequenceDiagram() {
   const stepOf = useStudio((s) => s.stepOf);
   const selected = useStudio((s) => s.selectedExchangeId);
   const review = useStudio((s) => s.reviewStep);
-  // Presenter mode draws the labels at 16 px (styles.css .presenter .arrow), so they are measured so.
-  const labelPx = useStudio((s) => (s.presenter ? 16 : 11));
+  // Presenter mode draws the labels at 17 px (presenter.css), so they are measured so.
+  const presenter = useStudio((s) => s.presenter);
+  const labelPx = presenter ? PRESENTER_LABEL_PX : 11;
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
   const [viewHeight, setViewHeight] = useState(0);
@@ -87,6 +101,7 @@ export function SequenceDiagram() {
   const colW = (width - SIDE * 2) / actors.length;
   const x = (a: Actor) => SIDE + colW * (Math.max(0, actors.indexOf(a)) + 0.5);
   const live = run && !isTerminal(run) ? run.current : null;
+  const spot = presenter ? laserSpot(placed, x) : null;
   const labels = [...new Set(exchanges.filter((e) => e.from === 'External client' && e.fromLabel).map((e) => e.fromLabel))];
   const externalTitle = labels.length ? `External client: ${labels.join(', ')}` : 'External client';
 
@@ -179,6 +194,7 @@ export function SequenceDiagram() {
               </g>
             );
           })}
+          {presenter && review === null && spot && <Laser spot={spot} />}
         </svg>
       </div>
     </section>

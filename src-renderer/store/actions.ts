@@ -3,6 +3,7 @@ import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Sp
 import { followAutopilot, noAutopilotView } from './autopilotView';
 import { equivalentFlow, pickedProfile, scenarioProfiles, type ProfileId } from './profile';
 import { rememberProfile } from './profileMemory';
+import { presenterScreen } from './presenterScreen';
 import { withArrivals } from './mailArrivals';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
@@ -193,7 +194,7 @@ export async function togglePlay() {
   const run = await ensureRun();
   if (!run) return;
   set({ reviewStep: null });
-  const playing = await guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed]));
+  const playing = await guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed], get().presenter));
   if (playing) applyRun(playing);
 }
 
@@ -202,7 +203,7 @@ export async function setSpeed(speed: Speed) {
   const run = get().run;
   // Re-issue play so the new pace applies at once.
   if (run?.playing) {
-    const r = await guarded(() => api.play(run.id, SPEED_DELAY_MS[speed]));
+    const r = await guarded(() => api.play(run.id, SPEED_DELAY_MS[speed], get().presenter));
     if (r) applyRun(r);
   }
 }
@@ -223,7 +224,21 @@ export function resetRun() {
   return startRun(run?.flow ?? pendingFlow, run ? run.scenario : pendingScenario);
 }
 
-export const togglePresenter = () => set({ presenter: !get().presenter });
+export const togglePresenter = () => setPresenter(!get().presenter);
+
+/**
+ * Presenter mode on or off: full screen with it (store/presenterScreen.ts; called from the button or
+ * the P key, the user gesture the Fullscreen API needs), and Play's pace waits at key moments only
+ * in it — a run playing now is re-issued with the new pace.
+ */
+export function setPresenter(on: boolean) {
+  if (get().presenter === on) return;
+  set({ presenter: on });
+  if (on) void presenterScreen.enter();
+  else presenterScreen.leave();
+  const run = get().run;
+  if (run?.playing) void guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed], on)).then((r) => r && applyRun(r));
+}
 
 export async function resetAllData() {
   const ok = await guarded(() => api.resetAll());

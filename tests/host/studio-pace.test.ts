@@ -36,11 +36,11 @@ async function post(path: string, body?: unknown) {
     headers: { 'x-studio-token': studio.token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as StudioRun & { error?: string; message?: string } };
 }
 async function current(): Promise<StudioRun> {
   const res = await fetch(`${studio.url}/studio/api/runs/current`, { headers: { 'x-studio-token': studio.token } });
-  return res.json();
+  return (await res.json()) as StudioRun;
 }
 /** Poll until play has stopped (held at a moment, or the run ended). */
 async function untilStopped(): Promise<StudioRun> {
