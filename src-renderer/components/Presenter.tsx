@@ -4,6 +4,7 @@ import { presenterScreen } from '../store/presenterScreen';
 import type { StudioState } from '../store/studio';
 import { isTerminal, useStudio } from '../store/studio';
 import type { UserActionKind } from '../types';
+import { caption } from './caption';
 import { nextHint } from './hints';
 import './presenter.css';
 
@@ -50,33 +51,6 @@ export function PresenterToggle() {
 /** Full screen and presenter mode in step: leaving full screen (Esc) leaves presenter mode. */
 export function usePresenterScreen() {
   useEffect(() => presenterScreen.watch(() => setPresenter(false)), []);
-}
-
-/** At most `n` sentences, URLs without their query (tokens, ids): captions are read from afar. */
-export function captionText(text: string, n = 2): string {
-  const plain = text.replace(/\s*\((https?:\/\/[^)]*)\)/g, '').replace(/(https?:\/\/[^\s?)]+)\?[^\s)]+/g, '$1?…').trim();
-  const sentences = plain.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g) ?? [plain];
-  return sentences.slice(0, n).join('').trim();
-}
-
-type CaptionState = Pick<StudioState, 'run' | 'progress' | 'busy' | 'info' | 'pendingFlow' | 'narrationSteps'>;
-
-/** What the caption says now: the key moment play waits at, the person's turn, the step as the agent tells it, or the outcome. */
-export function caption(s: CaptionState): { title: string; text: string } | null {
-  const { run } = s;
-  if (!run) {
-    const flow = s.info?.flows.find((f) => f.id === s.pendingFlow);
-    return flow ? { title: flow.title, text: captionText(flow.summary) } : null;
-  }
-  if (isTerminal(run)) return { title: run.outcome?.ok ? 'Done' : 'Stopped', text: captionText(run.outcome?.summary ?? '') };
-  const at = run.held?.step ?? run.current;
-  const step = run.steps[Math.min(at, run.steps.length - 1)];
-  const title = step ? `Step ${Math.min(at, run.steps.length - 1) + 1} · ${step.title}` : '';
-  if (run.held && !run.playing) return { title, text: run.held.text };
-  if (run.waitingFor) return { title, text: captionText(nextHint(s).text) };
-  // The agent's latest line in this step, else what the step is for.
-  const said = run.narration.filter((_, i) => s.narrationSteps[i] === run.current).at(-1);
-  return { title, text: captionText(said?.text ?? step?.explanation ?? '') };
 }
 
 /** The caption bar under the diagram, and the pace hint when Play waits at a key moment. */

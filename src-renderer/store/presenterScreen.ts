@@ -62,4 +62,8 @@ export class PresenterScreen {
   }
 }
 
-export const presenterScreen = new PresenterScreen(document);
+/** The window's (none outside a browser, e.g. under unit tests of what imports it). */
+const NO_FULLSCREEN: FullscreenDoc = {
+  fullscreenElement: null, fullscreenEnabled: false, documentElement: {}, addEventListener() {}, removeEventListener() {},
+};
+export const presenterScreen = new PresenterScreen(typeof document === 'undefined' ? NO_FULLSCREEN : document);
