@@ -18,6 +18,15 @@ const EMPTY_H = 20;
 const SIDE = 16;
 const PRESENTER_LABEL_PX = 17;
 
+/** How wide `text` is drawn in `font` (a canvas measures it as the page will draw it). */
+let measurer: CanvasRenderingContext2D | null | undefined;
+function textWidth(text: string, font: string): number {
+  if (measurer === undefined) measurer = document.createElement('canvas').getContext('2d');
+  if (!measurer) return text.length * 10;
+  measurer.font = `${font} ${getComputedStyle(document.body).fontFamily}`;
+  return measurer.measureText(text).width;
+}
+
 /** Where the laser points: the newest arrow drawn (the last answer, once its nested calls are in). */
 function laserSpot(placed: ReturnType<typeof layout>['placed'], x: (a: Actor) => number): LaserSpot | null {
   const newest = [...placed].reverse().find((p) => p.rows.length)?.rows.at(-1);
@@ -173,9 +182,17 @@ export function SequenceDiagram() {
                   <text className="band-title" x={12} y={band.y + 17}>
                     {b.index !== null ? `${b.index + 1} · ${b.title}` : b.title}
                   </text>
-                  <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end">
-                    {b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status]}
-                  </text>
+                  {(() => {
+                    const status = b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status];
+                    const title = b.index !== null ? `${b.index + 1} · ${b.title}` : b.title;
+                    // A long title in big type (presenter mode) would run under the status word: then the
+                    // title wins — the band's colour and the head's name still say the status.
+                    const px = presenter ? [18, 17] : [11.5, 11];
+                    const room = width - 36 - textWidth(title, `650 ${px[0]}px`) - textWidth(status, `600 ${px[1]}px`);
+                    return room < 0 ? null : (
+                      <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end">{status}</text>
+                    );
+                  })()}
                 </g>
                 {!rows.length && b.status !== 'pending' && (
                   <text className="band-empty" x={width / 2} y={band.y + BAND_HEAD + 10} textAnchor="middle">

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { caption, continueToSuccess, held, paceHint } from './presenter';
+import { caption, continueToSuccess, held, overlappingBandHeads, paceHint } from './presenter';
 import { expect, test, type Studio } from './studio';
 
 /**
@@ -166,5 +166,6 @@ test('readable on a 1024×768 projector: every text at 1.5× or more, nothing cu
     return t && (t.textContent ?? '').includes('…') && !(g.getAttribute('aria-label') ?? '').startsWith(`${t.textContent} from`);
   }).length);
   expect(cut).toBe(0);
+  expect(await overlappingBandHeads(studio)).toEqual([]);
   await studio.shot('presenter-readable-1024x768');
 });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { continueToSuccess } from './presenter';
+import { continueToSuccess, overlappingBandHeads } from './presenter';
 import { expect, test, type Studio } from './studio';
 
 const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
@@ -66,6 +66,7 @@ test('presenter mode shows the pane where it is your turn, big, and readable at 
   await expect(studio.agent).toBeHidden();
   expect(await scrollsSideways(page)).toBe(false);
   await studio.shot('presenter-consent-853x533');
+  expect(await overlappingBandHeads(studio)).toEqual([]); // "8 · You answer the consent prompt" over "waiting for you"
   await studio.consentPage.getByRole('button', { name: 'Allow once' }).click();
   await continueToSuccess(studio); // presenter mode waits at the credential (setup: Space to go on)
   await studio.expectSucceeded();

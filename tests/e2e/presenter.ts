@@ -30,3 +30,13 @@ export async function continueToSuccess(studio: Studio) {
   throw new Error('the run never succeeded');
 }
 
+
+/** Step bands whose title runs under their status word ("8 · You answer the consent prompwaiting for you"). */
+export function overlappingBandHeads(studio: Studio): Promise<string[]> {
+  return studio.page.evaluate(() => [...document.querySelectorAll('g.band-head')].flatMap((head) => {
+    const title = head.querySelector('text.band-title');
+    const status = head.querySelector('text.band-status');
+    if (!title || !status || !status.textContent) return [];
+    return title.getBoundingClientRect().right > status.getBoundingClientRect().left - 4 ? [`${title.textContent} | ${status.textContent}`] : [];
+  }));
+}
