@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { caption, continueToSuccess, held, overlappingBandHeads, paceHint } from './presenter';
+import { lowContrastTexts } from './contrast';
 import { expect, test, type Studio } from './studio';
 
 /**
@@ -101,6 +102,8 @@ test('a lesson waits where its failure shows and where the remedy works; outside
   await expect(caption(studio)).toContainText('The failure this lesson is about: the answer was replay_detected.');
   await expect(caption(studio).locator('.pace-hint')).toBeVisible();
   await studio.shot('presenter-held-failure-1024x768');
+  // The caption in its "failure" colours still meets AA contrast (WCAG 1.4.3) from the back of the room.
+  expect((await lowContrastTexts(page)).filter((t) => /caption|pace/i.test(t.where))).toEqual([]);
   await page.keyboard.press(' ');
   await expect(caption(studio)).toContainText('The remedy worked');
   await continueToSuccess(studio);
