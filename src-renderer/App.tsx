@@ -10,7 +10,7 @@ import { HistoryBanner, HistoryMenu } from './components/History';
 import { nextHint } from './components/hints';
 import { InboxPane } from './components/InboxPane';
 import { LessonBriefing } from './components/LessonBriefing';
-import { presentedPane, PresenterToggle } from './components/Presenter';
+import { PresenterCaption, presentedPane, PresenterToggle, usePresenterScreen } from './components/Presenter';
 import { ProfileBadge } from './components/ProfileSwitch';
 import { Inspector } from './components/Inspector';
 import { SequenceDiagram } from './components/SequenceDiagram';
@@ -84,6 +84,7 @@ export function App() {
   const showHelp = useCallback(() => setDialog('shortcuts'), []);
   const confirmReset = useCallback(() => setDialog('reset-run'), []);
   useShortcuts(showHelp, confirmReset);
+  usePresenterScreen();
   useEffect(() => {
     void loadInfo();
     return connectEvents();
@@ -125,6 +126,7 @@ export function App() {
           <LessonBriefing />
           <SequenceDiagram />
           <StepNotes />
+          <PresenterCaption />
         </div>
         {(!presenter || presenter === 'provider') && <RightColumn />}
       </main>

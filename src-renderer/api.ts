@@ -67,7 +67,8 @@ export const api = {
   /** The studio's current run, or null before the first one (or after a reset). */
   currentRun: () => call<StudioRun | null>('GET', '/runs/current'),
   next: (id: string) => run(id, 'next'),
-  play: (id: string, delayMs: number) => run(id, 'play', { delayMs } satisfies PlayRequest),
+  /** `holdAtMoments`: stop after each key moment (the presenter's pace, protocol/studio.ts PlayRequest). */
+  play: (id: string, delayMs: number, holdAtMoments = false) => run(id, 'play', { delayMs, ...(holdAtMoments ? { holdAtMoments } : {}) } satisfies PlayRequest),
   pause: (id: string) => run(id, 'pause'),
   autopilot: (id: string, on: boolean) => run(id, 'autopilot', { on } satisfies AutopilotRequest),
   otp: (id: string, otp: string) => run(id, 'otp', { otp } satisfies OtpRequest),

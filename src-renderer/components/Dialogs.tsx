@@ -20,12 +20,12 @@ export function Modal(props: { open: boolean; onClose: () => void; label: string
 
 const SHORTCUTS: [string, string][] = [
   ['→  or  N', 'Next step'],
-  ['Space', 'Play / pause'],
+  ['Space', 'Play / pause (in presenter mode: continue where Play waits)'],
   ['A', 'Autopilot on / off'],
-  ['P', 'Presenter mode on / off'],
+  ['P', 'Presenter mode on / off (full screen)'],
   ['R', 'Reset the run'],
   ['?', 'Show these shortcuts'],
-  ['Esc', 'Close a dialog'],
+  ['Esc', 'Close a dialog; leave full screen (and presenter mode)'],
 ];
 
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

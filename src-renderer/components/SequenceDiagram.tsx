@@ -1,10 +1,12 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { reviewStep, selectExchange } from '../store/actions';
+import { liveProfile } from '../store/profile';
+import { Laser, type LaserSpot } from './Laser';
 import { shownSteps } from '../store/shownSteps';
 import { isTerminal, useStudio } from '../store/studio';
 import type { Actor } from '../types';
 import {
-  actorsOf, buildBands, fit, placeLabel, requestLabel, responseLabel, toneOf, type Band, type Row,
+  actorsOf, buildBands, fit, placeLabel, requestLabel, responseLabel, toneOf, traceProfile, type Band, type Row,
 } from './diagramModel';
 
 const HEADS = 36; // the sticky lifeline heads sit over the top of the svg
@@ -14,6 +16,27 @@ const ROW_H = 50;
 const HALF_H = 28;
 const EMPTY_H = 20;
 const SIDE = 16;
+const PRESENTER_LABEL_PX = 17;
+
+/** How wide `text` is drawn in `font` (a canvas measures it as the page will draw it). */
+let measurer: CanvasRenderingContext2D | null | undefined;
+function textWidth(text: string, font: string): number {
+  if (measurer === undefined) measurer = document.createElement('canvas').getContext('2d');
+  if (!measurer) return text.length * 10;
+  measurer.font = `${font} ${getComputedStyle(document.body).fontFamily}`;
+  return measurer.measureText(text).width;
+}
+
+/** Where the laser points: the newest arrow drawn (the last answer, once its nested calls are in). */
+function laserSpot(placed: ReturnType<typeof layout>['placed'], x: (a: Actor) => number): LaserSpot | null {
+  const newest = [...placed].reverse().find((p) => p.rows.length)?.rows.at(-1);
+  if (!newest) return null;
+  const { y, item } = newest;
+  const e = item.row.exchange;
+  const [from, to] = [x(e.from), x(e.to)];
+  if (Math.abs(to - from) < 1) return { from, to: from + 36, y: y + 28, exchangeId: e.id }; // a call to itself: its loop
+  return item.part === 'response' ? { from: to, to: from, y: y + 19, exchangeId: e.id } : { from, to, y: y + 20, exchangeId: e.id };
+}
 
 interface Placed<T> { y: number; item: T }
 /** One drawn arrow: a whole exchange, or the request or answer half of one with nested calls. */
@@ -68,8 +91,9 @@ export function SequenceDiagram() {
   const stepOf = useStudio((s) => s.stepOf);
   const selected = useStudio((s) => s.selectedExchangeId);
   const review = useStudio((s) => s.reviewStep);
-  // Presenter mode draws the labels at 16 px (styles.css .presenter .arrow), so they are measured so.
-  const labelPx = useStudio((s) => (s.presenter ? 16 : 11));
+  // Presenter mode draws the labels at 17 px (presenter.css), so they are measured so.
+  const presenter = useStudio((s) => s.presenter);
+  const labelPx = presenter ? PRESENTER_LABEL_PX : 11;
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
   const [viewHeight, setViewHeight] = useState(0);
@@ -79,11 +103,14 @@ export function SequenceDiagram() {
     [history, run, info, pendingFlow, exchanges, profile],
   );
   const bands = useMemo(() => buildBands(exchanges, steps, stepOf), [exchanges, steps, stepOf]);
-  const actors = actorsOf(exchanges);
+  // Only the roles the run's profile uses (no Inbox on v0.6); a past run, by the profile that answered in it.
+  const lifelineProfile = useStudio((s) => (s.history ? undefined : liveProfile(s)));
+  const actors = useMemo(() => actorsOf(exchanges, lifelineProfile ?? traceProfile(exchanges)), [exchanges, lifelineProfile]);
   const { placed, height } = useMemo(() => layout(bands), [bands]);
   const colW = (width - SIDE * 2) / actors.length;
   const x = (a: Actor) => SIDE + colW * (Math.max(0, actors.indexOf(a)) + 0.5);
   const live = run && !isTerminal(run) ? run.current : null;
+  const spot = presenter ? laserSpot(placed, x) : null;
   const labels = [...new Set(exchanges.filter((e) => e.from === 'External client' && e.fromLabel).map((e) => e.fromLabel))];
   const externalTitle = labels.length ? `External client: ${labels.join(', ')}` : 'External client';
 
@@ -155,9 +182,17 @@ export function SequenceDiagram() {
                   <text className="band-title" x={12} y={band.y + 17}>
                     {b.index !== null ? `${b.index + 1} · ${b.title}` : b.title}
                   </text>
-                  <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end">
-                    {b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status]}
-                  </text>
+                  {(() => {
+                    const status = b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status];
+                    const title = b.index !== null ? `${b.index + 1} · ${b.title}` : b.title;
+                    // A long title in big type (presenter mode) would run under the status word: then the
+                    // title wins — the band's colour and the head's name still say the status.
+                    const px = presenter ? [18, 17] : [11.5, 11];
+                    const room = width - 36 - textWidth(title, `650 ${px[0]}px`) - textWidth(status, `600 ${px[1]}px`);
+                    return room < 0 ? null : (
+                      <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end">{status}</text>
+                    );
+                  })()}
                 </g>
                 {!rows.length && b.status !== 'pending' && (
                   <text className="band-empty" x={width / 2} y={band.y + BAND_HEAD + 10} textAnchor="middle">
@@ -176,6 +211,7 @@ export function SequenceDiagram() {
               </g>
             );
           })}
+          {presenter && review === null && spot && <Laser spot={spot} />}
         </svg>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { ACTORS } from '../../src-servers/protocol/trace';
 import type { Actor, Exchange, StepState } from '../types';
+import type { ProfileId } from '../../src-servers/protocol/profiles';
 
 /**
  * From the recorded trace to the sequence diagram (DESIGN.md rule 3): what is drawn solid is
@@ -34,9 +35,29 @@ export interface Band {
 
 type StepLike = Pick<StepState, 'name' | 'title' | 'status'>;
 
-export function actorsOf(exchanges: Exchange[]): readonly Actor[] {
-  const external = exchanges.some((e) => e.from === 'External client' || e.to === 'External client');
-  return external ? ACTORS : BASE_LIFELINES;
+/**
+ * The roles each profile's flows involve: v0.6 sends no mail (PROTOCOL-v0.6.md: the person signs in
+ * and types the code on the service's own pages, §3), so its runs have no Inbox lifeline.
+ */
+const PROFILE_LIFELINES: Record<ProfileId, readonly Actor[]> = {
+  'v0.1': BASE_LIFELINES,
+  'v0.6': BASE_LIFELINES.filter((a) => a !== 'Inbox'),
+};
+
+/** The profile of the services that answered in a recorded trace, when it is one (a past run reopened). */
+export function traceProfile(exchanges: Exchange[]): ProfileId | undefined {
+  const seen = new Set(exchanges.flatMap((e) => (e.serviceProfile ? [e.serviceProfile] : [])));
+  return seen.size === 1 ? ([...seen][0] as ProfileId) : undefined;
+}
+
+/**
+ * The lifelines to draw: the roles the run's profile uses (all of ours when it is not known), plus any
+ * role that was on the wire anyway — what was recorded is always drawn (DESIGN.md rule 3).
+ */
+export function actorsOf(exchanges: Exchange[], profile?: ProfileId): readonly Actor[] {
+  const uses = new Set<Actor>(profile ? PROFILE_LIFELINES[profile] ?? BASE_LIFELINES : BASE_LIFELINES);
+  for (const e of exchanges) uses.add(e.from).add(e.to);
+  return ACTORS.filter((a) => uses.has(a));
 }
 
 const signature = (e: Exchange) => `${e.from}|${e.to}|${e.method}|${e.url}|${e.status}`;

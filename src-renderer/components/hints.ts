@@ -54,5 +54,7 @@ export function nextHint(s: Pick<StudioState, 'run' | 'progress' | 'busy'>): Hin
         : { pane: 'agent', text: 'The agent handed you a code and a link. Press "Open the link" to open the service\'s sign-in page in your browser pane.' };
   }
   if (run.playing || run.status === 'running') return { pane: null, text: 'The agent is working…' };
+  // Presenter mode's pace stopped Play at a key moment (StudioRun.held): Space, or Play, goes on.
+  if (run.held) return { pane: 'controls', text: `${run.held.text} Press Space or "Play" to continue.` };
   return { pane: 'controls', text: 'Press "Next step" to continue, or "Play" to run to the end.' };
 }

@@ -3,6 +3,7 @@ import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Sp
 import { followAutopilot, noAutopilotView } from './autopilotView';
 import { equivalentFlow, pickedProfile, scenarioProfiles, type ProfileId } from './profile';
 import { rememberProfile } from './profileMemory';
+import { presenterScreen } from './presenterScreen';
 import { withArrivals } from './mailArrivals';
 import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
 
@@ -126,6 +127,12 @@ export async function checkMail(): Promise<boolean> {
 // ── run control ────────────────────────────────────────────────────────────────────────────
 
 export async function startRun(flow: FlowId, scenario?: string) {
+  // A lesson says where it applies (the studio refuses the rest: lesson_not_applicable); never send one that does not.
+  const lesson = get().info?.scenarios.find((s) => s.id === scenario);
+  if (lesson && !scenarioProfiles(lesson).includes(pickedProfile(get()))) {
+    toast(`The lesson “${lesson.title}” applies to ${scenarioProfiles(lesson).join(', ')} only: switch the protocol, or pick another lesson.`);
+    return undefined;
+  }
   set({ pendingFlow: flow, pendingScenario: scenario, history: null, betweenRuns: {} });
   const run = await guarded(() => api.createRun(flow, scenario, get().autopilot, pickedProfile(get())));
   if (run) applyRun(run);
@@ -187,7 +194,7 @@ export async function togglePlay() {
   const run = await ensureRun();
   if (!run) return;
   set({ reviewStep: null });
-  const playing = await guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed]));
+  const playing = await guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed], get().presenter));
   if (playing) applyRun(playing);
 }
 
@@ -196,7 +203,7 @@ export async function setSpeed(speed: Speed) {
   const run = get().run;
   // Re-issue play so the new pace applies at once.
   if (run?.playing) {
-    const r = await guarded(() => api.play(run.id, SPEED_DELAY_MS[speed]));
+    const r = await guarded(() => api.play(run.id, SPEED_DELAY_MS[speed], get().presenter));
     if (r) applyRun(r);
   }
 }
@@ -217,7 +224,21 @@ export function resetRun() {
   return startRun(run?.flow ?? pendingFlow, run ? run.scenario : pendingScenario);
 }
 
-export const togglePresenter = () => set({ presenter: !get().presenter });
+export const togglePresenter = () => setPresenter(!get().presenter);
+
+/**
+ * Presenter mode on or off: full screen with it (store/presenterScreen.ts; called from the button or
+ * the P key, the user gesture the Fullscreen API needs), and Play's pace waits at key moments only
+ * in it — a run playing now is re-issued with the new pace.
+ */
+export function setPresenter(on: boolean) {
+  if (get().presenter === on) return;
+  set({ presenter: on });
+  if (on) void presenterScreen.enter();
+  else presenterScreen.leave();
+  const run = get().run;
+  if (run?.playing) void guarded(() => api.play(run.id, SPEED_DELAY_MS[get().speed], on)).then((r) => r && applyRun(r));
+}
 
 export async function resetAllData() {
   const ok = await guarded(() => api.resetAll());

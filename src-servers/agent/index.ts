@@ -7,7 +7,7 @@ export type {
 } from './types.js';
 export { AgentRun } from './run.js';
 export { AGENT_FLOWS, FLOWS, USER_STEPS } from './flows.js';
-export { SCENARIOS } from './scenarios.js';
+export { SCENARIOS, scenarioDef, scenarioOn } from './scenarios.js';
 export type { HostPowers, LessonHost, LessonHostRequest } from './powers.js';
 export { decide, type Decision, type Wallet } from './decision.js';
 export type { ConsentChoice } from './user.js';

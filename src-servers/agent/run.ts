@@ -8,6 +8,7 @@ import { request } from './http.js';
 import type { LessonHost } from './powers.js';
 import { observe } from './observe.js';
 import { Lesson } from './outcome.js';
+import { KeyMoments } from './moments.js';
 import { scenarioDef, type ScenarioDef } from './scenarios.js';
 import { fitProfile } from './profileFit.js';
 import { agentStep, USER_STEP_DEFS } from './steps/index.js';
@@ -52,6 +53,7 @@ export class AgentRun extends EventEmitter {
   #mode: 'play' | 'step' = 'step';
   #observed = new Set<UserActionKind>();
   #lesson: Lesson;
+  #moments = new KeyMoments();
   /** A lesson's private host, when its service had to be configured for it (stopped at the end). */
   #lessonHost?: LessonHost;
   #prepared = false;
@@ -90,7 +92,7 @@ export class AgentRun extends EventEmitter {
   }
 
   state(): RunState {
-    return structuredClone({ ...this.#s, steps: this.#plan.steps });
+    return structuredClone({ ...this.#s, steps: this.#plan.steps, moments: this.#moments.list });
   }
 
   /** Run until the end, or until the person has to act (status "waiting"). */
@@ -262,6 +264,7 @@ export class AgentRun extends EventEmitter {
   }
 
   async #completeStep(i: number, result: StepResult) {
+    this.#moments.credential(i, this.#k.credential, this.#lesson.remedied);
     this.#mark(i, result?.status ?? 'done', result?.detail);
     this.#s.current = i + 1;
     this.#emit();
@@ -374,8 +377,14 @@ export class AgentRun extends EventEmitter {
         insertAt = this.#plan.insertAt(insertAt, keys);
         this.#emit();
       },
-      reachGoal: (summary) => void (this.#lesson.goal = summary),
-      sawExpected: (code) => this.#lesson.sawExpected(code),
+      reachGoal: (summary) => {
+        this.#lesson.goal = summary;
+        this.#moments.goal(i, this.#lesson.remedied);
+      },
+      sawExpected: (code) => {
+        this.#lesson.sawExpected(code);
+        if (this.#lesson.seen) this.#moments.failure(i, code);
+      },
       appliedRemedy: () => this.#lesson.appliedRemedy(),
       countRemedy: (code) => this.#lesson.countRemedy(code),
       rearm: (kinds) => kinds.forEach((kind) => this.#observed.delete(kind)),

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import { AGENT_FLOWS, SCENARIOS, type AgentFlowId } from '../agent/index.js';
+import { AGENT_FLOWS, SCENARIOS, scenarioDef, scenarioOn, type AgentFlowId } from '../agent/index.js';
 import { parseBody } from '../http/body.js';
 import { jsonErrorHandler } from '../http/errors.js';
 import { hardenServer, limitRequestBody, SERVER_OPTIONS } from '../http/limits.js';
@@ -134,6 +134,14 @@ export function createStudio(opts: StudioOptions): Studio {
     // PROTOCOL-v0.6.md §11: some flows exist in one profile only (verified email became service_auth).
     if (!PROFILE_FLOWS[service.profile].includes(flow))
       throw new StudioError(400, 'invalid_request', `The ${flow} flow does not exist in ${service.profile}; its flows are ${PROFILE_FLOWS[service.profile].join(', ')}.`);
+    // Each lesson says where it applies (ScenarioInfo.profiles, DESIGN.md rule 8): refuse it up front
+    // rather than start a run that can only end "does not apply" after discovery.
+    if (scenario && !scenario.profiles.includes(service.profile)) {
+      const on = scenarioOn(scenarioDef(scenario.id)!, service.profile);
+      const why = 'reason' in on ? ` ${on.reason}` : '';
+      throw new StudioError(400, 'lesson_not_applicable',
+        `The lesson "${scenario.title}" applies to ${scenario.profiles.join(', ')} only, not to ${service.profile}.${why}`);
+    }
     res.status(201).json(runs.create(flow, scenario?.id, body.autopilot ?? false, service));
   });
 
@@ -146,8 +154,9 @@ export function createStudio(opts: StudioOptions): Studio {
     res.json(await runs.next(runs.get(String(req.params.id))));
   });
   api.post('/runs/:id/play', (req, res) => {
-    const { delayMs } = parseBody(z.object({ delayMs: z.number().int().min(0).max(10_000).optional() }) satisfies z.ZodType<PlayRequest>, req.body);
-    res.json(runs.play(runs.get(String(req.params.id)), delayMs ?? 700));
+    const playBody = z.object({ delayMs: z.number().int().min(0).max(10_000).optional(), holdAtMoments: z.boolean().optional() });
+    const { delayMs, holdAtMoments } = parseBody(playBody satisfies z.ZodType<PlayRequest>, req.body);
+    res.json(runs.play(runs.get(String(req.params.id)), delayMs ?? 700, { holdAtMoments }));
   });
   api.post('/runs/:id/pause', (req, res) => {
     runs.get(String(req.params.id));

@@ -1,4 +1,5 @@
 import { AgentRun, type AgentFlowId, type RunState } from '../agent/index.js';
+import type { KeyMoment } from '../protocol/run.js';
 import type { StudioEvents, StudioRun, TraceEntry } from '../protocol/studio.js';
 import type { Host } from './host.js';
 import { hostPowers } from './lessonHost.js';
@@ -39,6 +40,8 @@ export class RunController {
   /** The service the current run talks to (one per profile: host.services). */
   service: HostService | null = null;
   playing = false;
+  /** The key moment play stopped at (presenter pace), until play or Next step carries on. */
+  held: KeyMoment | null = null;
   private busy = false;
   private playToken = 0;
   private rev = 0;
@@ -57,7 +60,7 @@ export class RunController {
   snapshot(): StudioRun | null {
     if (!this.run || !this.service) return null;
     const service = { profile: this.service.profile, url: this.service.url };
-    return { ...this.run.state(), playing: this.playing, rev: ++this.rev, service };
+    return { ...this.run.state(), playing: this.playing, rev: ++this.rev, service, ...(this.held ? { held: this.held } : {}) };
   }
 
   /** A new run of `flow` against `service` (the agent knows only its URL and discovers the profile). */
@@ -75,6 +78,7 @@ export class RunController {
     });
     this.run = run;
     this.service = service;
+    this.held = null;
     const snap = this.snapshot()!;
     this.emit('run', snap);
     return snap;
@@ -89,6 +93,7 @@ export class RunController {
   async next(run: AgentRun): Promise<StudioRun> {
     if (TERMINAL.has(run.state().status)) return this.snapshot()!;
     if (this.busy) throw new StudioError(409, 'busy', 'The agent is still working on the previous step.');
+    this.held = null;
     this.busy = true;
     const stepping = run.step().catch((err) => this.log(`agent step failed: ${(err as Error).message}`))
       .finally(() => { this.busy = false; });
@@ -98,11 +103,25 @@ export class RunController {
     return this.snapshot()!;
   }
 
-  /** Run to the end, one step at a time with `delayMs` between steps so a person can follow. */
-  play(run: AgentRun, delayMs: number): StudioRun {
+  /**
+   * Run to the end, one step at a time with `delayMs` between steps so a person can follow. With
+   * `holdAtMoments` (the studio's presenter mode) play stops after a key moment (protocol/run.ts
+   * KeyMoment), `held` names it, and playing again carries on.
+   */
+  play(run: AgentRun, delayMs: number, opts: { holdAtMoments?: boolean } = {}): StudioRun {
     const token = ++this.playToken;
     this.playing = true;
+    this.held = null;
     const live = () => token === this.playToken && this.run === run;
+    // Moments before this press of Play were seen already (a hold is released by playing on).
+    let seen = run.state().moments?.length ?? 0;
+    const newMoment = (): KeyMoment | undefined => {
+      const s = run.state();
+      const moments = s.moments ?? [];
+      const fresh = moments.length > seen ? moments[moments.length - 1] : undefined;
+      seen = moments.length;
+      return opts.holdAtMoments && !TERMINAL.has(s.status) ? fresh : undefined;
+    };
     void (async () => {
       while (live() && !TERMINAL.has(run.state().status)) {
         const s = run.state();
@@ -112,13 +131,18 @@ export class RunController {
           const stop = setInterval(() => !live() && w.cancel(), 250);
           await w.promise;
           clearInterval(stop);
-          continue;
+        } else {
+          if (this.busy) { await delay(50); continue; }
+          this.busy = true;
+          try { await run.step(); } catch (err) { this.log(`agent step failed: ${(err as Error).message}`); break; }
+          finally { this.busy = false; }
         }
-        if (this.busy) { await delay(50); continue; }
-        this.busy = true;
-        try { await run.step(); } catch (err) { this.log(`agent step failed: ${(err as Error).message}`); break; }
-        finally { this.busy = false; }
-        if (!TERMINAL.has(run.state().status)) await delay(delayMs);
+        const moment = live() ? newMoment() : undefined;
+        if (moment) {
+          this.held = moment;
+          break;
+        }
+        if (s.status !== 'waiting' && !TERMINAL.has(run.state().status)) await delay(delayMs);
       }
       if (token === this.playToken) this.setPlaying(false);
     })();
@@ -128,6 +152,7 @@ export class RunController {
 
   pause(): StudioRun | null {
     this.playToken++;
+    this.held = null;
     this.setPlaying(false);
     return this.snapshot();
   }

@@ -64,6 +64,19 @@ export interface StepState {
   detail?: string;
 }
 
+/**
+ * A key moment of a run, the ones a presenter stops at (issue 16's "pace that waits at key moments"):
+ * a credential issued, the failure a lesson is about showing on the wire, the remedy working.
+ */
+export type KeyMomentKind = 'credential' | 'failure' | 'remedy';
+export interface KeyMoment {
+  kind: KeyMomentKind;
+  /** The step it happened in (RunState.steps index). */
+  step: number;
+  /** One sentence for the audience. */
+  text: string;
+}
+
 export interface RunState<F extends string = FlowId> {
   id: string;
   traceId: string;
@@ -79,4 +92,6 @@ export interface RunState<F extends string = FlowId> {
   waitingFor?: UserAction;
   narration: { at: string; text: string }[];
   outcome?: { ok: boolean; summary: string };
+  /** The key moments so far, in order (agent/moments.ts). */
+  moments?: KeyMoment[];
 }

@@ -1,4 +1,4 @@
-import type { AgentFlowId, ConsentChoice, FlowId, FlowInfo, RunState, ScenarioInfo, StepState } from './run.js';
+import type { AgentFlowId, ConsentChoice, FlowId, FlowInfo, KeyMoment, RunState, ScenarioInfo, StepState } from './run.js';
 import type { ProfileId } from './profiles.js';
 import type { Exchange, TraceMeta } from './trace.js';
 import type { CheckResult, PlannedCheck, RunReport } from './conformance.js';
@@ -72,20 +72,31 @@ export type StudioRun = RunState<AgentFlowId> & {
   rev: number;
   /** The service this run talks to, and the profile it speaks (POST /runs `profile`). */
   service: { profile: ProfileId; url: string };
+  /** Play stopped at this key moment (PlayRequest.holdAtMoments); playing again (or Next step) carries on. */
+  held?: KeyMoment;
 };
 
 // ---- Request bodies (POST /runs and /runs/:id/<action>); each answers a StudioRun ----
 
-/** POST /runs — a flow, or a scenario (which names its flow); `profile` picks the service (default: the primary). */
+/**
+ * POST /runs — a flow, or a scenario (which names its flow); `profile` picks the service (default: the primary).
+ * Errors: 400 `invalid_request` (unknown scenario, a flow the profile lacks), 400 `lesson_not_applicable`
+ * (the scenario does not apply to that profile: ScenarioInfo.profiles; the message names where it does),
+ * 409 `conformance_running`.
+ */
 export interface CreateRunRequest {
   flow?: AgentFlowId;
   scenario?: string;
   autopilot?: boolean;
   profile?: ProfileId;
 }
-/** POST /runs/:id/play — the pause between steps (default 700 ms). */
+/**
+ * POST /runs/:id/play — the pause between steps (default 700 ms). `holdAtMoments` (the presenter's
+ * pace): stop after each key moment (RunState.moments) until played again; the run says so in `held`.
+ */
 export interface PlayRequest {
   delayMs?: number;
+  holdAtMoments?: boolean;
 }
 /** POST /runs/:id/autopilot */
 export interface AutopilotRequest {

@@ -45,6 +45,9 @@ test('the Protocol switch changes the flows and lessons on offer, and the header
   await studio.button('Next step').click();
   const probe = studio.arrow(/^GET \/api\/resource/).first();
   await expect(probe).toBeVisible();
+  // v0.6 sends no mail (PROTOCOL-v0.6.md §3): its diagram has no Inbox lifeline (issue 17).
+  const lifelines = studio.diagram.locator('.lifeline-head');
+  await expect(lifelines).toHaveText(['User', 'Agent', 'Provider', 'Service']);
   await probe.click();
   const info = await page.evaluate(async () => {
     const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
@@ -59,6 +62,7 @@ test('the Protocol switch changes the flows and lessons on offer, and the header
   await switchTo(studio, 'v0.1');
   await expect(studio.button('Verified email')).toBeVisible();
   await expect(studio.inbox).not.toContainText('No mail in v0.6');
+  await expect(lifelines).toHaveText(['User', 'Agent', 'Provider', 'Service', 'Inbox']);
 });
 
 test('"What changed" shows v0.1 beside v0.6 step by step, the account takeover highlighted', async ({ studio }) => {

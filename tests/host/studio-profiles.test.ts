@@ -89,6 +89,19 @@ describe('studio API with both profiles', () => {
     expect((await api.get('/runs/current')).json).toBeNull(); // nothing was started
   });
 
+  it('refuses a lesson that does not apply to the chosen profile, naming where it does, and starts nothing (issue 17)', async () => {
+    // "Wrong code" is v0.1's OTP lesson; "Stale sign-in" is v0.6's auth_time rule (ScenarioInfo.profiles).
+    const otp = await api.post('/runs', { scenario: 'wrong-otp', profile: 'v0.6' });
+    expect(otp.status).toBe(400);
+    expect(otp.json).toEqual({ error: 'lesson_not_applicable', message: expect.stringMatching(/"Wrong code" applies to v0\.1 only, not to v0\.6/) });
+    const stale = await api.post('/runs', { scenario: 'stale-auth-time' }); // the primary speaks v0.1
+    expect(stale.status).toBe(400);
+    expect(stale.json).toMatchObject({ error: 'lesson_not_applicable', message: expect.stringMatching(/applies to v0\.6 only, not to v0\.1/) });
+    expect((await api.get('/runs/current')).json).toBeNull();
+    // Where it applies, the same lesson starts.
+    expect((await api.post('/runs', { scenario: 'stale-auth-time', profile: 'v0.6' })).status).toBe(201);
+  });
+
   it('/state?profile= shows that service\'s tables; a bad profile is a 400', async () => {
     const r = await fetch(`${host.serviceFor('v0.6')!.url}/agent/identity`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'anonymous' }),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   actorsOf,
   buildBands,
+  traceProfile,
   requestLabel,
   responseLabel,
   type Band,
@@ -176,6 +177,17 @@ describe('lifelines and labels', () => {
     expect(actorsOf([ex()])).toEqual(['User', 'Agent', 'Provider', 'Service', 'Inbox']);
     expect(actorsOf([ex(), ex({ from: 'External client' })])).toEqual(['User', 'Agent', 'Provider', 'Service', 'Inbox', 'External client']);
     expect(actorsOf([ex({ to: 'External client' })]).at(-1)).toBe('External client');
+  });
+
+  it('draws only the lifelines the run\'s profile uses: no Inbox on v0.6, where no mail is sent (issue 17)', () => {
+    expect(actorsOf([ex({ serviceProfile: 'v0.6' })], 'v0.6')).toEqual(['User', 'Agent', 'Provider', 'Service']);
+    expect(actorsOf([ex()], 'v0.1')).toEqual(['User', 'Agent', 'Provider', 'Service', 'Inbox']);
+    // What was on the wire is always drawn (DESIGN.md rule 3): a mail in a v0.6 trace brings its lifeline back.
+    expect(actorsOf([ex({ from: 'Service', to: 'Inbox', method: 'SMTP' })], 'v0.6')).toEqual(['User', 'Agent', 'Provider', 'Service', 'Inbox']);
+    expect(actorsOf([ex({ from: 'External client' })], 'v0.6')).toEqual(['User', 'Agent', 'Provider', 'Service', 'External client']);
+    // A past run reopened: its profile is the one that answered in it.
+    expect(traceProfile([ex({ serviceProfile: 'v0.6' }), ex({ to: 'Provider' })])).toBe('v0.6');
+    expect(traceProfile([ex({ serviceProfile: 'v0.6' }), ex({ serviceProfile: 'v0.1' })])).toBeUndefined();
   });
 
   it('labels a request by method and path, and an answer by its error code when the body names one', () => {

@@ -215,3 +215,49 @@ describe('exports', () => {
     expect(() => parseTraceJson('{"format":"something-else"}')).toThrow(/not a trace export/);
   });
 });
+
+/** A v0.6 run (PROTOCOL-v0.6.md): its Service exchanges carry the profile that answered (Exchange.serviceProfile). */
+function recordV06Run(recorder: TraceRecorder, extra?: (r: TraceRecorder) => void): string {
+  const id = recorder.beginTrace({ title: 'Flow: id-jag', flow: 'id-jag' });
+  recorder.record({ from: 'Agent', to: 'Service', serviceProfile: 'v0.6', step: 'discover', method: 'GET', url: `${S}/api/resource`, status: 401, ...t(0, 1) });
+  recorder.record({ from: 'Agent', to: 'Provider', step: 'get ID-JAG', method: 'POST', url: `${P}/id-jag`, status: 200, ...t(2, 3) });
+  recorder.record({ from: 'Agent', to: 'Service', serviceProfile: 'v0.6', step: 'register', method: 'POST', url: `${S}/oauth2/token`, status: 200, ...t(4, 5) });
+  extra?.(recorder);
+  return id;
+}
+
+describe('exports say which profile answered (issue 17)', () => {
+  it('Mermaid: the Service lifeline reads "Service (v0.6)"; a trace that reached both services has one lifeline each', async () => {
+    const recorder = memoryRecorder();
+    const one = await parsedDiagram(recorder.exportTrace(recordV06Run(recorder), 'mermaid'));
+    expect(one.actors).toContainEqual(['Service', 'Service (v0.6)']);
+    expect(one.messages.filter((m) => m.type === SOLID).map((m) => m.to)).toEqual(['Service', 'Provider', 'Service']);
+
+    const both = recordV06Run(recorder, (r) =>
+      r.record({ from: 'Agent', to: 'Service', serviceProfile: 'v0.1', method: 'GET', url: `${S}/api/resource`, status: 401, ...t(6, 7) }));
+    const two = await parsedDiagram(recorder.exportTrace(both, 'mermaid'));
+    const services = two.actors.filter(([, name]) => name.startsWith('Service'));
+    expect(services.map(([, name]) => name)).toEqual(['Service (v0.1)', 'Service (v0.6)']);
+    const to = two.messages.filter((m) => m.type === SOLID).map((m) => two.actors.find(([actorId]) => actorId === m.to)?.[1]);
+    expect(to).toEqual(['Service (v0.6)', 'Provider', 'Service (v0.6)', 'Service (v0.1)']);
+  });
+
+  it('Markdown: the header names the profile, the table names the Service by it', () => {
+    const recorder = memoryRecorder();
+    const md = recorder.exportTrace(recordV06Run(recorder), 'markdown');
+    expect(md.split('\n')[2]).toMatch(/^Profile: `v0\.6` · Flow: `id-jag`/);
+    expect(md).toContain('| 3 | register | Agent | Service (v0.6) | POST /oauth2/token | 200 OK |');
+    expect(md).toContain('| 2 | get ID-JAG | Agent | Provider |');
+  });
+
+  it('HAR: the log comment names the profile, each Service entry carries _serviceProfile', () => {
+    const recorder = memoryRecorder();
+    const raw = JSON.parse(recorder.exportTrace(recordV06Run(recorder), 'har')) as { log: { comment?: string } };
+    const har = harSchema.parse(raw);
+    expect(raw.log.comment).toMatch(/profile v0\.6/);
+    expect((har.log.entries as Record<string, unknown>[]).map((e) => e._serviceProfile)).toEqual(['v0.6', undefined, 'v0.6']);
+    // A v0.1 trace recorded without profiles (an old one) keeps its export as it was.
+    const old = JSON.parse(recorder.exportTrace(recordRun(recorder), 'har')) as { log: { comment?: string } };
+    expect(old.log.comment).toBeUndefined();
+  });
+});

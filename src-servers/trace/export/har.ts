@@ -6,7 +6,7 @@
 import { headerValue, mediaType } from '../body.js';
 import type { Exchange, TraceMeta } from '../types.js';
 import { byStart } from './order.js';
-import { statusText } from './summary.js';
+import { statusText, traceProfiles } from './summary.js';
 
 interface NameValue { name: string; value: string }
 
@@ -14,10 +14,14 @@ const CREATOR = { name: 'Agentic Registration Studio', version: '0.1.0' };
 const HTTP_VERSION = 'HTTP/1.1';
 
 export function toHar(trace: TraceMeta, exchanges: Exchange[]): string {
+  const profiles = traceProfiles(exchanges);
+  // HAR 1.2 `comment` (optional on log): the protocol profile the run's service spoke (DESIGN.md rule 8).
+  const comment = profiles.length ? `${trace.title} — profile ${profiles.join(', ')}` : undefined;
   const har = {
     log: {
       version: '1.2',
       creator: CREATOR,
+      ...(comment ? { comment } : {}),
       pages: [{ startedDateTime: trace.startedAt, id: trace.id, title: trace.title, pageTimings: { onContentLoad: -1, onLoad: -1 } }],
       entries: byStart(exchanges).map((e) => harEntry(e, trace.id)),
     },
@@ -67,6 +71,7 @@ function harEntry(e: Exchange, pageref: string) {
     ...(e.fromLabel ? { _fromLabel: e.fromLabel } : {}),
     _to: e.to,
     ...(e.toLabel ? { _toLabel: e.toLabel } : {}),
+    ...(e.serviceProfile ? { _serviceProfile: e.serviceProfile } : {}),
     ...(e.step ? { _step: e.step } : {}),
     ...(e.error ? { _error: e.error } : {}),
     _jwts: e.jwts,

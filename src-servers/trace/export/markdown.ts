@@ -2,7 +2,7 @@
 import type { Exchange, TraceMeta } from '../types.js';
 import { toMermaid } from './mermaid.js';
 import { byStart } from './order.js';
-import { actorLabel, requestLabel, responseSummary } from './summary.js';
+import { requestLabel, responseSummary, sideLabel, traceProfiles } from './summary.js';
 
 /** A table cell: one line, pipes escaped (GFM tables). */
 function cell(text: string | number | undefined): string {
@@ -15,7 +15,10 @@ function claim(value: unknown): string {
 }
 
 export function toMarkdown(trace: TraceMeta, exchanges: Exchange[]): string {
+  const profiles = traceProfiles(exchanges);
   const facts = [
+    // The protocol version the run spoke (DESIGN.md rule 8): a v0.1 and a v0.6 trace read alike otherwise.
+    profiles.length && `Profile: ${profiles.map((p) => `\`${p}\``).join(', ')}`,
     trace.flow && `Flow: \`${trace.flow}\``,
     trace.scenario && `Scenario: \`${trace.scenario}\``,
     `Started: ${trace.startedAt}`,
@@ -26,7 +29,7 @@ export function toMarkdown(trace: TraceMeta, exchanges: Exchange[]): string {
   out.push('## Exchanges', '', '| # | Step | From | To | Request | Response | Time |', '|---|---|---|---|---|---|---|');
   for (const e of byStart(exchanges)) {
     out.push(`| ${[
-      e.seq, e.step, actorLabel(e.from, e.fromLabel), actorLabel(e.to, e.toLabel), requestLabel(e), responseSummary(e), `${e.durationMs} ms`,
+      e.seq, e.step, sideLabel(e, 'from'), sideLabel(e, 'to'), requestLabel(e), responseSummary(e), `${e.durationMs} ms`,
     ].map(cell).join(' | ')} |`);
   }
 

@@ -6,7 +6,7 @@
  */
 import { ACTORS, type Actor, type Exchange } from '../types.js';
 import { wireEvents } from './order.js';
-import { requestLabel, responseSummary } from './summary.js';
+import { requestLabel, responseSummary, traceProfiles } from './summary.js';
 
 /** Mermaid ids cannot hold spaces; the lifeline keeps its full name as the alias. */
 const IDS: Record<Actor, string> = {
@@ -29,18 +29,32 @@ export function toMermaid(exchanges: Exchange[]): string {
   const present = new Set(exchanges.flatMap((e) => [e.from, e.to]));
   // The five roles always, in a fixed order, so every diagram reads the same way; outsiders when they came.
   const lifelines = ACTORS.filter((a) => a !== 'External client' || present.has(a));
+  // The Service is named by the profile that answered ("Service (v0.6)", DESIGN.md rule 8); a trace
+  // that reached both services side by side (PROTOCOL-v0.6.md §9) gets one Service lifeline per profile.
+  const profiles = traceProfiles(exchanges);
+  const serviceId = (profile: string | undefined) => (profiles.length > 1 && profile ? `Service_${profile.replace(/\W/g, '_')}` : 'Service');
+  const id = (a: Actor, e: Exchange) => (a === 'Service' ? serviceId(e.serviceProfile) : IDS[a]);
   const lines = ['sequenceDiagram'];
+  const ids: string[] = [];
   for (const a of lifelines) {
     if (a === 'User') lines.push('  actor User');
-    else lines.push(IDS[a] === a ? `  participant ${a}` : `  participant ${IDS[a]} as ${a}`);
+    else if (a === 'Service' && profiles.length) {
+      const plain = exchanges.some((e) => (e.from === 'Service' || e.to === 'Service') && !e.serviceProfile);
+      if (plain && profiles.length > 1) lines.push('  participant Service');
+      for (const p of profiles) lines.push(`  participant ${serviceId(p)} as ${mermaidText(`Service (${p})`)}`);
+      if (plain && profiles.length > 1) ids.push('Service');
+      ids.push(...profiles.map(serviceId));
+      continue;
+    } else lines.push(IDS[a] === a ? `  participant ${a}` : `  participant ${IDS[a]} as ${a}`);
+    ids.push(IDS[a]);
   }
-  const span = `${IDS[lifelines[0]]},${IDS[lifelines[lifelines.length - 1]]}`;
+  const span = `${ids[0]},${ids[ids.length - 1]}`;
 
   let step: string | undefined;
   // Requests and answers in wire order: a nested call sits between its caller's request and answer.
   for (const { kind, exchange: e } of wireEvents(exchanges)) {
-    const from = IDS[e.from];
-    const to = IDS[e.to];
+    const from = id(e.from, e);
+    const to = id(e.to, e);
     if (kind === 'request') {
       if (e.step && e.step !== step) lines.push(`  Note over ${span}: ${mermaidText(`step: ${e.step}`)}`);
       step = e.step ?? step;

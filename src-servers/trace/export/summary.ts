@@ -44,3 +44,18 @@ export function responseSummary(e: Exchange): string {
 export function actorLabel(actor: string, label?: string): string {
   return label ? `${actor} (${label})` : actor;
 }
+
+/**
+ * The Service lifeline named by the profile that answered (DESIGN.md rule 8: the host runs one
+ * service per profile, PROTOCOL-v0.6.md §9), e.g. "Service (v0.6)"; other lifelines as actorLabel.
+ */
+export function sideLabel(e: Exchange, side: 'from' | 'to'): string {
+  const actor = e[side];
+  if (actor === 'Service' && e.serviceProfile) return `Service (${e.serviceProfile})`;
+  return actorLabel(actor, side === 'from' ? e.fromLabel : e.toLabel);
+}
+
+/** The profiles of the services that answered in a trace, in order (one for a run: its profile). */
+export function traceProfiles(exchanges: Exchange[]): string[] {
+  return [...new Set(exchanges.flatMap((e) => (e.serviceProfile ? [e.serviceProfile] : [])))].sort();
+}
