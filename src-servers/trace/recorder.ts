@@ -10,21 +10,20 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Db } from '../db/sqlite.js';
-import { flattenHeaders } from './capture.js';
-import { wireTime } from './clock.js';
-import { toHar } from './export/har.js';
-import { toJson } from './export/json.js';
-import { toMarkdown } from './export/markdown.js';
-import { toMermaid } from './export/mermaid.js';
+import { buildExchange, compact, newId } from './buildExchange.js';
+import { TraceInUseError, TraceNotFoundError } from './errors.js';
+import { exportAs } from './export/index.js';
 import { createFetchAs } from './fetch.js';
-import { parseBody } from './body.js';
-import { findJwts, toDecodedJwt, type FoundJwt } from './jwt.js';
+import { createHandlingStack } from './handling.js';
+import type { FoundJwt } from './jwt.js';
 import { createRecordingMiddleware, type RecordInput } from './middleware.js';
-import { markSecrets, redactSecrets } from './secrets.js';
+import { redactSecrets } from './secrets.js';
 import { createSignatureChecker, PENDING } from './signature.js';
 import { createTraceStore } from './store.js';
 import { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { Actor, Exchange, ExportFormat, TraceMeta, TraceRecorder } from './types.js';
+
+export { TraceInUseError, TraceNotFoundError };
 
 export const SESSION_TRACE_TITLE = 'Session';
 /** Where traffic goes once a run has ended (curl against the service, a page left open): never into the finished run. */
@@ -32,44 +31,15 @@ export const BETWEEN_RUNS_TITLE = 'Between runs';
 /** Marks the recorder's own JWKS fetches so no middleware records them (they belong to no flow). */
 const INTERNAL_HEADER = 'x-studio-trace-internal';
 
-export class TraceNotFoundError extends Error {
-  constructor(readonly traceId: string) {
-    super(`No trace with id "${traceId}".`);
-    this.name = 'TraceNotFoundError';
-  }
-}
-
-/** The current trace is where the next exchange goes: it cannot be deleted. */
-export class TraceInUseError extends Error {
-  constructor(readonly traceId: string) {
-    super(`Trace "${traceId}" is the current one: it is still being recorded.`);
-    this.name = 'TraceInUseError';
-  }
-}
-
 /** How many captured exchanges (and built ones awaiting their write) may wait for the next tick. */
 const MAX_QUEUED = 1_000;
 
-/**
- * Ids unique across restarts (a trace file outlives the process): a random part drawn once per
- * process, then a counter — not 9 random bytes per exchange.
- */
-const ID_BASE = randomBytes(9).toString('base64url');
-let idCounter = 0;
-const newId = (prefix: string) => `${prefix}_${ID_BASE}${(idCounter++).toString(36)}`;
 /**
  * Exchanges are announced every tick (the live diagram) but written at most this often: on disk
  * every commit is a WAL fsync, and per tick that was one for every few requests. Every read of
  * the trace writes what is waiting first (settle), and the host's stop flushes.
  */
 const WRITE_EVERY_MS = 50;
-
-/** Drops undefined fields so an exchange reads back from JSON exactly as it was recorded. */
-function compact<T extends object>(o: T): T {
-  const rec = o as Record<string, unknown>;
-  for (const k in rec) if (rec[k] === undefined) delete rec[k]; // in place: o is always a fresh literal
-  return o;
-}
 
 export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedIssuers?: readonly string[] }): TraceRecorder {
   const now = opts.now ?? Date.now;
@@ -80,24 +50,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
   const pending = new Set<Promise<void>>();
   const internalToken = randomBytes(16).toString('hex');
   const stepContext = new AsyncLocalStorage<{ step?: string }>();
-  /** Requests the roles are handling right now, newest last, with their step. */
-  const handling: { role: Actor; step?: string }[] = [];
-  const startHandling = (role: Actor, step: string | undefined) => {
-    const entry = { role, step };
-    handling.push(entry);
-    return () => {
-      const i = handling.indexOf(entry);
-      if (i >= 0) handling.splice(i, 1);
-    };
-  };
-  /**
-   * A role that reports an exchange after the fact (the mailbox's SMTP hand-off) cannot say which step
-   * caused it; the request its sender is handling right now (the newest, if several) can.
-   */
-  const stepOfSender = (from: Actor) => {
-    for (let i = handling.length - 1; i >= 0; i--) if (handling[i].role === from && handling[i].step) return handling[i].step;
-    return undefined;
-  };
+  const { startHandling, stepOfSender } = createHandlingStack();
 
   const internalFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers);
@@ -236,38 +189,8 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     return seq;
   }
 
-  function build(input: RecordInput, currentTrace: string, senderStep: string | undefined): Exchange & { found: FoundJwt[] } {
-    const traceId = input.traceId && known.has(input.traceId) ? input.traceId : currentTrace;
-    const requestHeaders = flattenHeaders(input.requestHeaders);
-    const responseHeaders = flattenHeaders(input.responseHeaders);
-    const wire = { url: input.url, requestHeaders, requestBody: input.requestBody ?? null, responseHeaders, responseBody: input.responseBody ?? null };
-    // Each body parsed once for both looks at it.
-    const bodies = {
-      request: parseBody(wire.requestBody, requestHeaders['content-type']),
-      response: parseBody(wire.responseBody, responseHeaders['content-type']),
-    };
-    const found = input.jwts ? [] : findJwts(wire, bodies);
-    const jwts = input.jwts ?? found.map((f) => toDecodedJwt(f, checker.immediate(f.header, f.claims) ?? PENDING));
-    const marked = markSecrets(wire, bodies);
-    const secrets = input.secrets?.length ? [...new Set([...input.secrets, ...marked])] : marked;
-    const draft = compact({
-      id: input.id ?? newId('exc'), traceId, seq: 0,
-      from: input.from, fromLabel: input.fromLabel, to: input.to, toLabel: input.toLabel, serviceProfile: input.serviceProfile,
-      step: input.step ?? senderStep,
-      method: input.method, url: input.url,
-      requestHeaders, requestBody: wire.requestBody,
-      status: input.status, responseHeaders, responseBody: wire.responseBody,
-      startedAt: input.startedAt ?? new Date(now()).toISOString(), durationMs: input.durationMs ?? 0,
-      jwts, secrets, error: input.error, timing: input.timing,
-    });
-    if (!draft.timing) {
-      // Recorded after the fact (an SMTP hand-off): it ended now and lasted durationMs.
-      const end = wireTime();
-      draft.timing = { start: end - draft.durationMs, end };
-    }
-    draft.seq = nextSeq(traceId);
-    return Object.assign(draft, { found }) as Exchange & { found: FoundJwt[] };
-  }
+  const build = (input: RecordInput, currentTrace: string, senderStep: string | undefined) =>
+    buildExchange(input, { traceId: input.traceId && known.has(input.traceId) ? input.traceId : currentTrace, senderStep, now, checker, nextSeq });
 
   /** Queues the write, announces the exchange, and starts the checks its signatures still need. */
   function publish(input: RecordInput, built: Exchange & { found: FoundJwt[] }): Exchange {
@@ -316,13 +239,7 @@ export function createTraceRecorder(opts: { db: Db; now?: () => number; trustedI
     const meta = store.getTrace(traceId);
     if (!meta) throw new TraceNotFoundError(traceId);
     const list = store.exchanges(traceId).map((e) => (o?.redact ? redactSecrets(e) : e));
-    switch (format) {
-      case 'json': return toJson(meta, list);
-      case 'har': return toHar(meta, list);
-      case 'mermaid': return toMermaid(list);
-      case 'markdown': return toMarkdown(meta, list);
-      default: throw new Error(`Unknown export format "${String(format)}": use json, har, mermaid or markdown.`);
-    }
+    return exportAs(format, meta, list);
   }
 
   const recorder = Object.assign(emitter, {
