@@ -30,7 +30,7 @@ export function ClaimsAcrossDialog({ open, onClose }: { open: boolean; onClose: 
                   {COLUMNS.map((c) => {
                     const changed = r.changed.includes(c);
                     return (
-                      <td key={c} className={changed ? 'changed' : undefined}>
+                      <td key={c} className={`col-${c}${changed ? ' changed' : ''}`}>
                         <code>{r.cells[c]}</code>{changed && <span className="sr-only"> (changed)</span>}
                       </td>
                     );

@@ -61,7 +61,7 @@ function Tabs({ e, tab, onChoose }: { e: Exchange; tab: InspectorTab; onChoose: 
           aria-selected={t === tab} aria-controls="insp-panel" tabIndex={t === tab ? 0 : -1}
           onClick={() => onChoose(t)} onKeyDown={onKey}>
           {TAB_LABEL[t]}
-          {t === 'tokens' && <span className="tab-count" aria-label={`, ${e.jwts.length} JWT${e.jwts.length > 1 ? 's' : ''}`}>{e.jwts.length}</span>}
+          {t === 'tokens' && <span className="tab-count"><span className="sr-only">(</span>{e.jwts.length}<span className="sr-only"> JWT{e.jwts.length > 1 ? 's' : ''})</span></span>}
         </button>
       ))}
     </div>

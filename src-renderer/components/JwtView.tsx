@@ -16,7 +16,7 @@ function Compact({ e, jwt, reveal }: { e: Exchange; jwt: DecodedJwt; reveal: boo
   if (!parts) return null;
   return (
     <div className="jwt-encoded">
-      <p className="jwt-compact" aria-label={`Encoded token${parts.masked ? ' (masked)' : ''}: header, payload and signature`}>
+      <p className="jwt-compact" role="group" aria-label={`Encoded token${parts.masked ? ' (masked)' : ''}: header, payload and signature`}>
         <span className="jwt-part-header" title="JOSE header (base64url)">{parts.header}</span>.
         <span className="jwt-part-payload" title="Payload: the claims (base64url)">{parts.payload}</span>.
         <span className="jwt-part-signature" title="Signature (base64url)">{parts.signature || '(none)'}</span>
@@ -39,7 +39,7 @@ function Expiry({ exp }: { exp: number }) {
   const text = expiryText(exp, now);
   return (
     <p className={`jwt-expiry${text.startsWith('expired') ? ' is-expired' : ''}`} aria-live="off">
-      <span aria-hidden="true">⏱ </span>{text}
+      {text}
       <span className="muted"> (exp {new Date(exp * 1000).toLocaleTimeString([], { hourCycle: 'h23' })})</span>
     </p>
   );
@@ -54,7 +54,7 @@ function Signature({ jwt }: { jwt: DecodedJwt }) {
     return <p className="sig sig-unknown"><span aria-hidden="true">?</span> Signature not checked: {sig.reason}</p>;
   const alg = typeof jwt.header.alg === 'string' ? jwt.header.alg : undefined;
   return (
-    <div className="sig-block" aria-label="Verifying key">
+    <div className="sig-block" role="group" aria-label="Verifying key">
       <p className="sig sig-ok">
         <span aria-hidden="true">✓</span> Signature verified{sig.kid ? ` with key ${sig.kid}` : ''}{alg ? ` (${alg})` : ''} from <code>{sig.jwksUri}</code>
       </p>
