@@ -6,6 +6,7 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { fetchSnippet, oneTimeWarnings, pythonSnippet } from '../../src-renderer/components/code.js';
+import { curlCommand } from '../../src-renderer/components/curl.js';
 import { maskedRequest } from '../../src-renderer/components/secrets.js';
 import type { DecodedJwt, Exchange } from '../../src-renderer/types.js';
 
@@ -81,6 +82,16 @@ describe('JavaScript fetch', () => {
     const shown = fetchSnippet(maskedRequest(bearerGet));
     expect(shown).toMatch(/"authorization": "Bearer at_•{6,12}",/);
     expect(shown).not.toContain('abcdefghijkl');
+  });
+});
+
+describe('masked on screen', () => {
+  it('the claim link\'s token in the query is masked in every snippet, as in headers and bodies (PROTOCOL.md §3, §7)', () => {
+    const link = ex({ url: 'http://127.0.0.1:8000/agent/auth/claim/view?token=cv_abcdefghijklmnop', secrets: ['request.query.token', 'request.url'] });
+    for (const text of [curlCommand(maskedRequest(link)), fetchSnippet(maskedRequest(link)), pythonSnippet(maskedRequest(link))]) {
+      expect(text).toMatch(/\/claim\/view\?token=cv_•{6,12}"|'/);
+      expect(text).not.toContain('abcdefghijklmnop');
+    }
   });
 });
 
