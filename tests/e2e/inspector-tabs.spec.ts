@@ -147,3 +147,39 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     expect(await scrollsSideways(inspector)).toBe(false);
   });
 }
+
+test('v0.6: iss moves to the service on its own assertion; the SET warns its jti is accepted once; a reusable assertion warns nothing', async ({ studio }) => {
+  const { page } = studio;
+  const protocol = page.getByRole('group', { name: 'Protocol' });
+  await protocol.getByRole('button', { name: 'v0.6', exact: true }).click();
+  await expect(page.getByRole('banner').getByRole('status', { name: 'Protocol v0.6 live' })).toBeVisible();
+  await studio.setAutopilot(true);
+  await studio.chooseFlow('Revocation');
+  await studio.play();
+  await studio.expectSucceeded();
+  const inspector = studio.inspector;
+  const panel = inspector.getByRole('tabpanel');
+  const tab = (name: string | RegExp) => inspector.getByRole('tablist', { name: 'Exchange details' }).getByRole('tab', { name });
+
+  // The SET the provider pushes (PROTOCOL-v0.6.md §4): decoded, and a replay warning in the Code tab.
+  await studio.arrow(/^POST \/agent\/event\/notify from Provider to Service, answered 2/).first().click();
+  await expect(panel.getByRole('article', { name: /Decoded secevent\+jwt/ })).toContainText('Security event (SET)');
+  await tab('Code').click();
+  await expect(panel.getByRole('note', { name: 'Replaying this request will fail' })).toContainText(/SET: its jti is accepted once.*PROTOCOL-v0\.6\.md §4/);
+
+  // The service's own assertion at its token endpoint may be exchanged again until exp (§2): no warning.
+  await studio.arrow(/^POST \/oauth2\/token from Agent to Service, answered 200/).first().click();
+  await expect(tab('Code')).toHaveAttribute('aria-selected', 'true');
+  await expect(panel.getByRole('note', { name: 'Replaying this request will fail' })).toHaveCount(0);
+
+  await tab(/^Tokens/).click();
+  await panel.getByRole('button', { name: 'Claims across tokens…' }).click();
+  const rows = page.getByRole('dialog', { name: 'Claims across tokens' }).locator('tbody tr');
+  const names = await rows.getByRole('rowheader').allTextContents();
+  expect(names).toEqual(expect.arrayContaining(['ID-JAG', 'Service assertion', 'Security event (SET)']));
+  const assertion = rows.filter({ has: page.getByRole('rowheader', { name: 'Service assertion' }) }).first();
+  // iss is now the service itself, and so is aud (PROTOCOL-v0.6.md §2).
+  await expect(assertion.locator('td.col-iss')).toHaveClass(/changed/);
+  expect(await assertion.locator('td.col-iss code').textContent()).toBe(await assertion.locator('td.col-aud code').textContent());
+  await studio.shot('inspector-claims-across-v06-1280');
+});
