@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Exchange } from '../types';
 import { CODE_LANGS, oneTimeWarnings, snippet, type CodeLang } from './code';
 import { copyText } from './curl';
 import { maskedRequest } from './secrets';
+
+const ARROW_STEP = new Map([['ArrowRight', 1], ['ArrowDown', 1], ['ArrowLeft', -1], ['ArrowUp', -1]]);
 
 /**
  * The request as code to replay it — curl, JavaScript fetch, Python requests — with secrets masked
@@ -21,6 +23,16 @@ export function CodeTab({ e, reveal }: { e: Exchange; reveal: boolean }) {
   const shown = reveal ? real : snippet(maskedRequest(e), lang);
   const warnings = oneTimeWarnings(e);
   if (!real) return <p className="muted">Mail is not HTTP: there is no request to replay.</p>;
+
+  // WAI-ARIA APG radio group: one tab stop, the arrows move the choice (and are not "Next step").
+  const onArrow = (ev: KeyboardEvent<HTMLDivElement>) => {
+    const step = ARROW_STEP.get(ev.key);
+    if (step === undefined) return;
+    ev.preventDefault();
+    const i = (CODE_LANGS.findIndex((l) => l.id === lang) + step + CODE_LANGS.length) % CODE_LANGS.length;
+    setLang(CODE_LANGS[i].id);
+    (ev.currentTarget.children[i] as HTMLElement | undefined)?.focus();
+  };
 
   const copy = async () => {
     if (await copyText(real)) {
@@ -43,9 +55,10 @@ export function CodeTab({ e, reveal }: { e: Exchange; reveal: boolean }) {
         </div>
       )}
       <div className="code-bar">
-        <div className="segmented" role="radiogroup" aria-label="Language">
+        <div className="segmented" role="radiogroup" aria-label="Language" onKeyDown={onArrow}>
           {CODE_LANGS.map((l) => (
-            <button key={l.id} type="button" role="radio" aria-checked={lang === l.id} className={lang === l.id ? 'on' : ''} onClick={() => setLang(l.id)}>
+            <button key={l.id} type="button" role="radio" aria-checked={lang === l.id} tabIndex={lang === l.id ? 0 : -1}
+              className={lang === l.id ? 'on' : ''} onClick={() => setLang(l.id)}>
               {l.label}
             </button>
           ))}

@@ -47,8 +47,9 @@ function Tabs({ e, tab, onChoose }: { e: Exchange; tab: InspectorTab; onChoose: 
   const refs = useRef<Partial<Record<InspectorTab, HTMLButtonElement | null>>>({});
   const onKey = (ev: KeyboardEvent<HTMLButtonElement>) => {
     const i = tabs.indexOf(tab);
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1 + tabs.length, Home: 0, End: tabs.length - 1 }[ev.key];
-    if (next === undefined) return;
+    const moves: Record<string, number> = { ArrowRight: i + 1, ArrowLeft: i - 1 + tabs.length, Home: 0, End: tabs.length - 1 };
+    if (!Object.hasOwn(moves, ev.key)) return;
+    const next = moves[ev.key];
     ev.preventDefault(); // also keeps → from being the global "Next step" (shortcuts.ts)
     const t = tabs[next % tabs.length];
     onChoose(t);

@@ -107,6 +107,14 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
       expect(copied.startsWith(start)).toBe(true);
       expect(copied).toContain(whole); // the real ID-JAG: copied code runs
     }
+    // The language choice is one tab stop; arrows move it (WAI-ARIA radio group).
+    await expect(languages.locator('[tabindex="0"]')).toHaveText('Python');
+    await languages.getByRole('radio', { name: 'Python' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(languages.getByRole('radio', { name: 'curl' })).toBeFocused();
+    await expect(languages.getByRole('radio', { name: 'curl' })).toHaveAttribute('aria-checked', 'true');
+    await page.keyboard.press('ArrowLeft');
+    await expect(languages.getByRole('radio', { name: 'Python' })).toHaveAttribute('aria-checked', 'true');
     expect(await scrollsSideways(panel)).toBe(false);
     await studio.shot(`inspector-code-${size.width}`);
     // Hidden again, the snippet on screen masks it.
