@@ -66,7 +66,7 @@ export function CodeTab({ e, reveal }: { e: Exchange; reveal: boolean }) {
         <button type="button" className="copy-btn" onClick={copy}>{copied ? 'Copied ✓' : `Copy ${label}`}</button>
         <span className="sr-only" role="status">{copied ? `${label} copied` : ''}</span>
       </div>
-      <pre className="body code-snippet" aria-label={`${label} code`}>{shown}</pre>
+      <pre className="body code-snippet" aria-label={`${label} code`} tabIndex={0}>{shown}</pre>
       {!reveal && e.secrets.length > 0 && <p className="muted code-note">Secrets are masked on screen; Copy copies the real request.</p>}
     </div>
   );

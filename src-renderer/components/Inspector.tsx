@@ -34,7 +34,7 @@ function Side({ e, side, reveal }: { e: Exchange; side: 'request' | 'response'; 
       <h4 className="sub">Headers</h4>
       <Headers headers={maskedHeaders(e, side, reveal)} />
       <h4 className="sub">Body</h4>
-      {body === null ? <p className="muted">Empty body.</p> : <pre className="body">{body}</pre>}
+      {body === null ? <p className="muted">Empty body.</p> : <pre className="body" tabIndex={0} aria-label={`${side === 'request' ? 'Request' : 'Response'} body`}>{body}</pre>}
     </div>
   );
 }

@@ -1,9 +1,22 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { lowContrastTexts } from './contrast';
 import { expect, test } from './studio';
 
-/** True when `el` scrolls sideways (something inside is wider than it). */
-const scrollsSideways = (el: Locator) => el.evaluate((n) => n.scrollWidth > n.clientWidth + 1);
+/** True when `el` scrolls sideways, or hides something cut off at its right edge (its overflow-x is hidden). */
+const scrollsSideways = async (el: Locator) => {
+  const wide = await el.evaluate((n) => {
+    const right = n.getBoundingClientRect().right + 1;
+    const cut = [...n.querySelectorAll('*')].filter((c) => c.getBoundingClientRect().right > right && getComputedStyle(c).position !== 'fixed');
+    return { scrolls: n.scrollWidth > n.clientWidth + 1, cut: cut.map((c) => `${c.tagName.toLowerCase()}.${[...c.classList].join('.')}: ${(c.textContent ?? '').slice(0, 40)}`) };
+  });
+  return wide.scrolls || wide.cut.length ? wide : false;
+};
+/** axe-core's serious and critical findings inside `selector` (rule id and the nodes' targets). */
+async function axeSerious(page: Page, selector: string) {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
 const pageScrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
 /**
@@ -76,6 +89,7 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     await expect(jwt).toContainText('Issuer: the agent provider that minted the token');
     expect(await scrollsSideways(panel)).toBe(false);
     expect(await lowContrastTexts(page)).toEqual([]);
+    expect(await axeSerious(page, 'section.inspector')).toEqual([]);
     await studio.shot(`inspector-tokens-${size.width}`);
     await key.scrollIntoViewIfNeeded();
     await studio.shot(`inspector-key-${size.width}`);
@@ -121,6 +135,7 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     await inspector.getByRole('button', { name: 'Hide secrets' }).click();
     await expect(panel.getByLabel('Python code')).not.toContainText(whole.slice(-30));
     expect(await lowContrastTexts(page)).toEqual([]);
+    expect(await axeSerious(page, 'section.inspector')).toEqual([]);
 
     // The chosen tab is kept from arrow to arrow where it exists; Tokens falls back to Response.
     await studio.arrow(/^GET \/api\/resource from Agent to Service, answered 200/).last().click();
@@ -147,6 +162,7 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     await expect(rows.locator(`td:nth-child(${audColumn + 1}).changed`).first()).toBeVisible();
     await expect(rows.getByRole('rowheader')).toContainText(['ID-JAG']);
     expect(await pageScrollsSideways(page)).toBe(false);
+    expect(await axeSerious(page, 'dialog.claims-across-modal')).toEqual([]);
     await studio.shot(`inspector-claims-across-${size.width}`);
     // A token's name opens the exchange that carried it.
     await rows.getByRole('rowheader').first().getByRole('button').click();
