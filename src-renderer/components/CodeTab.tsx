@@ -10,8 +10,7 @@ const ARROW_STEP = new Map([['ArrowRight', 1], ['ArrowDown', 1], ['ArrowLeft', -
  * The request as code to replay it — curl, JavaScript fetch, Python requests — with secrets masked
  * unless revealed, and a warning when it carries something that works only once.
  */
-export function CodeTab({ e, reveal }: { e: Exchange; reveal: boolean }) {
-  const [lang, setLang] = useState<CodeLang>('curl');
+export function CodeTab({ e, reveal, lang, setLang }: { e: Exchange; reveal: boolean; lang: CodeLang; setLang: (l: CodeLang) => void }) {
   const [copied, setCopied] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStudio } from '../store/studio';
 import type { Exchange } from '../types';
+import type { CodeLang } from './code';
 import { CodeTab } from './CodeTab';
 import { pathOf, responseLabel, toneOf } from './diagramModel';
 import './inspector.css';
@@ -91,6 +92,7 @@ export function Inspector() {
   const [reveal, setReveal] = useState(false);
   // The person's last choice, kept while they click from arrow to arrow (inspectorTabs.ts).
   const [chosen, setChosen] = useState<InspectorTab | null>(null);
+  const [lang, setLang] = useState<CodeLang>('curl'); // kept too: a Python learner stays in Python
   useEffect(() => setReveal(false), [e?.id]);
 
   if (!e) return <Empty />;
@@ -132,7 +134,7 @@ export function Inspector() {
         {tab === 'request' && <Side e={e} side="request" reveal={reveal} />}
         {tab === 'response' && <Side e={e} side="response" reveal={reveal} />}
         {tab === 'tokens' && <TokensTab e={e} reveal={reveal} />}
-        {tab === 'code' && <CodeTab e={e} reveal={reveal} />}
+        {tab === 'code' && <CodeTab e={e} reveal={reveal} lang={lang} setLang={setLang} />}
       </div>
     </section>
   );

@@ -146,9 +146,13 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     await studio.arrow(/^GET \/api\/resource from Agent to Service, answered 200/).last().click();
     await expect(tabs.getByRole('tab', { name: /^Tokens/ })).toHaveCount(0);
     await expect(tab('Response')).toHaveAttribute('aria-selected', 'true');
+    // The language is kept too, across tabs and arrows.
+    await tab('Code').click();
+    await expect(panel.getByRole('radio', { name: 'Python' })).toHaveAttribute('aria-checked', 'true');
 
     // Claims across tokens: every JWT of the run in order, aud moving from the agent's client to the service.
     await studio.arrow(/^POST \/agent\/auth from Agent to Service, answered 200/).click();
+    await tab(/^Tokens/).click();
     await panel.getByRole('button', { name: 'Claims across tokens…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Claims across tokens' });
     await expect(dialog).toBeVisible();
