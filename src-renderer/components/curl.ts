@@ -5,15 +5,18 @@ const KEEP = new Set(['content-type', 'authorization', 'accept', 'cookie', 'dpop
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The request headers a replay sends (curl, fetch and Python alike). */
+export function replayHeaders(e: Exchange): [string, string][] {
+  return Object.entries(e.requestHeaders).filter(([name]) => KEEP.has(name.toLowerCase()));
+}
+
 /** A curl command that replays the request exactly (real secrets included: it is meant to be run). */
 export function curlCommand(e: Exchange): string | null {
   if (e.method === 'SMTP') return null;
   const parts = ['curl -i'];
   if (e.method !== 'GET' || e.requestBody) parts.push(`-X ${e.method}`);
   parts.push(quote(e.url));
-  for (const [name, value] of Object.entries(e.requestHeaders)) {
-    if (KEEP.has(name.toLowerCase())) parts.push(`-H ${quote(`${name}: ${value}`)}`);
-  }
+  for (const [name, value] of replayHeaders(e)) parts.push(`-H ${quote(`${name}: ${value}`)}`);
   if (e.requestBody) parts.push(`--data-raw ${quote(e.requestBody)}`);
   return parts.join(' \\\n  ');
 }

@@ -73,6 +73,28 @@ export function prettyBody(e: Exchange, side: Side, reveal: boolean): string | n
   return raw;
 }
 
+/**
+ * The URL with its secret query values masked (the claim link's token, PROTOCOL.md §3). Rebuilt by
+ * hand: URLSearchParams would percent-encode the mask's bullets.
+ */
+export function maskedUrl(e: Exchange, reveal: boolean): string {
+  const names = e.secrets.filter((p) => p.startsWith('request.query.')).map((p) => p.slice('request.query.'.length));
+  const at = e.url.indexOf('?');
+  if (reveal || !names.length || at < 0) return e.url;
+  const [query, hash = ''] = e.url.slice(at + 1).split('#');
+  const pairs = query.split('&').map((pair) => {
+    const [k, ...v] = pair.split('=');
+    let name = k;
+    try {
+      name = decodeURIComponent(k.replace(/\+/g, ' '));
+    } catch {
+      /* a malformed escape: compare as sent */
+    }
+    return names.includes(name) ? `${k}=${maskValue(v.join('='))}` : pair;
+  });
+  return `${e.url.slice(0, at)}?${pairs.join('&')}${hash ? `#${hash}` : ''}`;
+}
+
 /** The exchange with its request secrets masked (for showing a curl command on screen). */
 export function maskedRequest(e: Exchange): Exchange {
   const paths = secretKeys(e.secrets, 'request', 'body');
@@ -89,5 +111,5 @@ export function maskedRequest(e: Exchange): Exchange {
       body = [...form].map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&');
     }
   }
-  return { ...e, requestHeaders: maskedHeaders(e, 'request', false), requestBody: body };
+  return { ...e, url: maskedUrl(e, false), requestHeaders: maskedHeaders(e, 'request', false), requestBody: body };
 }

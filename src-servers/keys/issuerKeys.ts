@@ -46,6 +46,12 @@ export interface IssuerKeysOptions {
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
+/** A verified signature: the issuer's jwks_uri and the public key from it that verified the token. */
+export interface Verified {
+  jwksUri: string;
+  key?: CryptoKey;
+}
+
 interface IssuerEntry {
   jwksUri: string;
   discoveredAt: number;
@@ -95,31 +101,33 @@ export class IssuerKeys {
    * Verify the JWS signature only (claims are other rules' business) with the issuer's key. Throws
    * KeysUnavailable, or jose's error (JWKSNoMatchingKey even after the refetch,
    * JWSSignatureVerificationFailed, JWKSMultipleMatchingKeys, ...) for the caller to word.
+   * `key` is the public key from the JWKS that verified it (the trace shows it, as jwt.io does).
    */
-  async verify(iss: string, jwt: string, opts: { algorithms?: string[] } = {}): Promise<{ jwksUri: string }> {
+  async verify(iss: string, jwt: string, opts: { algorithms?: string[] } = {}): Promise<Verified> {
     const shared = this.opts.verified;
     if (shared?.mode === 'reuse') {
-      const jwksUri = shared.signatures.lookup(iss, jwt);
-      if (jwksUri !== undefined) return { jwksUri };
+      const hit = shared.signatures.lookup(iss, jwt);
+      if (hit !== undefined) return hit;
     }
     const result = await this.verifyNow(iss, jwt, opts);
-    if (shared?.mode === 'remember') shared.signatures.remember(iss, jwt, result.jwksUri);
+    if (shared?.mode === 'remember') shared.signatures.remember(iss, jwt, result.jwksUri, result.key);
     return result;
   }
 
-  private async verifyNow(iss: string, jwt: string, opts: { algorithms?: string[] }): Promise<{ jwksUri: string }> {
+  private async verifyNow(iss: string, jwt: string, opts: { algorithms?: string[] }): Promise<Verified> {
     this.throwIfFailedRecently(iss);
     const entry = await this.entry(iss);
     await this.load(iss, entry, false);
+    let verified;
     try {
-      await compactVerify(jwt, entry.keys, opts);
+      verified = await compactVerify(jwt, entry.keys, opts);
     } catch (err) {
       if (!(err instanceof errors.JWKSNoMatchingKey) || !this.mayForceRefetch(entry)) throw err;
       entry.forcedAt = this.now();
       await this.load(iss, entry, true);
-      await compactVerify(jwt, entry.keys, opts);
+      verified = await compactVerify(jwt, entry.keys, opts);
     }
-    return { jwksUri: entry.jwksUri };
+    return { jwksUri: entry.jwksUri, key: verified.key as CryptoKey };
   }
 
   /** Forget every issuer (after a reset the bundled provider has new keys). */

@@ -9,26 +9,27 @@ const TTL_MS = 60_000;
 const MAX_ENTRIES = 4_096;
 
 export class VerifiedSignatures {
-  private readonly entries = new Map<string, { jwksUri: string; at: number }>();
+  private readonly entries = new Map<string, { jwksUri: string; key?: CryptoKey; at: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  remember(iss: string, jwt: string, jwksUri: string): void {
-    const key = `${iss}\n${jwt}`;
-    this.entries.delete(key);
-    this.entries.set(key, { jwksUri, at: this.now() });
+  /** `key` is the public key that verified it, kept so the display can show it (never re-used to verify). */
+  remember(iss: string, jwt: string, jwksUri: string, key?: CryptoKey): void {
+    const id = `${iss}\n${jwt}`;
+    this.entries.delete(id);
+    this.entries.set(id, { jwksUri, key, at: this.now() });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  /** The jwks_uri whose key verified this token of `iss` just now, or undefined. */
-  lookup(iss: string, jwt: string): string | undefined {
+  /** The jwks_uri (and the key from it) that verified this token of `iss` just now, or undefined. */
+  lookup(iss: string, jwt: string): { jwksUri: string; key?: CryptoKey } | undefined {
     const hit = this.entries.get(`${iss}\n${jwt}`);
     if (!hit) return undefined;
     if (this.now() - hit.at >= TTL_MS) {
       this.entries.delete(`${iss}\n${jwt}`);
       return undefined;
     }
-    return hit.jwksUri;
+    return { jwksUri: hit.jwksUri, key: hit.key };
   }
 
   clear(): void {

@@ -24,6 +24,22 @@ export const STEP_HEADER = 'x-studio-step';
  */
 export const PROFILE_HEADER = 'x-studio-profile';
 
+/**
+ * The public key that verified a JWT, as jwt.io shows it: its public members (RFC 7517 §4, RFC 7518
+ * §6.2.1 x/y for EC, §6.3.1 n/e for RSA) and its RFC 7638 thumbprint, so a learner can match it
+ * against the issuer's JWKS. Public parameters only: a verifying key never has a private part.
+ */
+export interface VerifyingKey {
+  kty: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+  /** RFC 7638 SHA-256 JWK thumbprint, base64url. */
+  thumbprint: string;
+}
+
 export interface DecodedJwt {
   /** Where it was found, e.g. "request.body.assertion" or "request.headers.authorization". */
   where: string;
@@ -31,7 +47,7 @@ export interface DecodedJwt {
   claims: Record<string, unknown>;
   /** Signature status: verified by a key we know, failed, or not checkable. */
   signature:
-    | { status: 'verified'; kid?: string; jwksUri: string }
+    | { status: 'verified'; kid?: string; jwksUri: string; key?: VerifyingKey }
     | { status: 'invalid'; reason: string }
     | { status: 'unverified'; reason: string };
 }

@@ -5,12 +5,35 @@
  * It checks only issuers the host already trusts (DESIGN.md rule 9): a recorded token naming any
  * other `iss` makes us fetch nothing — anyone can put any URL in a token and send it to us.
  */
-import { compactVerify } from 'jose';
+import { calculateJwkThumbprint, compactVerify, exportJWK } from 'jose';
 import { IssuerKeys, KeysUnavailable } from '../keys/issuerKeys.js';
 import type { VerifiedSignatures } from '../keys/verifiedSignatures.js';
 import type { DecodedJwt } from './types.js';
 
 type Signature = DecodedJwt['signature'];
+type VerifyingKey = NonNullable<Extract<Signature, { status: 'verified' }>['key']>;
+
+/**
+ * The verifying key's public members and RFC 7638 thumbprint, for the inspector (as jwt.io shows the
+ * key that verified a token). Undefined when the key cannot be exported: the status alone is still true.
+ */
+async function describeKey(key: CryptoKey | undefined): Promise<VerifyingKey | undefined> {
+  if (!key) return undefined;
+  try {
+    const jwk = await exportJWK(key);
+    if (jwk.d !== undefined || typeof jwk.kty !== 'string') return undefined; // never show a private part
+    const out: VerifyingKey = { kty: jwk.kty, thumbprint: await calculateJwkThumbprint(jwk) };
+    for (const m of ['crv', 'x', 'y', 'n', 'e'] as const) if (typeof jwk[m] === 'string') out[m] = jwk[m];
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+const verified = async (kid: string | undefined, jwksUri: string, key: CryptoKey | undefined): Promise<Signature> => {
+  const described = await describeKey(key);
+  return { status: 'verified', kid, jwksUri, ...(described ? { key: described } : {}) };
+};
 
 const KEYS_TTL_MS = 5 * 60_000;       // how long a fetched JWKS is trusted before refetching
 const FAILURE_TTL_MS = 30_000;        // an unreachable issuer is not asked again for this long
@@ -68,12 +91,12 @@ export function createSignatureChecker(
   });
 
   /** Several keys share the kid/alg: jose hands them over to try one by one. */
-  async function verifyEach(token: string, multiple: unknown): Promise<void> {
+  async function verifyEach(token: string, multiple: unknown): Promise<CryptoKey> {
     let last: unknown = multiple;
     for await (const key of multiple as AsyncIterable<CryptoKey>) {
       try {
         await compactVerify(token, key);
-        return;
+        return key;
       } catch (e) {
         last = e;
       }
@@ -91,16 +114,16 @@ export function createSignatureChecker(
       const iss = claims.iss as string;
       const kid = typeof header.kid === 'string' ? header.kid : undefined;
       try {
-        const { jwksUri } = await keys.verify(iss, token);
-        return { status: 'verified', kid, jwksUri };
+        const { jwksUri, key } = await keys.verify(iss, token);
+        return await verified(kid, jwksUri, key);
       } catch (err) {
         if (err instanceof KeysUnavailable) return { status: 'unverified', reason: `could not fetch the issuer's keys: ${describe(err.cause ?? err)}` };
         let code = (err as { code?: string }).code;
         let failure = err;
         if (code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') {
           try {
-            await verifyEach(token, err);
-            return { status: 'verified', kid, jwksUri: await keys.jwksUri(iss) };
+            const key = await verifyEach(token, err);
+            return await verified(kid, await keys.jwksUri(iss), key);
           } catch (e) {
             failure = e;
             code = (e as { code?: string }).code;

@@ -19,9 +19,11 @@ test('Inspector: click an arrow, see its status and the decoded ID-JAG with ever
   }
   await expect(jwt).toContainText('Issuer: the agent provider that minted the token');
   // Secrets stay masked until you ask.
+  await inspector.getByRole('tab', { name: 'Response' }).click();
   await expect(inspector.getByText(/"credential": "(at_|sk_test_)?•+"/)).toBeVisible();
   await inspector.getByRole('button', { name: 'Reveal secrets' }).click();
   await expect(inspector.getByText(/"credential": "(at_|sk_test_)?[A-Za-z0-9_-]{12,}"/)).toBeVisible();
+  await inspector.getByRole('tab', { name: 'Code' }).click();
   await inspector.getByRole('button', { name: 'Copy curl' }).click();
   await expect(inspector.getByRole('button', { name: 'Copied ✓' })).toBeVisible();
   await studio.shot('inspector-id-jag');

@@ -214,6 +214,18 @@ describe('exports', () => {
     expect(doc.exchanges).toEqual(recorder.exchanges(id));
     expect(() => parseTraceJson('{"format":"something-else"}')).toThrow(/not a trace export/);
   });
+
+  it('JSON: keeps the key that verified a token (the inspector shows it after a reload)', () => {
+    const recorder = memoryRecorder();
+    const key = { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate', thumbprint: 'tp' };
+    recorder.record({
+      from: 'Agent', to: 'Service', method: 'POST', url: 'http://127.0.0.1:8000/agent/auth', status: 200,
+      jwts: [{ where: 'request.body.assertion', header: { alg: 'ES256' }, claims: {}, signature: { status: 'verified', kid: 'k1', jwksUri: 'http://127.0.0.1:4000/jwks', key } }],
+    });
+    recorder.flush();
+    const doc = parseTraceJson(recorder.exportTrace(recorder.currentTraceId(), 'json'));
+    expect(doc.exchanges[0].jwts[0].signature).toEqual({ status: 'verified', kid: 'k1', jwksUri: 'http://127.0.0.1:4000/jwks', key });
+  });
 });
 
 /** A v0.6 run (PROTOCOL-v0.6.md): its Service exchanges carry the profile that answered (Exchange.serviceProfile). */

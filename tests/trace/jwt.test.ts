@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import express from 'express';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { findJwts } from '../../src-servers/trace/jwt.js';
 import type { Exchange, TraceRecorder } from '../../src-servers/trace/types.js';
 import { listen, memoryRecorder, nextExchanges, type Running } from './helpers.js';
@@ -10,12 +10,19 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-interface Issuer { url: string; jwksHits: () => number; addKey(kid: string): Promise<CryptoKey> ; keys: Map<string, CryptoKey> }
+interface Issuer { url: string; jwksHits: () => number; addKey(kid: string): Promise<CryptoKey> ; keys: Map<string, CryptoKey>; publicKeys: Map<string, JWK> }
+
+/** What the inspector shows for the key that verified a token: its public members and RFC 7638 thumbprint. */
+async function shownKey(jwk: JWK | undefined) {
+  const { kty, crv, x, y } = jwk!;
+  return { kty, crv, x, y, thumbprint: await calculateJwkThumbprint(jwk!) };
+}
 
 /** A provider-like issuer serving its keys: via OIDC discovery's jwks_uri, or only at /.well-known/jwks.json. */
 async function issuer(opts: { discovery: boolean; recorder?: TraceRecorder }): Promise<Issuer> {
   const publicJwks: object[] = [];
   const keys = new Map<string, CryptoKey>();
+  const publicKeys = new Map<string, JWK>();
   let hits = 0;
   const app = express();
   if (opts.recorder) app.use(opts.recorder.middleware('Provider'));
@@ -28,9 +35,11 @@ async function issuer(opts: { discovery: boolean; recorder?: TraceRecorder }): P
     url: server.url,
     jwksHits: () => hits,
     keys,
+    publicKeys,
     async addKey(kid) {
       const { publicKey, privateKey } = await generateKeyPair('ES256');
-      publicJwks.push({ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' });
+      publicKeys.set(kid, await exportJWK(publicKey));
+      publicJwks.push({ ...publicKeys.get(kid), kid, alg: 'ES256', use: 'sig' });
       keys.set(kid, privateKey);
       return privateKey;
     },
@@ -87,7 +96,7 @@ describe('JWT decoding and signature status', () => {
       claims: { iss: iss.url, sub: 'usr_alice', email_verified: true },
       signature: { status: 'unverified', reason: 'signature check pending' },
     });
-    expect(updated?.jwts[0].signature).toEqual({ status: 'verified', kid: 'k1', jwksUri: `${iss.url}/keys` });
+    expect(updated?.jwts[0].signature).toEqual({ status: 'verified', kid: 'k1', jwksUri: `${iss.url}/keys`, key: await shownKey(iss.publicKeys.get('k1')) });
     expect(recorder.exchanges(recorder.currentTraceId())).toEqual([updated]); // stored too
     // The recorder's own discovery and JWKS fetches are not part of the trace, though the issuer records.
     expect(iss.jwksHits()).toBe(1);
@@ -124,7 +133,7 @@ describe('JWT decoding and signature status', () => {
     const key = await iss.addKey('k1');
     const url = await service(recorder);
     const { updated } = await sendAndCheck(recorder, url, await idJag(iss.url, key, 'k1'));
-    expect(updated?.jwts[0].signature).toEqual({ status: 'verified', kid: 'k1', jwksUri: `${iss.url}/.well-known/jwks.json` });
+    expect(updated?.jwts[0].signature).toEqual({ status: 'verified', kid: 'k1', jwksUri: `${iss.url}/.well-known/jwks.json`, key: await shownKey(iss.publicKeys.get('k1')) });
   });
 
   it('leaves a token from an issuer it cannot reach unverified', async () => {
@@ -151,6 +160,8 @@ describe('JWT decoding and signature status', () => {
     clock += 5_000;
     const { updated } = await sendAndCheck(recorder, url, await idJag(iss.url, k2, 'k2'));
     expect(updated?.jwts[0].signature).toMatchObject({ status: 'verified', kid: 'k2' });
+    // The key shown is the rotated-in one, not the first key of the set.
+    expect(updated?.jwts[0].signature).toMatchObject({ key: await shownKey(iss.publicKeys.get('k2')) });
     expect(iss.jwksHits()).toBe(2);
   });
 

@@ -19,7 +19,13 @@ export function toJson(trace: TraceMeta, exchanges: Exchange[]): string {
 const actor = z.enum(ACTORS as [Actor, ...Actor[]]);
 const headers = z.record(z.string(), z.string());
 const signature = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('verified'), kid: z.string().optional(), jwksUri: z.string() }),
+  z.object({
+    status: z.literal('verified'), kid: z.string().optional(), jwksUri: z.string(),
+    key: z.object({
+      kty: z.string(), crv: z.string().optional(), x: z.string().optional(), y: z.string().optional(),
+      n: z.string().optional(), e: z.string().optional(), thumbprint: z.string(),
+    }).optional(),
+  }),
   z.object({ status: z.literal('invalid'), reason: z.string() }),
   z.object({ status: z.literal('unverified'), reason: z.string() }),
 ]);

@@ -3,6 +3,7 @@
  * the service itself never accepts a token from that memo, and a token it did not verify is
  * checked against the issuer's keys as before.
  */
+import { exportJWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IssuerKeys } from '../../../src-servers/keys/issuerKeys.js';
 import { VerifiedSignatures } from '../../../src-servers/keys/verifiedSignatures.js';
@@ -29,10 +30,16 @@ describe('signatures verified by the service', () => {
   it('the display answers from the service\'s verification, fetching nothing itself', async () => {
     const { docs, service, display } = pair();
     const token = await mint(k1);
-    expect(await service.verify(ISSUER, token)).toEqual({ jwksUri: JWKS_URI });
+    const verified = await service.verify(ISSUER, token);
+    expect(verified).toEqual({ jwksUri: JWKS_URI, key: expect.anything() });
     const fetched = docs.hits(JWKS_URI);
-    expect(await display.verify(ISSUER, token)).toEqual({ jwksUri: JWKS_URI });
+    const shown = await display.verify(ISSUER, token);
+    expect(shown).toEqual({ jwksUri: JWKS_URI, key: expect.anything() });
     expect(docs.hits(JWKS_URI)).toBe(fetched); // the display's own key set was never loaded
+    // The display learns which key verified it (the inspector shows it, as jwt.io does): k1's public part.
+    expect(shown.key).toBe(verified.key);
+    const { kid: _kid, alg: _alg, use: _use, ...k1Public } = k1.publicJwk;
+    expect(await exportJWK(shown.key!)).toEqual(k1Public);
   });
 
   it('a token the service did not verify is still checked: a forged one is rejected by the display', async () => {
