@@ -20,7 +20,7 @@ import { useStudio } from './store/studio';
 function Connection() {
   const c = useStudio((s) => s.connection);
   const text = c === 'live' ? 'Live' : c === 'connecting' ? 'Connecting…' : 'Offline — retrying';
-  return <span className={`conn conn-${c}`} role="status" title="Live link to the studio (Server-Sent Events)"><span className="dot" aria-hidden="true" />{text}</span>;
+  return <span className={`conn conn-${c}`} role="status" title="Live link to the studio (Server-Sent Events)"><span className="dot" aria-hidden="true" /><span className="conn-text">{text}</span></span>;
 }
 
 export function App() {

@@ -52,8 +52,9 @@ export const BIG_STEP = 64;
 export function defaults(win: Win): LayoutSizes {
   const narrow = win.width < 1180;
   // The person's panes take about half the height under the topbar: the claim page's button and two
-  // narration entries beside the agent's question fit at 1024×700 without scrolling.
-  const panes = Math.round(0.52 * (win.height - TOPBAR));
+  // narration entries beside the agent's question fit at 1024×700 without scrolling. Shorter than
+  // 600 px (150 % zoom on 1280×800) the diagram keeps the larger share.
+  const panes = Math.round((win.height < 600 ? 0.44 : 0.52) * (win.height - TOPBAR));
   return { sidebar: narrow ? 188 : 228, right: narrow ? 316 : 392, panes };
 }
 
@@ -95,7 +96,7 @@ export function resolveSizes(prefs: LayoutPrefs, win: Win): LayoutSizes {
 export function range(key: PaneKey, prefs: LayoutPrefs, win: Win): { min: number; max: number } {
   if (key === 'panes') return { min: LIMITS.panes.min, max: panesMax(win) };
   const other = key === 'sidebar' ? resolveSizes(prefs, win).right : resolveSizes(prefs, win).sidebar;
-  const room = Math.max(LIMITS[key].min, sideRoom({ ...win }, { ...prefs, [`${key}Collapsed`]: false }) - other);
+  const room = Math.max(LIMITS[key].min, sideRoom(win, { ...prefs, [`${key}Collapsed`]: false }) - other);
   return { min: 0, max: Math.min(LIMITS[key].max, room) };
 }
 
