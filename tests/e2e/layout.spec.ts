@@ -43,6 +43,8 @@ for (const size of SIZES) {
     await page.keyboard.press('ArrowLeft');
     await expect(side).toHaveAttribute('aria-valuenow', String(startSide + 64 - 16));
     expect(await width(studio)).toBeCloseTo(dragged - 48, 0);
+    // The splitter keeps its arrows: → on it never reached the studio's "→ = Next step" shortcut.
+    await expect(studio.arrows).toHaveCount(0);
     const keyed = await width(studio);
 
     // The row of the person's panes: ↑ makes it taller (its splitter is horizontal).
@@ -153,6 +155,31 @@ for (const size of SIZES) {
     await studio.shot(`layout-your-turn-${size.width}`);
   });
 }
+
+test('remembered sizes give way when the window shrinks: no sideways scroll, the diagram keeps its room', async ({ studio }) => {
+  const { page } = studio;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // The widest side columns and the tallest panes row the big window allows.
+  for (const name of ['Resize the flows and steps', 'Resize the details column']) {
+    const sep = separator(page, name);
+    await sep.focus();
+    for (let i = 0; i < 8; i++) await page.keyboard.press(name.includes('flows') ? 'Shift+ArrowRight' : 'Shift+ArrowLeft');
+  }
+  await separator(page, 'Resize your panes').focus();
+  for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowUp');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.reload();
+  await expect(studio.button('ID-JAG')).toBeVisible();
+  expect(await page.evaluate(() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight])).toEqual([0, 0]);
+  expect(await width(studio)).toBeGreaterThanOrEqual(360 - 2); // CENTER_MIN, less the centre column's 1 px borders
+  expect((await studio.diagram.boundingBox())!.height).toBeGreaterThan(60);
+  for (const name of ['Resize the flows and steps', 'Resize the details column', 'Resize your panes']) {
+    const sep = separator(page, name);
+    expect(Number(await sep.getAttribute('aria-valuenow')), name).toBeLessThanOrEqual(Number(await sep.getAttribute('aria-valuemax')));
+  }
+  expect(await cutOffButtons(page)).toEqual([]);
+  await studio.shot('layout-shrunk-1024');
+});
 
 /** Every button of the topbar and the panes lies inside the window, or inside the scrolling pane it belongs to. */
 async function cutOffButtons(page: Page): Promise<string[]> {
