@@ -43,6 +43,12 @@ export function sendPage(res: Response, status: number, page: { title: string; b
     body { padding: 8px; line-height: 1.4; font-size: 14px; } main { padding: 12px 14px; } h1 { font-size: 17px; margin-bottom: 6px; }
     p { margin: 6px 0; } .muted { font-size: 12.5px; } button { font-size: 14px; padding: 7px 14px; } .code { font-size: 34px; margin: 8px 0 2px; }
   }
+  /* The shortest frame (the studio at its 1024×700 minimum): still the whole page down to its button. */
+  @media (max-height: 300px) {
+    body { padding: 0; font-size: 13px; line-height: 1.35; } main { border: 0; border-radius: 0; padding: 8px 12px; }
+    h1 { font-size: 15px; margin-bottom: 4px; } p { margin: 4px 0; } .muted { font-size: 12px; }
+    button { padding: 6px 12px; } .code { font-size: 30px; margin: 4px 0 0; }
+  }
 </style></head>
 <body><main>
 <h1>${escapeHtml(page.title)}</h1>
