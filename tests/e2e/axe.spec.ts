@@ -84,6 +84,7 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     await studio.arrow(/^POST \/agent\/auth from Agent to Service, answered 200/).click();
     await expect(studio.inspector.getByLabel('Status 200 OK')).toBeVisible();
     await audit.check('finished run, arrow in the inspector');
+    await studio.shot(`axe-inspector-${size.width}`);
     await studio.openServiceState();
     await audit.check('Service state', { scope: RIGHT });
     await page.getByRole('tab', { name: 'Provider' }).click();
@@ -189,5 +190,6 @@ test("axe: v0.6 — the service's own /login and claim pages, in the browser pan
   await audit.check('browser pane, the v0.6 claim page, the code typed', { scope: PANES });
   await studio.browserPage.getByRole('button', { name: 'Confirm' }).click();
   await studio.expectSucceeded();
+  await studio.shot('axe-v06-done-1024'); // the claim polls drawn as one arrow "×N": its count beside the label
   audit.expectClean();
 });
