@@ -239,8 +239,10 @@ function Arrow(props: {
       </text>
     </g>
   );
+  // Beside a button, the answer is marked "beside-selected", not "selected": one arrow is the selected one.
+  const answerTone = drawReq ? tone.replace(' selected', selected ? ' beside-selected' : '') : tone;
   const answer = (drawRes || shownTimes) && (
-    <g className={`arrow answer ${tone}`} aria-hidden="true" onClick={select}>
+    <g className={`arrow answer ${answerTone}`} aria-hidden="true" onClick={select}>
       {drawRes && !drawReq && <rect className="hit" x={Math.min(x1, x2) - 12} y={y + 26} width={Math.max(span, 60) + 24} height={HALF_H - 4} rx={5} />}
       {shownTimes && (
         <text className="req-label" x={reqX} y={y + 14} textAnchor={anchor}>

@@ -70,6 +70,9 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     await page.setViewportSize(size);
     const audit = new Audit(page, at);
     await audit.check('first visit');
+    await studio.openServiceState(); // empty roles: nothing to press in the pane, which may still scroll
+    await audit.check('Service state, empty', { scope: RIGHT });
+    await page.getByRole('tab', { name: 'Inspector' }).click();
 
     await studio.setAutopilot(false);
     await studio.chooseFlow('ID-JAG');
