@@ -50,7 +50,7 @@ export function App() {
         <TestServiceButton />
         <ExportMenu />
         <button type="button" className="ghost" onClick={() => setDialog('reset')} aria-label="Reset all data…" title="Reset all data: registrations, grants, mails and traces">
-          <span className="label-long">Reset all data…</span><span className="label-short" aria-hidden="true">Wipe…</span>
+          <span className="label-long">Reset all data…</span><span className="label-short" aria-hidden="true">Reset…</span>
         </button>
         <button type="button" className="ghost icon" onClick={showHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
         <Connection />

@@ -155,7 +155,8 @@ export function AgentPane() {
           <ul>{run.decision.why.map((w, i) => <li key={i}>{w}</li>)}</ul>
         </details>
       )}
-      <ol className="narration" ref={log} aria-label="What the agent says">
+      {/* WCAG 2.1.1: a scrolling log must be reachable by keyboard to be scrolled (tabIndex 0; keydown above unpins it). */}
+      <ol className="narration" ref={log} aria-label="What the agent says" tabIndex={0}>
         {!narration.length && <li className="muted">The agent narrates each step here: what it does, and why.</li>}
         {narration.map((n, i) => (
           <li key={i} className={review !== null ? (tags[i] === review ? 'reviewed' : 'dim') : ''}>

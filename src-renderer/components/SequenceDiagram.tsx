@@ -167,6 +167,11 @@ export function SequenceDiagram() {
               b.index !== null && b.index === live ? 'band-current' : '',
               review !== null ? (b.index === review ? 'band-reviewed' : 'band-dim') : '',
             ].join(' ');
+            // WCAG 2.5.3 (label in name): the step's button is named by the title it shows ("3 · Register…"), then its status.
+            const title = b.index !== null ? `${b.index + 1} · ${b.title}` : b.title;
+            const status = b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status];
+            const px = presenter ? [18, 17] : [11.5, 11];
+            const statusFits = width - 36 - textWidth(title, `650 ${px[0]}px`) - textWidth(status, `600 ${px[1]}px`) >= 0;
             return (
               <g key={b.key} className={cls}>
                 <rect className="band-bg" x={2} y={band.y} width={width - 4} height={h} rx={6} />
@@ -174,26 +179,20 @@ export function SequenceDiagram() {
                   className="band-head"
                   role={b.index !== null ? 'button' : undefined}
                   tabIndex={b.index !== null ? 0 : undefined}
-                  aria-label={b.index !== null ? `Step ${b.index + 1}: ${b.title} (${STATUS_WORD[b.status]}) — review this step` : undefined}
+                  aria-label={b.index !== null ? `${title}, ${status || 'outside the steps'} — review this step` : undefined}
                   onClick={() => b.index !== null && reviewStep(b.index)}
                   onKeyDown={(e) => b.index !== null && onKey(e, () => reviewStep(b.index))}
                 >
                   <rect className="band-head-hit" x={2} y={band.y} width={width - 4} height={BAND_HEAD - 4} rx={6} />
-                  <text className="band-title" x={12} y={band.y + 17}>
-                    {b.index !== null ? `${b.index + 1} · ${b.title}` : b.title}
-                  </text>
-                  {(() => {
-                    const status = b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status];
-                    const title = b.index !== null ? `${b.index + 1} · ${b.title}` : b.title;
-                    // A long title in big type (presenter mode) would run under the status word: then the
-                    // title wins — the band's colour and the head's name still say the status.
-                    const px = presenter ? [18, 17] : [11.5, 11];
-                    const room = width - 36 - textWidth(title, `650 ${px[0]}px`) - textWidth(status, `600 ${px[1]}px`);
-                    return room < 0 ? null : (
-                      <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end">{status}</text>
-                    );
-                  })()}
+                  <text className="band-title" x={12} y={band.y + 17}>{title}</text>
                 </g>
+                {/* Outside the button, whose name says it: a button's visible text must be one run of its name.
+                    A long title in big type (presenter mode) would run under the status word: then the title
+                    wins — the band's colour and the head's name still say the status. */}
+                {statusFits && (
+                  <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end" aria-hidden="true"
+                    style={{ pointerEvents: 'none' }}>{status}</text>
+                )}
                 {!rows.length && b.status !== 'pending' && (
                   <text className="band-empty" x={width / 2} y={band.y + BAND_HEAD + 10} textAnchor="middle">
                     {b.status === 'skipped' ? 'skipped' : b.status === 'active' || b.status === 'waiting' ? '· · ·' : 'no requests in this step'}
@@ -232,50 +231,67 @@ function Arrow(props: {
   const span = Math.abs(x2 - x1);
   const dir = x2 >= x1 ? 1 : -1;
   const mid = (x1 + x2) / 2;
-  const req = requestLabel(e) + (row.repeat > 1 ? ` ×${row.repeat}` : '');
+  const label = requestLabel(e);
+  const times = row.repeat > 1 ? ` ×${row.repeat}` : '';
   const res = responseLabel(e);
   const who = e.from === 'External client' && e.fromLabel ? `${e.from} (${e.fromLabel})` : e.from;
   const select = () => selectExchange(e.id);
   const head = (hx: number, hy: number, d: number) => `${hx},${hy} ${hx - 8 * d},${hy - 4.5} ${hx - 8 * d},${hy + 4.5}`;
   const self = span < 1;
-  const reqAt = placeLabel(req, mid, props.width, SIDE, props.labelPx);
+  const req = self ? fit(label + times, props.width - x1 - 42 - SIDE, props.labelPx) : placeLabel(label + times, mid, props.width, SIDE, props.labelPx).text;
+  const reqX = self ? x1 + 42 : placeLabel(label + times, mid, props.width, SIDE, props.labelPx).x;
   const resAt = placeLabel(res, mid, props.width, SIDE, props.labelPx);
+  // WCAG 2.5.3 (label in name): the button's visible text is its request label alone, which starts its
+  // name; the answer and a repeat count ("×3") are drawn beside it, outside the button, hidden from AT
+  // (the name says them in words).
+  const shownLabel = req.endsWith(times) && times ? req.slice(0, -times.length) : req;
+  const shownTimes = req.slice(shownLabel.length);
+  const anchor = self ? 'start' : 'middle';
+  const tone = `tone-${toneOf(e.status)}${selected ? ' selected' : ''}${e.from === 'External client' ? ' external' : ''}`;
   // One button per exchange: the answer half of a split exchange is clickable but not a second button.
-  const button = part !== 'response';
-  return (
+  const button = drawReq && (
     <g
-      className={`arrow${button ? '' : ' answer'} tone-${toneOf(e.status)}${selected ? ' selected' : ''}${e.from === 'External client' ? ' external' : ''}`}
-      role={button ? 'button' : undefined}
-      tabIndex={button ? 0 : undefined}
-      aria-pressed={button ? selected : undefined}
-      aria-label={button ? `${requestLabel(e)} from ${who} to ${e.to}, answered ${res}` : undefined}
-      aria-hidden={button ? undefined : true}
+      className={`arrow ${tone}`}
+      role="button"
+      tabIndex={0}
+      aria-pressed={selected}
+      aria-label={`${label} from ${who} to ${e.to}, answered ${res}${row.repeat > 1 ? `, ${row.repeat} times` : ''}`}
       onClick={select}
-      onKeyDown={button ? (ev) => props.onKey(ev, select) : undefined}
+      onKeyDown={(ev) => props.onKey(ev, select)}
     >
       <title>{`${e.method} ${e.url}\n${who} → ${e.to}\n${res} · ${Math.round(e.durationMs)} ms`}</title>
-      <rect className="hit" x={Math.min(x1, x2) - 12} y={part === 'response' ? y + 26 : y + 2} width={Math.max(span, 60) + 24}
+      <rect className="hit" x={Math.min(x1, x2) - 12} y={y + 2} width={Math.max(span, 60) + 24}
         height={part === 'both' ? ROW_H - 4 : HALF_H - 4} rx={5} />
-      {self ? (
-        <path className="req" d={`M${x1},${y + 18} h36 v20 h-36`} />
-      ) : (
+      {self ? <path className="req" d={`M${x1},${y + 18} h36 v20 h-36`} /> : (
         <>
-          {drawReq && <line className="req" x1={x1} y1={y + 20} x2={x2 - 2 * dir} y2={y + 20} />}
-          {drawReq && <polygon className="req-head" points={head(x2, y + 20, dir)} />}
-          {drawRes && <line className="res" x1={x2} y1={y + 41} x2={x1 + 2 * dir} y2={y + 41} />}
-          {drawRes && <polyline className="res-head" points={`${x1 + 8 * dir},${y + 36.5} ${x1},${y + 41} ${x1 + 8 * dir},${y + 45.5}`} />}
+          <line className="req" x1={x1} y1={y + 20} x2={x2 - 2 * dir} y2={y + 20} />
+          <polygon className="req-head" points={head(x2, y + 20, dir)} />
         </>
       )}
-      {drawReq && (
-        <text className="req-label" x={self ? x1 + 42 : reqAt.x} y={y + 14} textAnchor={self ? 'start' : 'middle'}>
-          {self ? fit(req, props.width - x1 - 42 - SIDE, props.labelPx) : reqAt.text}
+      <text className="req-label" x={reqX} y={y + 14} textAnchor={anchor}>
+        {shownLabel}{shownTimes && <tspan visibility="hidden">{shownTimes}</tspan>}
+      </text>
+    </g>
+  );
+  // Beside a button, the answer is marked "beside-selected", not "selected": one arrow is the selected one.
+  const answerTone = drawReq ? tone.replace(' selected', selected ? ' beside-selected' : '') : tone;
+  const answer = (drawRes || shownTimes) && (
+    <g className={`arrow answer ${answerTone}`} aria-hidden="true" onClick={select}>
+      {drawRes && !drawReq && <rect className="hit" x={Math.min(x1, x2) - 12} y={y + 26} width={Math.max(span, 60) + 24} height={HALF_H - 4} rx={5} />}
+      {shownTimes && (
+        <text className="req-label" x={reqX} y={y + 14} textAnchor={anchor}>
+          <tspan visibility="hidden">{shownLabel}</tspan>{shownTimes}
         </text>
       )}
+      {drawRes && !drawReq && self && <path className="req" d={`M${x1},${y + 18} h36 v20 h-36`} />}
+      {drawRes && !self && <line className="res" x1={x2} y1={y + 41} x2={x1 + 2 * dir} y2={y + 41} />}
+      {drawRes && !self && <polyline className="res-head" points={`${x1 + 8 * dir},${y + 36.5} ${x1},${y + 41} ${x1 + 8 * dir},${y + 45.5}`} />}
       {drawRes && (
-        <text className="res-label" x={self ? x1 + 42 : resAt.x} y={y + 36} textAnchor={self ? 'start' : 'middle'}>
+        <text className="res-label" x={self ? x1 + 42 : resAt.x} y={y + 36} textAnchor={anchor}>
           {self ? fit(res, props.width - x1 - 42 - SIDE, props.labelPx) : resAt.text}
         </text>
       )}
     </g>
   );
+  return <>{button}{answer}</>;
 }

@@ -70,7 +70,8 @@ export function StatePane({ role }: { role: 'service' | 'provider' }) {
   }, [version, role, profile]);
 
   return (
-    <section className="state-pane" aria-label={role === 'service' ? 'Service state' : 'Provider state'}>
+    // WCAG 2.1.1: the pane scrolls, and it may hold nothing focusable (no grant to revoke): focusable itself, so the keys scroll it.
+    <section className="state-pane" tabIndex={0} aria-label={role === 'service' ? 'Service state' : 'Provider state'}>
       {error && <p className="error-text">{error}</p>}
       {!snap && !error && <p className="muted">Loading…</p>}
       {snap && Object.entries(snap).sort(([a], [b]) => rank(a) - rank(b)).map(([key, list]) => (

@@ -42,7 +42,8 @@ export function StepList() {
         <h2 className="side-title">Steps</h2>
         {review !== null && <button type="button" className="ghost small" onClick={() => reviewStep(null)}>Back to live</button>}
       </div>
-      <ol ref={list}>
+      {/* WCAG 2.1.1: the list scrolls, and before a run its steps are disabled: focusable itself, so the keys scroll it. */}
+      <ol ref={list} tabIndex={0} aria-label="Steps of this flow">
         {steps.map((s, i) => (
           <li key={s.name}>
             <button
@@ -64,7 +65,7 @@ export function StepList() {
   );
 }
 
-/** What the current (or reviewed) step is about: the agent's own explanation, for learners. */
+/** What the current (or reviewed) step is about: the agent's own explanation, for learners. Focusable: it scrolls in small windows (WCAG 2.1.1). */
 export function StepNotes() {
   const history = useStudio((s) => s.history);
   const run = useStudio((s) => (s.history ? null : s.run));
@@ -76,7 +77,7 @@ export function StepNotes() {
   if (history) {
     const flow = info?.flows.find((f) => f.id === history.flow);
     return flow ? (
-      <aside className="step-notes" aria-label="About this flow">
+      <aside className="step-notes" tabIndex={0} aria-label="About this flow">
         <strong>{flow.title}</strong> <span>{flow.summary}</span>
       </aside>
     ) : null;
@@ -84,13 +85,13 @@ export function StepNotes() {
   if (!step) {
     const flow = info?.flows.find((f) => f.id === (run?.flow ?? pendingFlow));
     return flow ? (
-      <aside className="step-notes" aria-label="About this flow">
+      <aside className="step-notes" tabIndex={0} aria-label="About this flow">
         <strong>{flow.title}</strong> <span>{flow.summary}</span>
       </aside>
     ) : null;
   }
   return (
-    <aside className="step-notes" aria-label="About this step">
+    <aside className="step-notes" tabIndex={0} aria-label="About this step">
       <strong>{review !== null ? 'Reviewing' : 'Step'} {index! + 1} · {step.title}</strong> <span>{step.explanation}</span>
       {step.detail && <span className="detail"> {step.detail}</span>}
     </aside>

@@ -90,7 +90,7 @@ export function StudioLayout(props: { presenter: 'agent' | 'consent' | 'inbox' |
     <div className={split ? 'app split' : 'app presenter'}
       style={split ? { gridTemplateRows: `${TOPBAR}px minmax(0, 1fr) ${GUTTER}px ${sizes.panes}px` } : undefined}>
       {topbar}
-      <main className="work" style={split ? { gridTemplateColumns: columns } : undefined}>
+      <main className="work" aria-label="Studio" style={split ? { gridTemplateColumns: columns } : undefined}>
         <>
           {sidebarOpen ? (
             <aside className="sidebar" id="studio-sidebar">

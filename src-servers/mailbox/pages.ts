@@ -40,7 +40,7 @@ document.addEventListener('click', function (event) {
 });
 `;
 
-/** One mail as a page; returns the CSP to send with it (the nonce ties our script to this response). */
+/** One mail as a page (its headers the banner, its body the main landmark, for screen readers); returns the CSP to send with it (the nonce ties our script to this response). */
 export function renderMessagePage(m: Message, opts: { postLinks?: boolean } = {}): { html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
   const csp = [
@@ -64,9 +64,9 @@ ${opts.postLinks ? `<script nonce="${nonce}">${LINK_SCRIPT}</script>\n` : ''}</h
 <h1>${escapeHtml(m.subject || '(no subject)')}</h1>
 <dl><dt>From</dt><dd>${escapeHtml(m.from)}</dd><dt>To</dt><dd>${escapeHtml(m.to)}</dd><dt>Date</dt><dd>${escapeHtml(m.date)}</dd></dl>
 </header>
-<div class="body">
+<main class="body" aria-label="Message">
 ${m.html ?? textToHtml(m.text)}
-</div>
+</main>
 </body>
 </html>`;
   return { html, csp };
