@@ -53,8 +53,9 @@ export function defaults(win: Win): LayoutSizes {
   const narrow = win.width < 1180;
   // The person's panes take about half the height under the topbar: the claim page's button and two
   // narration entries beside the agent's question fit at 1024×700 without scrolling. Shorter than
-  // 600 px (150 % zoom on 1280×800) the diagram keeps the larger share.
-  const panes = Math.round((win.height < 600 ? 0.44 : 0.52) * (win.height - TOPBAR));
+  // 600 px (150 % zoom on 1280×800) the diagram keeps the larger share, and from 760 px up (1280×800
+  // and taller) 46 % is room enough for the panes, so the rest goes to the diagram.
+  const panes = Math.round((win.height < 600 ? 0.44 : win.height < 760 ? 0.52 : 0.46) * (win.height - TOPBAR));
   return { sidebar: narrow ? 188 : 228, right: narrow ? 316 : 392, panes };
 }
 
