@@ -4,6 +4,7 @@ import { liveProfile } from '../store/profile';
 import { Laser, type LaserSpot } from './Laser';
 import { shownSteps } from '../store/shownSteps';
 import { isTerminal, useStudio } from '../store/studio';
+import type { KeyMomentKind } from '../../src-servers/protocol/run';
 import type { Actor } from '../types';
 import {
   actorsOf, buildBands, fit, placeLabel, requestLabel, responseLabel, toneOf, traceProfile, type Band, type Row,
@@ -76,6 +77,11 @@ function layout(bands: Band[]) {
   return { placed, height: y + 16 };
 }
 
+/** A key moment drawn on its step's band (protocol/run.ts KeyMoment): where a lesson's failure and its remedy show. */
+const MOMENT_WORD: Record<KeyMomentKind, string> = {
+  credential: '◆ credential', failure: '⚠ the failure', remedy: '✓ the remedy',
+};
+
 const STATUS_WORD: Record<string, string> = {
   pending: 'to come', active: 'now', waiting: 'waiting for you', done: 'done', failed: 'failed', skipped: 'skipped', outside: '',
 };
@@ -110,6 +116,7 @@ export function SequenceDiagram() {
   const colW = (width - SIDE * 2) / actors.length;
   const x = (a: Actor) => SIDE + colW * (Math.max(0, actors.indexOf(a)) + 0.5);
   const live = run && !isTerminal(run) ? run.current : null;
+  const moments = run?.moments ?? [];
   const spot = presenter ? laserSpot(placed, x) : null;
   const labels = [...new Set(exchanges.filter((e) => e.from === 'External client' && e.fromLabel).map((e) => e.fromLabel))];
   const externalTitle = labels.length ? `External client: ${labels.join(', ')}` : 'External client';
@@ -162,8 +169,10 @@ export function SequenceDiagram() {
           ))}
           {placed.map(({ band, rows, height: h }) => {
             const b = band.item;
+            // The lesson's failure outranks the credential that came with it; the remedy outranks both.
+            const moment = ['remedy', 'failure', 'credential'].map((k) => moments.find((m) => m.kind === k && m.step === b.index)).find(Boolean);
             const cls = [
-              'band', `band-${b.status}`,
+              'band', `band-${b.status}`, moment ? `band-moment-${moment.kind}` : '',
               b.index !== null && b.index === live ? 'band-current' : '',
               review !== null ? (b.index === review ? 'band-reviewed' : 'band-dim') : '',
             ].join(' ');
@@ -171,7 +180,11 @@ export function SequenceDiagram() {
             const title = b.index !== null ? `${b.index + 1} · ${b.title}` : b.title;
             const status = b.index !== null && b.index === live && b.status !== 'waiting' ? 'now' : STATUS_WORD[b.status];
             const px = presenter ? [18, 17] : [11.5, 11];
-            const statusFits = width - 36 - textWidth(title, `650 ${px[0]}px`) - textWidth(status, `600 ${px[1]}px`) >= 0;
+            const titlePx = textWidth(title, `650 ${px[0]}px`);
+            const statusPx = textWidth(status, `600 ${px[1]}px`);
+            const statusFits = width - 36 - titlePx - statusPx >= 0;
+            const momentWord = moment ? MOMENT_WORD[moment.kind] : '';
+            const momentFits = Boolean(moment) && statusFits && width - 60 - titlePx - statusPx - textWidth(momentWord, `600 ${px[1]}px`) >= 0;
             return (
               <g key={b.key} className={cls}>
                 <rect className="band-bg" x={2} y={band.y} width={width - 4} height={h} rx={6} />
@@ -179,7 +192,7 @@ export function SequenceDiagram() {
                   className="band-head"
                   role={b.index !== null ? 'button' : undefined}
                   tabIndex={b.index !== null ? 0 : undefined}
-                  aria-label={b.index !== null ? `${title}, ${status || 'outside the steps'} — review this step` : undefined}
+                  aria-label={b.index !== null ? `${title}, ${status || 'outside the steps'}${moment ? `, ${moment.text}` : ''} — review this step` : undefined}
                   onClick={() => b.index !== null && reviewStep(b.index)}
                   onKeyDown={(e) => b.index !== null && onKey(e, () => reviewStep(b.index))}
                 >
@@ -192,6 +205,10 @@ export function SequenceDiagram() {
                 {statusFits && (
                   <text className="band-status" x={width - 12} y={band.y + 17} textAnchor="end" aria-hidden="true"
                     style={{ pointerEvents: 'none' }}>{status}</text>
+                )}
+                {momentFits && (
+                  <text className={`band-moment moment-${moment!.kind}`} x={width - 24 - statusPx} y={band.y + 17} textAnchor="end" aria-hidden="true"
+                    style={{ pointerEvents: 'none' }}><title>{moment!.text}</title>{momentWord}</text>
                 )}
                 {!rows.length && b.status !== 'pending' && (
                   <text className="band-empty" x={width / 2} y={band.y + BAND_HEAD + 10} textAnchor="middle">
