@@ -5,27 +5,18 @@
  * A real host (in memory, every port free), the real agent on autopilot.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startHost, type Host } from '../../src-servers/host/host.js';
-import { startStudioServer, type StudioServer } from '../../src-servers/host/studio.js';
+import type { StudioServer } from '../../src-servers/host/studio.js';
+import { startStudioHost, type StudioHost } from './studioHost.js';
 import type { StudioRun } from '../../src-servers/protocol/studio.js';
 
-let host: Host;
+let t: StudioHost;
 let studio: StudioServer;
-const rendererDir = mkdtempSync(join(tmpdir(), 'ars-studio-pace-'));
 
 beforeAll(async () => {
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>studio</title>');
-  host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, log: () => {} });
-  studio = await startStudioServer(host, 0, { log: () => {}, rendererDir });
+  t = await startStudioHost();
+  studio = t.studio;
 });
-afterAll(async () => {
-  await studio?.stop();
-  await host?.stop();
-  rmSync(rendererDir, { recursive: true, force: true });
-});
+afterAll(() => t?.stop());
 beforeEach(async () => {
   await post('/reset');
 });
