@@ -32,9 +32,9 @@ function Side({ e, side, reveal }: { e: Exchange; side: 'request' | 'response'; 
         {side === 'request' ? <code>{e.method} {maskedUrl(e, reveal)}</code> : <code>{responseLabel(e)}</code>}
       </p>
       {e.error && side === 'response' && <p className="sig-bad">{e.error}</p>}
-      <h4 className="sub">Headers</h4>
+      <h3 className="sub">Headers</h3>
       <Headers headers={maskedHeaders(e, side, reveal)} />
-      <h4 className="sub">Body</h4>
+      <h3 className="sub">Body</h3>
       {body === null ? <p className="muted">Empty body.</p> : <pre className="body" tabIndex={0} aria-label={`${side === 'request' ? 'Request' : 'Response'} body`}>{body}</pre>}
     </div>
   );

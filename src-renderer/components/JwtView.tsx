@@ -85,15 +85,15 @@ export function JwtView({ jwt, exchange, reveal }: { jwt: DecodedJwt; exchange: 
       </header>
       <Compact e={exchange} jwt={jwt} reveal={reveal} />
       {typeof exp === 'number' && <Expiry exp={exp} />}
-      <h5 className="jwt-sub jwt-part-header">Header</h5>
+      <h3 className="jwt-sub jwt-part-header">Header</h3>
       <div className="jwt-header">
         {Object.entries(jwt.header).map(([k, v]) => (
           <span key={k} className="chip" title={explainClaim(k, kind)}><span className="chip-key">{k}</span> {show(v)}</span>
         ))}
       </div>
-      <h5 className="jwt-sub jwt-part-signature">Signature</h5>
+      <h3 className="jwt-sub jwt-part-signature">Signature</h3>
       <Signature jwt={jwt} />
-      <h5 className="jwt-sub jwt-part-payload">Payload · claims</h5>
+      <h3 className="jwt-sub jwt-part-payload">Payload · claims</h3>
       <ul className="claims" aria-label="Claims">
         {Object.entries(jwt.claims).map(([name, value]) => (
           <li key={name} className="claim">

@@ -17,6 +17,11 @@ async function axeSerious(page: Page, selector: string) {
   const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
+/** axe's heading-order findings in the inspector (a moderate rule: a skipped heading level). */
+async function headingOrder(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).include('section.inspector').withRules(['heading-order']).analyze();
+  return violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+}
 const pageScrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
 /**
@@ -90,6 +95,8 @@ for (const size of [{ width: 1024, height: 700 }, { width: 1280, height: 800 }])
     expect(await scrollsSideways(panel)).toBe(false);
     expect(await lowContrastTexts(page)).toEqual([]);
     expect(await axeSerious(page, 'section.inspector')).toEqual([]);
+    // Its headings follow the page's outline (h2 "Steps" → h3 here), so a screen reader's heading list makes sense.
+    expect(await headingOrder(page)).toEqual([]);
     await studio.shot(`inspector-tokens-${size.width}`);
     await key.scrollIntoViewIfNeeded();
     await studio.shot(`inspector-key-${size.width}`);
