@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { answerAsUser, openInBrowser, sendOtp } from '../store/actions';
+import { answerAsUser, sendOtp } from '../store/actions';
+import { openInBrowser } from '../store/selection';
 import { useStudio } from '../store/studio';
 import type { UserAction } from '../types';
 import { nextHint, OTP_CHAIN, USER_CODE_CHAIN } from './hints';

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { openInBrowser } from '../store/actions';
+import { openInBrowser } from '../store/selection';
 import { liveProfile } from '../store/profile';
 import { useStudio } from '../store/studio';
 import { AutopilotPage } from './AutopilotPage';

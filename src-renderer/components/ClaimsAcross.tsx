@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { selectExchange } from '../store/actions';
+import { selectExchange } from '../store/selection';
 import { useStudio } from '../store/studio';
 import { COLUMN_TITLE, COLUMNS, tokensAcross } from './claimsAcross';
 import { Modal } from './Dialogs';

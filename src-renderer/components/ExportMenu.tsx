@@ -1,6 +1,6 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { api } from '../api';
-import { toast } from '../store/actions';
+import { toast } from '../store/feedback';
 import { useStudio } from '../store/studio';
 import type { ExportFormat } from '../types';
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
-import { deleteTrace, leaveHistory, openHistory, toast } from '../store/actions';
+import { deleteTrace, leaveHistory, openHistory } from '../store/actions';
+import { toast } from '../store/feedback';
 import { useStudio } from '../store/studio';
 import type { TraceEntry } from '../types';
 import { FLOW_LABEL } from './FlowPicker';

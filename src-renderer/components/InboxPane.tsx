@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { checkMail, openInBrowser, openMail } from '../store/actions';
+import { checkMail } from '../store/actions';
+import { openInBrowser, openMail } from '../store/selection';
 import { liveProfile } from '../store/profile';
 import { useStudio } from '../store/studio';
 import type { Mail } from '../types';

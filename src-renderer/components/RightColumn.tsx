@@ -1,4 +1,4 @@
-import { setRightTab } from '../store/actions';
+import { setRightTab } from '../store/selection';
 import { useStudio, type RightTab } from '../store/studio';
 import { nextHint } from './hints';
 import { Inspector } from './Inspector';

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { reviewStep, selectExchange } from '../store/actions';
+import { reviewStep, selectExchange } from '../store/selection';
 import { liveProfile } from '../store/profile';
 import { Laser, type LaserSpot } from './Laser';
 import { shownSteps } from '../store/shownSteps';

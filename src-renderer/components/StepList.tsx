@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { reviewStep, selectExchange } from '../store/actions';
+import { reviewStep, selectExchange } from '../store/selection';
 import { shownSteps } from '../store/shownSteps';
 import { get, isTerminal, useStudio } from '../store/studio';
 import type { StepState } from '../types';

@@ -1,27 +1,14 @@
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { SPEED_DELAY_MS, type ConsentChoice, type Exchange, type FlowId, type Speed, type StudioRun, type TraceEntry } from '../types';
 import { followAutopilot, noAutopilotView } from './autopilotView';
 import { equivalentFlow, pickedProfile, scenarioProfiles, type ProfileId } from './profile';
 import { rememberProfile } from './profileMemory';
 import { presenterScreen } from './presenterScreen';
 import { withArrivals } from './mailArrivals';
-import { get, initialState, isTerminal, mergeExchanges, set, type RightTab } from './studio';
+import { guarded, toast } from './feedback';
+import { get, initialState, isTerminal, mergeExchanges, set } from './studio';
 
 /** What the person can do, as plain functions over the store. Each failure becomes a toast, never a crash. */
-
-let toastId = 0;
-export function toast(text: string, kind: 'error' | 'info' = 'error') {
-  set({ toast: { kind, text, id: ++toastId } });
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work();
-  } catch (err) {
-    toast(err instanceof ApiError ? err.message : `Could not reach the studio (${(err as Error).message}).`);
-    return undefined;
-  }
-}
 
 export async function loadInfo() {
   const info = await guarded(() => api.info());
@@ -295,27 +282,4 @@ export async function deleteTrace(entry: TraceEntry): Promise<boolean> {
   if (get().history?.id === entry.id) await leaveHistory();
   toast(`Deleted “${entry.title}” from the history.`, 'info');
   return true;
-}
-
-// ── selection and the person's panes ───────────────────────────────────────────────────────
-
-export function selectExchange(id: string | null) {
-  set({ selectedExchangeId: id, ...(id ? { rightTab: 'inspector' as RightTab } : {}) });
-}
-
-export function reviewStep(index: number | null) {
-  set({ reviewStep: index });
-}
-
-export const setRightTab = (rightTab: RightTab) => set({ rightTab });
-
-export function openMail(id: string | null) {
-  set({
-    openMailId: id,
-    ...(id ? { progress: { ...get().progress, mailOpened: true }, unreadMailIds: get().unreadMailIds.filter((m) => m !== id) } : {}),
-  });
-}
-
-export function openInBrowser(url: string) {
-  set({ browser: { url, nonce: get().browser.nonce + 1 }, progress: { ...get().progress, mailOpened: true, linkOpened: true } });
 }

@@ -3,7 +3,8 @@ import { ApiError } from '../api';
 import { conformanceApi } from '../conformanceApi';
 import type { CheckResult } from '../../src-servers/protocol/conformance';
 import type { ConformanceInfo, ConformanceProfileChoice, ConformanceRun, ConformanceRunNews, StudioEvents } from '../../src-servers/protocol/studio';
-import { selectExchange, showTrace } from './actions';
+import { showTrace } from './actions';
+import { selectExchange } from './selection';
 import { get as getStudio } from './studio';
 
 /**
