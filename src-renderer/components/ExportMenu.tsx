@@ -1,8 +1,9 @@
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { useRef, type MouseEvent } from 'react';
 import { api } from '../api';
 import { toast } from '../store/feedback';
 import { useStudio } from '../store/studio';
 import type { ExportFormat } from '../types';
+import { useMenuDismiss } from './useMenuDismiss';
 
 const FORMATS: { id: ExportFormat; label: string; note: string; ext: string }[] = [
   { id: 'json', label: 'JSON', note: 'every exchange, as recorded', ext: 'json' },
@@ -15,19 +16,7 @@ const FORMATS: { id: ExportFormat; label: string; note: string; ext: string }[] 
 export function ExportMenu() {
   const traceId = useStudio((s) => s.traceId);
   const menu = useRef<HTMLDetailsElement>(null);
-  // A menu closes when you click elsewhere or press Escape.
-  useEffect(() => {
-    const close = (e: Event) => {
-      const m = menu.current;
-      if (m?.open && (e.type === 'keydown' ? (e as KeyboardEvent).key === 'Escape' : !m.contains(e.target as Node))) m.open = false;
-    };
-    document.addEventListener('click', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('click', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, []);
+  useMenuDismiss(menu);
 
   const save = async (e: MouseEvent, f: (typeof FORMATS)[number]) => {
     menu.current?.removeAttribute('open');

@@ -5,6 +5,7 @@ import { toast } from '../store/feedback';
 import { useStudio } from '../store/studio';
 import type { TraceEntry } from '../types';
 import { FLOW_LABEL } from './FlowPicker';
+import { useMenuDismiss } from './useMenuDismiss';
 
 /**
  * The run history: every run of this launch (and the ones on disk) keeps its trace; reopen one
@@ -42,18 +43,7 @@ export function HistoryMenu() {
   useEffect(() => {
     if (open) void refresh();
   }, [open, status, between]);
-  useEffect(() => {
-    const close = (e: Event) => {
-      const m = menu.current;
-      if (m?.open && (e.type === 'keydown' ? (e as KeyboardEvent).key === 'Escape' : !m.contains(e.target as Node))) m.open = false;
-    };
-    document.addEventListener('click', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('click', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, []);
+  useMenuDismiss(menu);
 
   const shown = (list ?? []).filter((t) => worthListing(t, live));
   return (
