@@ -88,3 +88,20 @@ async function forgeWithProviderKey(
     throw new AgentStop(false, `This lesson needs a token signed with the provider's own key; the provider's lesson endpoint ${whatIsWrong(r, 'an assertion').replace(/\.$/, '')}.`);
   return r.json.assertion;
 }
+
+/**
+ * The lessons that need a second registration right after the first, in either profile: the
+ * replay lesson sends the same ID-JAG again; the rate-limit lesson registers once more at once.
+ */
+export function queueLessonRegistrations(ctx: StepCtx): void {
+  const { k } = ctx;
+  if (ctx.scenario?.id === 'replayed-id-jag' && !k.faults.has('replay')) {
+    k.faults.add('replay');
+    ctx.insert(['replay_id_jag']);
+  }
+  if (ctx.scenario?.id === 'rate-limited' && !k.faults.has('second-registration')) {
+    k.faults.add('second-registration');
+    ctx.say('For this lesson I register once more right away, as an agent that registers for every task would.');
+    ctx.insert(['register']);
+  }
+}

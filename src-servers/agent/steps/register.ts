@@ -1,6 +1,6 @@
 import { ASSERTION_TYPE_VERIFIED_EMAIL, TOKEN_TYPE_ID_JAG } from '../../protocol/constants.js';
 import { AgentStop, type AgentStepDef, type StepCtx } from '../context.js';
-import { breakIdJag } from '../faults.js';
+import { breakIdJag, queueLessonRegistrations } from '../faults.js';
 import { errorCode, describeError, whatIsWrong, type HttpResult } from '../http.js';
 import { applyRemedy } from '../remedies.js';
 import { peek } from '../tokens.js';
@@ -71,16 +71,7 @@ export const register: AgentStepDef = async (ctx) => {
       ? `Registered (${reg.registration_type}): I hold ${article(reg.credential_type)} with scopes ${(reg.scopes ?? []).join(', ')}.`
       : `Registered (${reg.registration_type}): no credential yet. The service emailed ${k.userEmail} a claim link.`,
   );
-  // Lessons that need a second registration right away.
-  if (ctx.scenario?.id === 'replayed-id-jag' && !k.faults.has('replay')) {
-    k.faults.add('replay');
-    ctx.insert(['replay_id_jag']);
-  }
-  if (ctx.scenario?.id === 'rate-limited' && !k.faults.has('second-registration')) {
-    k.faults.add('second-registration');
-    ctx.say('For this lesson I register once more right away, as an agent that registers for every task would.');
-    ctx.insert(['register']);
-  }
+  queueLessonRegistrations(ctx);
   return { status: 'done', detail: `${reg.registration_type} ${reg.registration_id}` };
 };
 

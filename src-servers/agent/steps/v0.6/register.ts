@@ -1,6 +1,7 @@
 import { GRANT_TYPE_JWT_BEARER, TOKEN_TYPE_ID_JAG } from '../../../protocol/constants.js';
 import { AgentStop, type AgentStepDef, type Knowledge, type StepCtx } from '../../context.js';
 import { describeError, errorCode, whatIsWrong, type HttpResult } from '../../http.js';
+import { queueLessonRegistrations } from '../../faults.js';
 import { applyRemedy } from '../../remedies.js';
 import { ceremonyOf } from './ceremony.js';
 
@@ -50,16 +51,7 @@ export const registerV06: AgentStepDef = async (ctx) => {
   } else {
     ctx.say(`Registered (${reg.registration_type}) as ${reg.registration_id}: the service signed me an identity assertion${scopes.length ? ` good for ${scopes.join(', ')}` : ''}, to exchange at its token endpoint.`);
   }
-  // Lessons that need a second registration right away (as in v0.1).
-  if (ctx.scenario?.id === 'replayed-id-jag' && !k.faults.has('replay')) {
-    k.faults.add('replay');
-    ctx.insert(['replay_id_jag']);
-  }
-  if (ctx.scenario?.id === 'rate-limited' && !k.faults.has('second-registration')) {
-    k.faults.add('second-registration');
-    ctx.say('For this lesson I register once more right away, as an agent that registers for every task would.');
-    ctx.insert(['register']);
-  }
+  queueLessonRegistrations(ctx);
   return { status: 'done', detail: `${reg.registration_type} ${reg.registration_id}` };
 };
 
