@@ -4,46 +4,29 @@
  * read off the studio's real SSE stream, its report downloaded in each format.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHost, type Host } from '../../src-servers/host/host.js';
-import { startStudioServer, type StudioServer } from '../../src-servers/host/studio.js';
+import type { Host } from '../../src-servers/host/host.js';
+import type { StudioServer } from '../../src-servers/host/studio.js';
+import { startStudioHost, type StudioHost } from './studioHost.js';
 import type { ConformanceRun, ConformanceRunNews, StudioEvents } from '../../src-servers/protocol/studio.js';
 import type { CheckResult, RunReport } from '../../src-servers/protocol/conformance.js';
 import type { Exchange } from '../../src-servers/protocol/trace.js';
 
+let t: StudioHost;
 let host: Host;
 let studio: StudioServer;
 let api: string;
 
 beforeAll(async () => {
-  const log = () => {};
-  host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, log });
-  studio = await startStudioServer(host, 0, { log });
-  api = `${studio.url}/studio/api`;
+  t = await startStudioHost();
+  ({ host, studio, api } = t);
 });
-afterAll(async () => {
-  await studio?.stop();
-  await host?.stop();
-});
+afterAll(() => t?.stop());
 // Each test starts with no conformance run going ("Reset all data" cancels one).
 beforeEach(async () => {
   await call('POST', '/reset');
 });
 
-async function call(method: string, path: string, body?: unknown, init: { raw?: string; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'x-studio-token': studio.token, ...(body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: init.raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
+const call = (...args: Parameters<StudioHost['call']>) => t.call(...args);
 
 function expectError(r: Awaited<ReturnType<typeof call>>, status: number, error: string, message?: RegExp | string) {
   expect(r.status, r.text).toBe(status);

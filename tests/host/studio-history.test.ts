@@ -4,37 +4,26 @@
  * or its exports; a past trace can be reopened and deleted, the live one cannot.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHost, type Host } from '../../src-servers/host/host.js';
-import { startStudioServer, type StudioServer } from '../../src-servers/host/studio.js';
+import type { Host } from '../../src-servers/host/host.js';
+import type { StudioServer } from '../../src-servers/host/studio.js';
+import { startStudioHost, type StudioHost } from './studioHost.js';
 import type { StudioRun, StudioTraces } from '../../src-servers/protocol/studio.js';
 
+let t: StudioHost;
 let host: Host;
 let studio: StudioServer;
 let api: string;
 
 beforeAll(async () => {
-  const log = () => {};
-  host = await startHost({ inMemory: true, ports: { service: 0, provider: 0, mailbox: 0, smtp: 0 }, log });
-  studio = await startStudioServer(host, 0, { log });
-  api = `${studio.url}/studio/api`;
+  t = await startStudioHost();
+  ({ host, studio, api } = t);
 });
-afterAll(async () => {
-  await studio?.stop();
-  await host?.stop();
-});
+afterAll(() => t?.stop());
 beforeEach(async () => {
   await call('POST', '/reset');
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'x-studio-token': studio.token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
-}
+const call = (method: string, path: string, body?: unknown) => t.call(method, path, body);
 
 async function runToEnd(flow: string): Promise<StudioRun> {
   const run = (await call('POST', '/runs', { flow, autopilot: true })).json as StudioRun;

@@ -13,7 +13,7 @@ let t: StudioHost;
 let studio: StudioServer;
 
 beforeAll(async () => {
-  t = await startStudioHost();
+  t = await startStudioHost({ 'index.html': '<!doctype html><title>studio</title>' });
   studio = t.studio;
 });
 afterAll(() => t?.stop());
